@@ -1,0 +1,52 @@
+"""elearn: modular e-courses localised per partner country, and a networking board.
+
+``create_app`` is the application factory (``flask --app elearn …`` finds it).
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from elearn import config as config_module
+from elearn.extensions import babel, csrf, db, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: settings from the environment, then ``test_config`` on top."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(config_module.DEFAULTS)
+    app.config.update(config_module.from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    config_module.check_production(app.config)
+
+    from elearn.core.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+
+    from elearn.core import sqlite
+
+    sqlite.configure(app)
+
+    from elearn.core.cli import translate_cli
+    from elearn.core.views import bp as core_bp
+    from elearn.courses.cli import courses_cli
+    from elearn.courses.views import bp as courses_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(courses_bp)
+    app.cli.add_command(courses_cli)
+    app.cli.add_command(translate_cli)
+
+    from elearn.core.i18n import init_app as init_i18n
+    from elearn.core.views import register_error_handlers
+
+    init_i18n(app)
+    register_error_handlers(app)
+    return app

@@ -1,0 +1,1 @@
+"""Shared pieces: markdown rendering and sanitising, locale selection, error pages."""

@@ -1,0 +1,83 @@
+"""Choosing the interface language, and the language menu every page shows.
+
+Order: the ``?lang=`` parameter (remembered in a cookie), the cookie, the browser's
+Accept-Language, English. A signed-in user's saved language will come first once
+accounts exist.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from babel import Locale
+from flask import current_app, g, request
+from flask_babel import format_decimal, format_percent, get_locale
+
+LANG_COOKIE = "lang"
+LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    requested = request.args.get("lang")
+    if requested in languages:
+        g.remember_lang = requested
+        return requested
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in languages:
+        return cookie
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language ("latviešu"), as a language menu shows it."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+# Countries of the partner organisations, for filters and profile forms.
+PARTNER_COUNTRIES = ["DK", "EE", "FI", "DE", "HR", "LV", "LT", "PL", "RU", "SI", "SE"]
+
+
+def variant_name(tag: str) -> str:
+    """``lv-LV`` → "Latvian (Latvia)" in the interface language."""
+    return Locale.parse(tag.replace("-", "_")).get_display_name(get_locale()) or tag
+
+
+def language_label(code: str) -> str:
+    return Locale.parse(code).get_display_name(get_locale()) or code
+
+
+def country_name(code: str) -> str:
+    return get_locale().territories.get(str(code).upper(), code)
+
+
+def format_figure(value):
+    """Numbers in the reader's locale (1 200 in Latvian, 1,200 in English); text as it is."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_decimal(value)
+    return value
+
+
+def init_app(app) -> None:
+    names = {code: language_name(code) for code in app.config["LANGUAGES"]}
+
+    @app.context_processor
+    def languages():
+        return {"ui_languages": names, "ui_lang": str(get_locale()), "partner_countries": PARTNER_COUNTRIES}
+
+    app.add_template_filter(variant_name)
+    app.add_template_filter(language_label)
+    app.add_template_filter(country_name)
+    app.add_template_filter(format_figure)
+    app.add_template_filter(format_decimal)
+    app.add_template_filter(format_percent)
+    app.add_template_filter(lambda url: urlsplit(url).hostname or url, "hostname")
+
+    @app.after_request
+    def remember_language(response):
+        lang = g.get("remember_lang")
+        if lang:
+            response.set_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_MAX_AGE, samesite="Lax",
+                                secure=request.is_secure, httponly=True)
+        return response

@@ -1,0 +1,57 @@
+"""``flask courses validate|import PATH``: thin wrappers over the loader and importer."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from elearn.courses.importer import sync_tree, validate_tree
+from elearn.courses.loader import count_files
+
+courses_cli = AppGroup("courses", help="Validate and import courses written as markdown files.")
+
+PATH_ARG = click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+
+
+def _progress(path: Path, label: str):
+    """A progress bar over the files to read; quiet when output is not a terminal."""
+    return click.progressbar(length=count_files(path), label=label, file=sys.stderr,
+                             show_pos=True, hidden=not sys.stderr.isatty())
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{len(problems)} problem(s) found.", err=True)
+
+
+@courses_cli.command("validate")
+@PATH_ARG
+def validate_command(path: Path):
+    """Check every course under PATH and list every problem as path:line: message."""
+    with _progress(path, "Validating") as bar:
+        problems = validate_tree(path, on_file=lambda _f: bar.update(1))
+    if problems:
+        _print_problems(problems)
+        sys.exit(1)
+    click.echo("All courses are valid.")
+
+
+@courses_cli.command("import")
+@PATH_ARG
+@click.option("--force", is_flag=True, help="Rewrite courses even when their files did not change.")
+def import_command(path: Path, force: bool):
+    """Validate and import every course under PATH; a course with problems is not imported."""
+    with _progress(path, "Importing") as bar:
+        report = sync_tree(path, on_file=lambda _f: bar.update(1), force=force)
+    for slug in report.imported:
+        click.echo(f"Imported {slug}.")
+    for slug in report.unchanged:
+        click.echo(f"{slug} is unchanged; nothing written.")
+    if report.problems:
+        _print_problems(report.problems)
+        click.echo(f"Not imported: {', '.join(report.failed)}. What was there before is unchanged.", err=True)
+        sys.exit(1)

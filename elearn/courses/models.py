@@ -1,0 +1,169 @@
+"""The course content model: Course ─ Module ─ Unit, and country variants with their translations.
+
+Rows are written only by the importer (and, later, the translation editor). Every
+text column ending in ``_html`` holds HTML that was rendered from markdown and
+sanitised once, when it entered the system; pages print it as it is.
+
+Modules and units are identified by their stable ``slug`` (the id trainers see in
+file names); learners' data refers to those slugs, never to row ids, so a re-import
+that renumbers or rewrites content keeps every learner's progress.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from elearn.core.models import TimestampMixin, utcnow
+from elearn.extensions import db
+
+LESSON, INTERVIEW, CASE_STORY, QUIZ = "lesson", "interview", "case-story", "quiz"
+UNIT_KINDS = (LESSON, INTERVIEW, CASE_STORY, QUIZ)
+
+
+class Course(TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(20))
+    estimated_hours: Mapped[float | None]
+    pass_mark: Mapped[int] = mapped_column(Integer, default=70)
+    certificate: Mapped[bool] = mapped_column(default=True)
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    source_dir: Mapped[str] = mapped_column(Text, default="")
+    tree_hash: Mapped[str] = mapped_column(String(64), default="")
+
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="course", order_by="Module.position", cascade="all, delete-orphan"
+    )
+    variants: Mapped[list[Variant]] = relationship(
+        back_populates="course", order_by="Variant.tag", cascade="all, delete-orphan"
+    )
+
+
+class Module(db.Model):
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    objectives: Mapped[list] = mapped_column(JSON, default=list)
+    outline_html: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    units: Mapped[list[Unit]] = relationship(
+        back_populates="module", order_by="Unit.position", cascade="all, delete-orphan"
+    )
+
+
+class Unit(db.Model):
+    """A lesson, interview, case story or quiz.
+
+    ``variant_id`` is NULL for the course's own units and set for a unit that only one
+    variant has (a local case story). ``revision`` counts changes of the source file;
+    translations record the revision they translate, which tells when they are outdated.
+    """
+
+    __table_args__ = (UniqueConstraint("module_id", "variant_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"), index=True)
+    variant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("variant.id", ondelete="CASCADE"), index=True
+    )
+    slug: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)  # interviewee, figures, pass_mark …
+    body_source: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    questions: Mapped[list] = mapped_column(JSON, default=list)  # rendered Question dicts
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    module: Mapped[Module] = relationship(back_populates="units")
+    variant: Mapped[Variant | None] = relationship()
+
+
+class UnitRevision(db.Model):
+    """The source text of each revision of a unit, so a translator can see what changed."""
+
+    __table_args__ = (UniqueConstraint("unit_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    body_source: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Variant(db.Model):
+    """A translation (``lv``) or a country variant (``lv-LV``) of a course."""
+
+    __table_args__ = (UniqueConstraint("course_id", "tag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    tag: Mapped[str] = mapped_column(String(20))
+    hidden: Mapped[list] = mapped_column(JSON, default=list)  # ["module-slug/unit-slug", …]
+
+    course: Mapped[Course] = relationship(back_populates="variants")
+
+    @property
+    def language(self) -> str:
+        return self.tag.split("-")[0]
+
+    @property
+    def country(self) -> str | None:
+        parts = self.tag.split("-")
+        return parts[1] if len(parts) > 1 else None
+
+
+class TranslationMixin(TimestampMixin):
+    title: Mapped[str] = mapped_column(String(300))
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class CourseTranslation(TranslationMixin, db.Model):
+    __table_args__ = (UniqueConstraint("variant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variant.id", ondelete="CASCADE"))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
+
+
+class ModuleTranslation(TranslationMixin, db.Model):
+    __table_args__ = (UniqueConstraint("variant_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variant.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    objectives: Mapped[list] = mapped_column(JSON, default=list)
+    outline_html: Mapped[str] = mapped_column(Text, default="")
+
+
+class UnitTranslation(TranslationMixin, db.Model):
+    """A variant's text of a source unit; ``source_revision`` is the unit revision it translates."""
+
+    __table_args__ = (UniqueConstraint("variant_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variant.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)
+    body_source: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    questions: Mapped[list] = mapped_column(JSON, default=list)
+    source_revision: Mapped[int] = mapped_column(Integer, default=1)
