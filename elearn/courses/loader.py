@@ -173,9 +173,9 @@ def _country(value):
 
 
 def _identifier(value):
-    if isinstance(value, str) and ID_RE.match(value) and value not in RESERVED_IDS:
+    if isinstance(value, str) and ID_RE.match(value):
         return value, None
-    return None, "must be lowercase letters, digits and dashes (and not 'media' or 'locales')"
+    return None, "must be lowercase letters, digits and dashes"
 
 
 def _figures(value):
@@ -441,8 +441,10 @@ class _CourseReader:
 
     def _check_id(self, path: Path, doc: Document, ident: str, seen: dict[str, Path], what: str) -> None:
         line = doc.line_of("id")
-        if not ID_RE.match(ident) or ident in RESERVED_IDS:
+        if not ID_RE.match(ident):
             self.problem(path, line, f"invalid id '{ident}': use lowercase letters, digits and dashes")
+        elif what == "module" and ident in RESERVED_IDS:
+            self.problem(path, line, f"'{ident}' cannot be a module id: it is reserved for the course's own folders")
         elif ident in seen:
             self.problem(path, line, f"duplicate {what} id '{ident}' (also {self.rel(seen[ident])})")
         else:

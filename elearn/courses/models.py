@@ -106,6 +106,8 @@ class UnitRevision(db.Model):
     body_source: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    unit: Mapped[Unit] = relationship()
+
 
 class Variant(db.Model):
     """A translation (``lv``) or a country variant (``lv-LV``) of a course."""

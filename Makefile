@@ -1,0 +1,36 @@
+# The two commands the README opens with: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-sqlite test-postgres install translations clean
+
+$(BIN)/flask: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/flask
+
+translations: install
+	$(BIN)/flask --app elearn translate compile
+
+## Serve the platform with the demo course on SQLite at http://127.0.0.1:5000
+run: translations
+	$(BIN)/flask --app elearn db upgrade
+	$(BIN)/flask --app elearn courses import courses/
+	$(BIN)/flask --app elearn run --host 127.0.0.1 --port 5000
+
+## The whole test suite, on SQLite and then on PostgreSQL
+test: test-sqlite test-postgres
+
+test-sqlite: translations
+	env -u DATABASE_URL $(BIN)/pytest -q
+
+test-postgres: translations
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

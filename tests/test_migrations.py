@@ -1,0 +1,19 @@
+"""Every schema change is a migration: upgrading an empty database gives exactly the models' schema."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from elearn.extensions import db
+
+
+def test_migrations_upgrade_to_the_models_and_downgrade_to_empty(app):
+    db.drop_all()
+    upgrade()
+    with db.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata)
+    assert diff == []
+    downgrade(revision="base")
+    assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+    upgrade()  # leave the schema for the fixture's teardown
