@@ -32,10 +32,22 @@ def app(tmp_path):
     with app.app_context():
         db.drop_all()
         db.create_all()
-        yield app
+    yield app
+    with app.app_context():
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture
+def appctx(app):
+    """An application context for tests that use the database directly.
+
+    Requests made with ``client`` get their own context, as in production; tests that
+    mix both should not use this fixture but ``with app.app_context():`` blocks.
+    """
+    with app.app_context():
+        yield app
 
 
 @pytest.fixture
@@ -65,14 +77,17 @@ def count_queries(app):
     """``with count_queries() as counter: …`` records the SQL statements run inside."""
     from contextlib import contextmanager
 
+    with app.app_context():
+        engine = db.engine
+
     @contextmanager
     def counting():
         counter = QueryCounter()
-        event.listen(db.engine, "before_cursor_execute", counter)
+        event.listen(engine, "before_cursor_execute", counter)
         try:
             yield counter
         finally:
-            event.remove(db.engine, "before_cursor_execute", counter)
+            event.remove(engine, "before_cursor_execute", counter)
 
     return counting
 
@@ -100,6 +115,7 @@ def demo(app):
     """The demo course from courses/, imported."""
     from elearn.courses.importer import sync_tree
 
-    report = sync_tree(DEMO_COURSES)
+    with app.app_context():
+        report = sync_tree(DEMO_COURSES)
     assert report.ok, "\n".join(map(str, report.problems))
     return report

@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 from elearn.extensions import db
 
 
-def test_migrations_upgrade_to_the_models_and_downgrade_to_empty(app):
+def test_migrations_upgrade_to_the_models_and_downgrade_to_empty(appctx):
     db.drop_all()
     upgrade()
     with db.engine.connect() as connection:

@@ -231,7 +231,7 @@ class _Metadata:
         for number, comment in comments:
             for match in _ID_RE.finditer(comment):
                 value = _META_ESCAPE_RE.sub(r"\1", match.group(1)).strip()
-                meta.line = meta.line or number
+                meta.line = number if meta.line is None else meta.line
                 if not value:
                     problems.append((number, "[id:] is empty; write [id:something]"))
                 elif meta.id is not None:
@@ -240,7 +240,7 @@ class _Metadata:
                     meta.id, meta.id_line = value, number
             for match in _TAG_RE.finditer(comment):
                 value = _META_ESCAPE_RE.sub(r"\1", match.group(1)).strip()
-                meta.line = meta.line or number
+                meta.line = number if meta.line is None else meta.line
                 if value:
                     meta.tags.append(value)
                 else:

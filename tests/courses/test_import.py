@@ -16,7 +16,7 @@ def units_by_slug():
     return {u.slug: u for u in db.session.scalars(select(Unit))}
 
 
-def test_import_creates_the_tree(app, write_course):
+def test_import_creates_the_tree(appctx, write_course):
     root = write_course(valid_course(**{
         "locales/lv-LV/01-one/01-lesson.md": "---\ntitle: Nodarbība\n---\nTeksts.\n",
         "locales/lv-LV/01-one/03-local.md": "---\nkind: lesson\ntitle: Latvijā\n---\nLikums.\n",
@@ -35,7 +35,7 @@ def test_import_creates_the_tree(app, write_course):
     assert (translation.title, translation.body_html, translation.source_revision) == ("Nodarbība", "<p>Teksts.</p>", 1)
 
 
-def test_reimport_of_unchanged_files_writes_nothing(app, write_course, count_queries):
+def test_reimport_of_unchanged_files_writes_nothing(appctx, write_course, count_queries):
     root = write_course(valid_course())
     assert sync_tree(root).imported == ["demo"]
     with count_queries() as counter:
@@ -45,7 +45,7 @@ def test_reimport_of_unchanged_files_writes_nothing(app, write_course, count_que
     assert writes == []
 
 
-def test_reimport_after_edits_keeps_ids_and_bumps_revisions(app, write_course, tmp_path):
+def test_reimport_after_edits_keeps_ids_and_bumps_revisions(appctx, write_course, tmp_path):
     root = write_course(valid_course())
     sync_tree(root)
     before = {slug: unit.id for slug, unit in units_by_slug().items()}
@@ -67,7 +67,7 @@ def test_reimport_after_edits_keeps_ids_and_bumps_revisions(app, write_course, t
     assert [r.revision for r in revisions] == [1, 2] and "New text." in revisions[1].body_source
 
 
-def test_translation_becomes_outdated_when_its_source_changes(app, write_course):
+def test_translation_becomes_outdated_when_its_source_changes(appctx, write_course):
     root = write_course(valid_course(**{"locales/lv/01-one/01-lesson.md": "---\ntitle: Nodarbība\n---\nTeksts.\n"}))
     sync_tree(root)
     (root / "demo/01-one/01-lesson.md").write_text(LESSON.replace("Text.", "Changed."), encoding="utf-8")
@@ -83,7 +83,7 @@ def test_translation_becomes_outdated_when_its_source_changes(app, write_course)
     assert db.session.scalar(select(UnitTranslation)).source_revision == 2
 
 
-def test_course_with_errors_is_not_imported_and_the_old_version_stays(app, write_course):
+def test_course_with_errors_is_not_imported_and_the_old_version_stays(appctx, write_course):
     root = write_course(valid_course())
     sync_tree(root)
     (root / "demo/01-one/01-lesson.md").write_text("---\nkind: lesson\ntitle: Changed\n---\nNew.\n", encoding="utf-8")
@@ -96,7 +96,7 @@ def test_course_with_errors_is_not_imported_and_the_old_version_stays(app, write
     assert (lesson.title, lesson.body_html, lesson.revision) == ("A lesson", "<p>Text.</p>", 1)
 
 
-def test_one_bad_course_does_not_stop_the_others(app, write_course):
+def test_one_bad_course_does_not_stop_the_others(appctx, write_course):
     root = write_course(valid_course(), slug="good")
     write_course(valid_course(**{"01-one/01-lesson.md": "---\nkind: nope\ntitle: x\n---\n"}), root=root, slug="bad")
     report = sync_tree(root)
@@ -104,7 +104,7 @@ def test_one_bad_course_does_not_stop_the_others(app, write_course):
     assert [c.slug for c in db.session.scalars(select(Course))] == ["good"]
 
 
-def test_removed_units_modules_and_variants_are_removed(app, write_course):
+def test_removed_units_modules_and_variants_are_removed(appctx, write_course):
     root = write_course(valid_course(**{
         "02-two/module.md": "---\ntitle: Two\n---\n",
         "02-two/01-lesson.md": LESSON,
@@ -119,7 +119,7 @@ def test_removed_units_modules_and_variants_are_removed(app, write_course):
     assert db.session.scalar(select(func.count()).select_from(Unit)) == 2
 
 
-def test_cli_validate_and_import(runner, write_course, app):
+def test_cli_validate_and_import(runner, write_course, appctx):
     root = write_course(valid_course(**{"01-one/01-lesson.md": "---\nkind: nope\ntitle: x\n---\n"}))
     result = runner.invoke(args=["courses", "validate", str(root)])
     assert result.exit_code == 1
@@ -134,7 +134,7 @@ def test_cli_validate_and_import(runner, write_course, app):
     assert "demo is unchanged; nothing written." in result.output
 
 
-def test_demo_course_is_valid_and_rich_enough(demo):
+def test_demo_course_is_valid_and_rich_enough(demo, appctx):
     course = db.session.scalar(select(Course).where(Course.slug == "social-entrepreneurship"))
     assert len(course.modules) >= 6
     for module in course.modules:

@@ -1,0 +1,196 @@
+"""The reading pages: status and content of each, variants with fallback, 404s, media, query counts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from elearn.courses.importer import sync_tree
+from tests.courses.test_validation import COURSE, LESSON, MODULE, QUIZ
+
+INTERVIEW = """\
+---
+kind: interview
+title: Running a reuse centre
+interviewee: A reuse-centre manager
+role: Manager
+organisation: A municipal reuse centre
+country: SI
+media: media/talk.mp3
+---
+**Manager:** We started with two carpenters.
+"""
+STORY = """\
+---
+kind: case-story
+title: Reuse in Ptuj
+organisation: A reuse centre
+country: SI
+sector: reuse
+year: 2012
+figures:
+  Jobs created: 1200
+---
+The story.
+"""
+
+
+def course_files(units_per_module: int = 2, modules: int = 2) -> dict:
+    files = {"course.md": COURSE, "media/talk.mp3": b"ID3fake", "media/photo.png": b"\x89PNG\r\n\x1a\nfake"}
+    for m in range(1, modules + 1):
+        files[f"0{m}-m{m}/module.md"] = MODULE.replace("Module one", f"Module {m}")
+        for u in range(1, units_per_module + 1):
+            files[f"0{m}-m{m}/{u:02d}-lesson-{u}.md"] = LESSON.replace("A lesson", f"Lesson {m}.{u}")
+        files[f"0{m}-m{m}/90-interview.md"] = INTERVIEW
+        files[f"0{m}-m{m}/91-story.md"] = STORY
+        files[f"0{m}-m{m}/99-quiz.md"] = QUIZ
+    files.update({
+        "locales/lv/course.md": "---\ntitle: Demo kurss\n---\nApraksts.\n",
+        "locales/lv/01-m1/module.md": "---\ntitle: Pirmais modulis\n---\nIzklāsts.\n",
+        "locales/lv/01-m1/01-lesson-1.md": "---\ntitle: Nodarbība viens (lv)\n---\nTeksts lv.\n",
+        "locales/lv-LV/01-m1/02-lesson-2.md": "---\ntitle: Nodarbība divi (lv-LV)\n---\nTeksts LV.\n",
+        "locales/lv-LV/01-m1/50-latvian-law.md": "---\nkind: lesson\ntitle: Sociālo uzņēmumu likums\n---\nLikums.\n",
+        "locales/lv-LV/variant.yml": "hide:\n  - m1/story\n",
+    })
+    return files
+
+
+@pytest.fixture
+def course(app, write_course):
+    root = write_course(course_files())
+    with app.app_context():
+        assert sync_tree(root).ok
+    return root
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_catalogue_lists_and_filters(client, course):
+    page = text_of(client.get("/courses/"))
+    assert "Demo" in page and 'href="/courses/demo/"' in page
+    assert "Demo" in text_of(client.get("/courses/?language=lv"))
+    assert "Demo" in text_of(client.get("/courses/?country=LV"))
+    assert "No course matches these filters." in text_of(client.get("/courses/?country=DK"))
+    assert "No course matches these filters." in text_of(client.get("/courses/?language=pl"))
+
+
+def test_course_page(client, course):
+    response = client.get("/courses/demo/")
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "<h1>Demo</h1>" in page and "<p>Description.</p>" in page
+    assert page.index("Module 1") < page.index("Module 2")
+    assert 'href="/courses/demo/m1/"' in page
+
+
+def test_module_page_lists_units_with_kinds(client, course):
+    page = text_of(client.get("/courses/demo/m1/"))
+    assert "<h1>Module 1</h1>" in page and "<p>Outline.</p>" in page
+    titles = re.findall(r'<a href="/courses/demo/m1/([a-z0-9-]+)/">', page)
+    assert titles == ["lesson-1", "lesson-2", "interview", "story", "quiz"]
+    for label in ("Lesson", "Interview", "Case story", "Quiz"):
+        assert f">{label}</span>" in page
+    assert 'rel="next" href="/courses/demo/m2/"' in page
+
+
+def test_unit_pages_with_previous_and_next(client, course):
+    page = text_of(client.get("/courses/demo/m1/lesson-2/"))
+    assert "<h1>Lesson 1.2</h1>" in page and "<p>Text.</p>" in page
+    assert 'rel="prev" href="/courses/demo/m1/lesson-1/"' in page
+    assert 'rel="next" href="/courses/demo/m1/interview/"' in page
+    last = text_of(client.get("/courses/demo/m1/quiz/"))
+    assert 'rel="next" href="/courses/demo/m2/"' in last  # the end of a module leads to the next
+
+
+def test_interview_case_story_and_quiz_pages(client, course):
+    interview = text_of(client.get("/courses/demo/m1/interview/"))
+    assert "A reuse-centre manager" in interview and "Slovenia" in interview
+    assert '<audio controls preload="none" src="/courses/demo/media/talk.mp3">' in interview
+    story = text_of(client.get("/courses/demo/m1/story/"))
+    assert "<th scope=\"row\">Jobs created</th><td>1,200</td>" in story
+    quiz = text_of(client.get("/courses/demo/m1/quiz/"))
+    assert "1 question" in quiz and "Pick." in quiz
+    assert "correct" not in quiz.lower()  # the answers never reach the browser
+
+
+def test_variant_falls_back_unit_by_unit(client, course):
+    # lv-LV's own translation, then the language (lv), then the source.
+    page = text_of(client.get("/courses/demo/m1/?variant=lv-LV"))
+    assert "Pirmais modulis" in page  # module translated in lv
+    assert "Nodarbība viens (lv)" in page and "Nodarbība divi (lv-LV)" in page
+    assert "Sociālo uzņēmumu likums" in page  # country-only unit
+    assert "/courses/demo/m1/story/" not in page  # hidden in lv-LV
+    assert '<li lang="lv">' in page
+    unit = text_of(client.get("/courses/demo/m1/lesson-2/"))  # the choice is remembered
+    assert "Teksts LV." in unit and '<article class="unit unit-lesson" lang="lv">' in unit
+    source_unit = text_of(client.get("/courses/demo/m1/interview/"))
+    assert "not translated yet" in source_unit and 'lang="en"' in source_unit
+    assert client.get("/courses/demo/m1/story/").status_code == 404
+    assert client.get("/courses/demo/m1/latvian-law/").status_code == 200
+    # Back to the source: the country-only unit is not part of it.
+    assert client.get("/courses/demo/m1/latvian-law/?variant=").status_code == 404
+    assert "Lesson 1.1" in text_of(client.get("/courses/demo/m1/lesson-1/"))
+
+
+def test_default_variant_follows_the_interface_language(client, course):
+    page = text_of(client.get("/courses/demo/", headers={"Accept-Language": "lv"}))
+    assert "<h1>Demo kurss</h1>" in page
+
+
+def test_outdated_translation_shows_a_notice(client, app, course):
+    lesson = course / "demo/01-m1/01-lesson-1.md"
+    lesson.write_text(lesson.read_text().replace("Text.", "Changed text."))
+    with app.app_context():
+        assert sync_tree(course).ok
+    page = text_of(client.get("/courses/demo/m1/lesson-1/?variant=lv"))
+    assert "The original text has changed since this translation was made." in page
+    assert "Teksts lv." in page
+
+
+@pytest.mark.parametrize("url", [
+    "/courses/nope/", "/courses/demo/nope/", "/courses/demo/m1/nope/", "/courses/demo/media/nope.png",
+    "/courses/demo/media/../course.md", "/nowhere",
+])
+def test_unknown_pages_are_404_pages(client, course, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "We could not find that page." in text_of(response)
+
+
+def test_media_is_served_with_caching_headers(client, course):
+    with client.get("/courses/demo/media/photo.png") as response:
+        assert response.status_code == 200 and response.data.startswith(b"\x89PNG")
+        assert "max-age=604800" in response.headers["Cache-Control"]
+        assert response.headers.get("ETag")
+
+
+def test_interface_language_from_parameter_and_cookie(client, course):
+    response = client.get("/courses/?lang=lv")
+    assert '<html lang="lv">' in text_of(response)
+    assert "lang=lv" in response.headers["Set-Cookie"]
+    assert '<html lang="lv">' in text_of(client.get("/courses/"))  # remembered
+    assert '<html lang="de">' in text_of(client.get("/courses/?lang=de"))
+    fresh = client.application.test_client()
+    assert '<html lang="en">' in text_of(fresh.get("/courses/?lang=xx"))
+    assert '<html lang="sl">' in text_of(fresh.get("/courses/", headers={"Accept-Language": "sl-SI,sl;q=0.9,en;q=0.5"}))
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_reading_pages_run_a_fixed_number_of_queries(app, client, write_course, tmp_path, count_queries, size):
+    """The same number of SQL statements whether a module has 5 units or 16, a course 1 module or 12."""
+    root = write_course(course_files(units_per_module=size, modules=min(size, 9)), root=tmp_path / f"c{size}")
+    with app.app_context():
+        assert sync_tree(root).ok
+    counts = {}
+    for name, url in {
+        "course": "/courses/demo/", "module": "/courses/demo/m1/", "unit": "/courses/demo/m1/lesson-1/",
+        "module-lv-LV": "/courses/demo/m1/?variant=lv-LV", "unit-lv-LV": "/courses/demo/m1/lesson-2/?variant=lv-LV",
+        "catalogue": "/courses/",
+    }.items():
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        counts[name] = counter.count
+    assert counts == {"course": 3, "module": 4, "unit": 5, "module-lv-LV": 7, "unit-lv-LV": 8, "catalogue": 2}
