@@ -17,6 +17,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: settings from the environment, then ``test_config`` on top."""
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     app.config.update(config_module.DEFAULTS)
     app.config.update(config_module.from_environment(app.instance_path))
     if test_config:
