@@ -1,0 +1,1 @@
+"""Enrolment, progress, quizzes and grading."""
