@@ -10,7 +10,7 @@ import os
 from flask import Flask
 
 from elearn import config as config_module
-from elearn.extensions import babel, csrf, db, migrate
+from elearn.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -31,20 +31,30 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_MAX_HOURS"] * 3600
 
     from elearn.core import sqlite
 
     sqlite.configure(app)
 
+    from elearn.auth import access, sessions
+    from elearn.auth.cli import users_cli
+    from elearn.auth.views import bp as auth_bp
     from elearn.core.cli import translate_cli
     from elearn.core.views import bp as core_bp
     from elearn.courses.cli import courses_cli
     from elearn.courses.views import bp as courses_bp
+    from elearn.learning.views import bp as learning_bp
 
-    app.register_blueprint(core_bp)
-    app.register_blueprint(courses_bp)
-    app.cli.add_command(courses_cli)
-    app.cli.add_command(translate_cli)
+    login_manager.user_loader(sessions.load_user)
+    login_manager.login_view = "auth.login"
+    app.before_request(access.enforce)
+    for blueprint in (core_bp, courses_bp, auth_bp, learning_bp):
+        app.register_blueprint(blueprint)
+    for command in (courses_cli, translate_cli, users_cli):
+        app.cli.add_command(command)
 
     from elearn.core.i18n import init_app as init_i18n
     from elearn.core.views import register_error_handlers

@@ -32,6 +32,9 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_USERNAME": env.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "elearn@localhost"),
+        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        "SESSION_IDLE_MINUTES": int(env.get("ELEARN_SESSION_IDLE_MINUTES", "240")),
+        "SESSION_MAX_HOURS": int(env.get("ELEARN_SESSION_MAX_HOURS", "336")),
     }
 
 
@@ -47,6 +50,7 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    "RATELIMIT_HEADERS_ENABLED": True,
 }
 
 

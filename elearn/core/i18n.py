@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from babel import Locale
 from flask import current_app, g, request
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_date, format_decimal, format_percent, get_locale
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -72,6 +72,7 @@ def init_app(app) -> None:
     app.add_template_filter(format_figure)
     app.add_template_filter(format_decimal)
     app.add_template_filter(format_percent)
+    app.add_template_filter(format_date)
     app.add_template_filter(lambda url: urlsplit(url).hostname or url, "hostname")
 
     @app.after_request

@@ -1,5 +1,8 @@
 """Site-wide pages: the home redirect, health check and error pages."""
 
+import math
+import time
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -25,6 +28,18 @@ def register_error_handlers(app) -> None:
         405: lambda: _("That action is not allowed here."),
         500: lambda: _("Something went wrong on our side. Please try again in a moment."),
     }
+
+    @app.errorhandler(429)
+    def too_many_requests(_error):
+        """Say when to try again, in minutes, and send Retry-After for programs."""
+        from elearn.extensions import limiter
+
+        current = limiter.current_limit
+        seconds = max(1, int(current.reset_at - time.time())) if current else 60
+        minutes = max(1, math.ceil(seconds / 60))
+        response = app.make_response((render_template("core/rate_limited.html", minutes=minutes), 429))
+        response.headers["Retry-After"] = str(seconds)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -4,24 +4,34 @@ from __future__ import annotations
 
 import os
 
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory, session
+from flask import Blueprint, abort, current_app, g, render_template, request, send_from_directory, session
 from flask_babel import get_locale
+from flask_login import current_user
 
 from elearn.courses import reading as rd
+from elearn.auth.forms import ConfirmForm
 from elearn.courses.loader import MEDIA_EXTENSIONS
+from elearn.courses.models import QUIZ
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
 
-def _reading(course_slug: str) -> rd.Reading:
-    """The course in the variant the reader asked for (``?variant=``), chose before, or speaks."""
+def reading_for(course_slug: str) -> rd.Reading:
+    """The course in the variant the reader asked for (``?variant=``), enrolled in, chose before, or speaks."""
     course = rd.get_course(course_slug)
+    g.enrolment = None
+    if current_user.is_authenticated:
+        from elearn.learning.services import get_enrolment
+
+        g.enrolment = get_enrolment(current_user, course)
     key = f"variant:{course.slug}"
     tags = {v.tag for v in course.variants}
     requested = request.args.get("variant")
     if requested is not None:
         tag = requested if requested in tags else None
         session[key] = tag or ""
+    elif g.enrolment is not None:
+        tag = g.enrolment.variant_tag
     elif key in session:
         tag = session[key] or None
     else:
@@ -39,17 +49,18 @@ def catalogue():
 
 @bp.get("/<course_slug>/")
 def course(course_slug):
-    reading = _reading(course_slug)
+    reading = reading_for(course_slug)
     title, summary, description_html, lang = rd.course_texts(reading)
     return render_template(
         "courses/course.html", reading=reading, title=title, summary=summary,
         description_html=description_html, lang=lang, modules=rd.modules(reading),
+        enrolment=g.enrolment, form=ConfirmForm(),
     )
 
 
 @bp.get("/<course_slug>/<module_slug>/")
 def module(course_slug, module_slug):
-    reading = _reading(course_slug)
+    reading = reading_for(course_slug)
     course_title = rd.course_texts(reading)[0]
     modules = rd.modules(reading)
     current = rd.get_module(reading, module_slug, modules)
@@ -61,7 +72,7 @@ def module(course_slug, module_slug):
 
 @bp.get("/<course_slug>/<module_slug>/<unit_slug>/")
 def unit(course_slug, module_slug, unit_slug):
-    reading = _reading(course_slug)
+    reading = reading_for(course_slug)
     course_title = rd.course_texts(reading)[0]
     modules = rd.modules(reading)
     current_module = rd.get_module(reading, module_slug, modules)
@@ -71,11 +82,26 @@ def unit(course_slug, module_slug, unit_slug):
         abort(404)
     return render_template(
         "courses/unit.html", reading=reading, course_title=course_title, module=current_module,
+        learner=_learner_state(reading, current_module, units[index]), form=ConfirmForm(),
         unit=rd.with_body(units[index]), units=units,
         previous=units[index - 1] if index > 0 else None,
         next=units[index + 1] if index + 1 < len(units) else None,
         next_module=_neighbours(modules, current_module)[1],
     )
+
+
+def _learner_state(reading: rd.Reading, module: rd.ModuleView, unit: rd.UnitView) -> dict | None:
+    """For an enrolled learner: record the visit, and what they have done here."""
+    if g.enrolment is None:
+        return None
+    from elearn.learning import services
+
+    user = current_user._get_current_object()
+    if unit.kind != QUIZ:
+        services.record_seen(user, g.enrolment, module.slug, unit.slug)
+    progress = services.module_progress(user, reading.course.id, module.slug).get(unit.slug)
+    attempts = services.attempts_for(user, reading.course.id, module.slug, unit.slug) if unit.kind == QUIZ else []
+    return {"done": bool(progress and progress.done_at), "attempts": attempts}
 
 
 @bp.get("/<course_slug>/media/<path:filename>")

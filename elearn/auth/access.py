@@ -1,0 +1,88 @@
+"""Who may open which route: every endpoint of the app has exactly one rule here.
+
+A request to an endpoint without a rule is refused (403) and logged, and
+``tests/auth/test_access.py`` walks every route with every role, so a new route
+without a rule fails the suite. Object-level checks (a learner's own progress,
+attempts and certificates) live in the services that load those objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from elearn.auth.models import ADMIN, COHORT_LEAD, PARTNER_ADMIN, TRAINER
+
+
+@dataclass(frozen=True)
+class Rule:
+    signed_in: bool = False
+    roles: frozenset[str] = frozenset()  # any of these; empty = any signed-in user
+
+    def allows(self, user) -> bool:
+        if not self.signed_in:
+            return True
+        return user.is_authenticated and (not self.roles or user.has_role(*self.roles))
+
+
+PUBLIC = Rule()
+SIGNED_IN = Rule(signed_in=True)
+
+
+def any_of(*roles: str) -> Rule:
+    return Rule(signed_in=True, roles=frozenset(roles))
+
+
+STAFF = any_of(ADMIN, TRAINER, PARTNER_ADMIN, COHORT_LEAD)
+
+RULES: dict[str, Rule] = {
+    "static": PUBLIC,
+    "core.home": PUBLIC,
+    "core.health": PUBLIC,
+    # reading courses is open to everyone; learning needs an account
+    "courses.catalogue": PUBLIC,
+    "courses.course": PUBLIC,
+    "courses.module": PUBLIC,
+    "courses.unit": PUBLIC,
+    "courses.media": PUBLIC,
+    # accounts
+    "auth.register": PUBLIC,
+    "auth.confirm": PUBLIC,
+    "auth.resend_confirmation": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": SIGNED_IN,
+    "auth.forgot_password": PUBLIC,
+    "auth.reset_password": PUBLIC,
+    "auth.profile": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    "auth.delete_account": SIGNED_IN,
+    "auth.admin_users": any_of(ADMIN),
+    "auth.admin_user": any_of(ADMIN),
+    "auth.admin_grant": any_of(ADMIN),
+    "auth.admin_revoke": any_of(ADMIN),
+    # learning
+    "learning.dashboard": SIGNED_IN,
+    "learning.enrol": SIGNED_IN,
+    "learning.change_variant": SIGNED_IN,
+    "learning.mark_done": SIGNED_IN,
+    "learning.start_attempt": SIGNED_IN,
+    "learning.attempt": SIGNED_IN,
+    "learning.submit_attempt": SIGNED_IN,
+}
+
+
+def enforce() -> None:
+    """``before_request``: apply the endpoint's rule."""
+    if request.endpoint is None:  # no route matched: the router answers 404 / 405
+        return None
+    rule = RULES.get(request.endpoint)
+    if rule is None:
+        current_app.logger.error("No access rule for endpoint %s: refused", request.endpoint)
+        abort(403)
+    if rule.allows(current_user):
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+    abort(403)

@@ -1,0 +1,107 @@
+"""Account forms. Labels and messages are lazy strings, translated when shown."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from elearn.auth.models import GRANTABLE_ROLES
+from elearn.auth.passwords import MAX_LENGTH, password_problem
+
+
+def country_choices():
+    from flask_babel import get_locale
+
+    from elearn.core.i18n import PARTNER_COUNTRIES
+
+    territories = get_locale().territories
+    codes = sorted(set(PARTNER_COUNTRIES) | {"OTHER"}, key=lambda c: territories.get(c, c))
+    return [(c, territories.get(c, c)) if c != "OTHER" else ("XX", str(_l("Another country"))) for c in codes]
+
+
+def language_choices():
+    from flask import current_app
+
+    from elearn.core.i18n import language_name
+
+    return [(code, language_name(code)) for code in current_app.config["LANGUAGES"]]
+
+
+class NewPassword:
+    """The password rules of auth.passwords, as a WTForms validator."""
+
+    def __call__(self, form, field):
+        email = form.email.data if hasattr(form, "email") else ""
+        problem = password_problem(field.data or "", email=email or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class ProfileFields(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
+                       description=_l("As it should appear on your certificates."))
+    country = SelectField(_l("Country"), validators=[DataRequired()])
+    language = SelectField(_l("Preferred language"), validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+        self.language.choices = language_choices()
+
+
+class RegisterForm(ProfileFields):
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), NewPassword(), Length(max=MAX_LENGTH)],
+                             description=_l("At least 8 characters. A few words you can remember work well."))
+    submit = SubmitField(_l("Create account"))
+
+
+class ProfileForm(ProfileFields):
+    submit = SubmitField(_l("Save"))
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    next = HiddenField()
+    submit = SubmitField(_l("Sign in"))
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Email()])
+    submit = SubmitField(_l("Send the link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()])
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+    submit = SubmitField(_l("Set the new password"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()])
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+    submit = SubmitField(_l("Change password"))
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    submit = SubmitField(_l("Delete my account"))
+
+
+class GrantRoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(r, r) for r in GRANTABLE_ROLES], validators=[DataRequired()])
+    scope = StringField(_l("Course variant (partner admins only)"), validators=[Length(max=20)],
+                        description=_l("For example lv-LV or ru-LV."))
+    submit = SubmitField(_l("Give role"))
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only the CSRF token: for buttons that change something."""
+
+    submit = SubmitField(_l("Confirm"))

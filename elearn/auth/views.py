@@ -1,0 +1,231 @@
+"""Account pages: register, confirm, sign in and out, reset, profile, delete; admins manage roles."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from elearn.auth import services
+from elearn.auth.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    DeleteAccountForm,
+    EmailForm,
+    GrantRoleForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from elearn.auth.models import User
+from elearn.extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host, scheme or a protocol-relative URL."""
+    if not target:
+        return url_for("learning.dashboard")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("learning.dashboard")
+    return target
+
+
+def _account_key() -> str:
+    return "account:" + services.normalise_email(request.form.get("email", ""))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register():
+    form = RegisterForm()
+    if request.method == "GET":
+        form.language.data = form.language.data or request.accept_languages.best_match(
+            [c for c, _n in form.language.choices]) or "en"
+    if form.validate_on_submit():
+        try:
+            services.register(name=form.name.data, email=form.email.data, password=form.password.data,
+                              country=form.country.data, language=form.language.data)
+        except services.AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            return render_template("auth/check_mail.html", email=form.email.data)
+    return render_template("auth/register.html", form=form)
+
+
+@bp.get("/confirm/<token>")
+def confirm(token):
+    try:
+        services.confirm_email(token)
+    except services.AccountError as error:
+        return render_template("auth/message.html", title=_("Confirmation failed"), message=str(error),
+                               resend=True), 400
+    flash(_("Your email address is confirmed. You can sign in now."))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"], key_func=_account_key)
+def resend_confirmation():
+    form = EmailForm()
+    if form.validate_on_submit():
+        services.resend_confirmation(form.email.data)
+        return render_template("auth/check_mail.html", email=form.email.data)
+    return render_template("auth/email_form.html", form=form, title=_("Send the confirmation link again"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute;50 per hour", methods=["POST"])
+@limiter.limit("5 per minute;20 per hour", methods=["POST"], key_func=_account_key)
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    unconfirmed = False
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.AccountError as error:
+            form.password.errors.append(str(error))
+            unconfirmed = error.unconfirmed
+        else:
+            services.sign_in(user)
+            return redirect(safe_next(form.next.data))
+    return render_template("auth/login.html", form=form, unconfirmed=unconfirmed)
+
+
+@bp.post("/logout")
+def logout():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.sign_out(current_user._get_current_object())
+    flash(_("You are signed out."))
+    return redirect(url_for("courses.catalogue"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"], key_func=_account_key)
+@limiter.limit("20 per hour", methods=["POST"])
+def forgot_password():
+    form = EmailForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("auth/check_mail.html", email=form.email.data, reset=True)
+    return render_template("auth/email_form.html", form=form, title=_("Forgot your password?"))
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def reset_password(token):
+    try:
+        services.user_for_reset(token)
+    except services.AccountError as error:
+        return render_template("auth/message.html", title=_("Reset failed"), message=str(error)), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except services.AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            flash(_("Your password is changed. Please sign in with the new one."))
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/me/profile", methods=["GET", "POST"])
+def profile():
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user)
+    if form.validate_on_submit():
+        services.update_profile(user, name=form.name.data, country=form.country.data, language=form.language.data)
+        flash(_("Your profile is saved."))
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form, password_form=ChangePasswordForm(),
+                           delete_form=DeleteAccountForm())
+
+
+@bp.post("/me/password")
+@limiter.limit("10 per hour")
+def change_password():
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(user, form.current.data, form.password.data)
+        except services.AccountError as error:
+            form.current.errors.append(str(error))
+        else:
+            flash(_("Your password is changed. You were signed out on your other devices."))
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=ProfileForm(obj=user), password_form=form,
+                           delete_form=DeleteAccountForm()), 400
+
+
+@bp.post("/me/delete")
+@limiter.limit("10 per hour")
+def delete_account():
+    user = current_user._get_current_object()
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_account(user, form.password.data)
+        except services.AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            flash(_("Your account and your data are deleted."))
+            return redirect(url_for("courses.catalogue"))
+    return render_template("auth/profile.html", form=ProfileForm(obj=user), password_form=ChangePasswordForm(),
+                           delete_form=form), 400
+
+
+# ---------------------------------------------------------------- admins: roles
+
+
+@bp.get("/admin/users/")
+def admin_users():
+    query = request.args.get("q", "").strip().lower()
+    statement = select(User).order_by(User.email).limit(200)
+    if query:
+        statement = statement.where(User.email.contains(query) | User.name.ilike(f"%{query}%"))
+    return render_template("auth/admin_users.html", users=db.session.scalars(statement).all(), query=query)
+
+
+@bp.get("/admin/users/<int:user_id>")
+def admin_user(user_id):
+    user = db.get_or_404(User, user_id)
+    return render_template("auth/admin_user.html", user=user, form=GrantRoleForm(), revoke_form=ConfirmForm())
+
+
+@bp.post("/admin/users/<int:user_id>/roles")
+def admin_grant(user_id):
+    user = db.get_or_404(User, user_id)
+    form = GrantRoleForm()
+    if form.validate_on_submit():
+        try:
+            services.grant_role(user, form.role.data, form.scope.data, current_user._get_current_object())
+        except services.AccountError as error:
+            form.scope.errors.append(str(error))
+        else:
+            flash(_("Role given."))
+            return redirect(url_for("auth.admin_user", user_id=user.id))
+    return render_template("auth/admin_user.html", user=user, form=form, revoke_form=ConfirmForm()), 400
+
+
+@bp.post("/admin/users/<int:user_id>/roles/<int:grant_id>/revoke")
+def admin_revoke(user_id, grant_id):
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.revoke_role(user, grant_id, current_user._get_current_object())
+    except services.AccountError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Role removed."))
+    return redirect(url_for("auth.admin_user", user_id=user.id))

@@ -1,0 +1,240 @@
+"""The learner's path: enrol, read, mark done, take quizzes, complete modules and courses.
+
+Rules (documented for learners and trainers in ``docs/learning.md``):
+
+- Opening a lesson, interview or case story records it as *seen*; the learner marks it
+  *done* with a button. A quiz is done when an attempt reaches its pass mark.
+- A module is complete when every unit the learner's variant shows in it is done
+  (its quiz passed); a course is complete when all its modules are. Completion is
+  written once, with its time, and never taken back.
+- The best attempt counts. Attempts are limited by the quiz's ``attempts`` (0 = no limit).
+- Every write is idempotent: unique rows are inserted with ON CONFLICT DO NOTHING and
+  state moves only forward (``UPDATE … WHERE done_at IS NULL``), so double clicks,
+  two tabs, retries and re-imports never duplicate, lose or lower anything.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from elearn.courses import reading as rd
+from elearn.courses.models import QUIZ, Course, Module, Unit
+from elearn.core.models import insert_ignore, utcnow
+from elearn.extensions import db
+from elearn.learning import grading
+from elearn.learning.models import CourseCompletion, Enrolment, ModuleCompletion, QuizAttempt, UnitProgress
+
+
+class LearningError(Exception):
+    """A refusal to show the learner; ``str()`` is translated."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+# ---------------------------------------------------------------- enrolment
+
+
+def get_enrolment(user, course: Course) -> Enrolment | None:
+    return db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id))
+
+
+def default_variant_for(user, course: Course) -> str | None:
+    """The variant for the learner's language and country, else their language, else the source."""
+    tags = [v.tag for v in course.variants]
+    for candidate in (f"{user.language}-{user.country}", user.language):
+        if candidate in tags:
+            return candidate
+    same_language = [t for t in tags if t.split("-")[0] == user.language]
+    return same_language[0] if same_language else None
+
+
+def enrol(user, course: Course, variant_tag: str | None = None) -> Enrolment:
+    if variant_tag is None:
+        variant_tag = default_variant_for(user, course)
+    _check_variant(course, variant_tag)
+    insert_ignore(Enrolment, user_id=user.id, course_id=course.id, variant_tag=variant_tag,
+                  enrolled_at=utcnow(), last_activity_at=utcnow())
+    db.session.commit()
+    return get_enrolment(user, course)
+
+
+def change_variant(user, course: Course, variant_tag: str | None) -> None:
+    """Progress is keyed by stable ids, so it carries over to the new variant."""
+    _check_variant(course, variant_tag)
+    db.session.execute(update(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
+                       .values(variant_tag=variant_tag))
+    db.session.commit()
+
+
+def _check_variant(course: Course, variant_tag: str | None) -> None:
+    if variant_tag is not None and variant_tag not in {v.tag for v in course.variants}:
+        raise LearningError(_l("This course has no such version."))
+
+
+# ---------------------------------------------------------------- progress
+
+
+def record_seen(user, enrolment: Enrolment, module_slug: str, unit_slug: str) -> None:
+    """Opening a unit: seen (once), and where "continue" will lead."""
+    now = utcnow()
+    insert_ignore(UnitProgress, user_id=user.id, course_id=enrolment.course_id, module_slug=module_slug,
+                  unit_slug=unit_slug, seen_at=now)
+    db.session.execute(update(Enrolment).where(Enrolment.id == enrolment.id)
+                       .values(last_module=module_slug, last_unit=unit_slug, last_activity_at=now))
+    db.session.commit()
+
+
+def mark_done(user, reading: rd.Reading, module: Module, unit_slug: str) -> None:
+    unit = _visible_unit(reading, module, unit_slug)
+    if unit.kind == QUIZ:
+        raise LearningError(_l("A quiz is done when you pass it."))
+    _set_done(user, reading.course.id, module.slug, unit_slug)
+    _complete_if_done(user, reading, module)
+    db.session.commit()
+
+
+def _set_done(user, course_id: int, module_slug: str, unit_slug: str) -> None:
+    now = utcnow()
+    insert_ignore(UnitProgress, user_id=user.id, course_id=course_id, module_slug=module_slug,
+                  unit_slug=unit_slug, seen_at=now, done_at=now)
+    db.session.execute(update(UnitProgress).where(
+        UnitProgress.user_id == user.id, UnitProgress.course_id == course_id,
+        UnitProgress.module_slug == module_slug, UnitProgress.unit_slug == unit_slug,
+        UnitProgress.done_at.is_(None)).values(done_at=now))
+
+
+def _visible_unit(reading: rd.Reading, module: Module, unit_slug: str) -> rd.UnitView:
+    for view in rd.units(reading, module):
+        if view.slug == unit_slug:
+            return view
+    raise LearningError(_l("This unit is not part of your version of the course."))
+
+
+def module_progress(user, course_id: int, module_slug: str) -> dict[str, UnitProgress]:
+    return {p.unit_slug: p for p in db.session.scalars(select(UnitProgress).where(
+        UnitProgress.user_id == user.id, UnitProgress.course_id == course_id,
+        UnitProgress.module_slug == module_slug))}
+
+
+def _complete_if_done(user, reading: rd.Reading, module: Module) -> None:
+    views = rd.units(reading, module)
+    progress = module_progress(user, reading.course.id, module.slug)
+    if not all(progress.get(v.slug) and progress[v.slug].done_at for v in views):
+        return
+    insert_ignore(ModuleCompletion, user_id=user.id, course_id=reading.course.id, module_slug=module.slug,
+                  completed_at=utcnow())
+    module_slugs = set(db.session.scalars(select(Module.slug).where(Module.course_id == reading.course.id)))
+    completed = set(db.session.scalars(select(ModuleCompletion.module_slug).where(
+        ModuleCompletion.user_id == user.id, ModuleCompletion.course_id == reading.course.id)))
+    if module_slugs <= completed:
+        insert_ignore(CourseCompletion, user_id=user.id, course_id=reading.course.id,
+                      variant_tag=reading.tag, completed_at=utcnow())
+
+
+# ---------------------------------------------------------------- quizzes
+
+
+def attempts_for(user, course_id: int, module_slug: str, unit_slug: str) -> list[QuizAttempt]:
+    return list(db.session.scalars(select(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.course_id == course_id,
+        QuizAttempt.module_slug == module_slug, QuizAttempt.unit_slug == unit_slug).order_by(QuizAttempt.number)))
+
+
+def start_attempt(user, reading: rd.Reading, module: Module, unit_slug: str) -> QuizAttempt:
+    """The open attempt if there is one, else a new one (if attempts remain)."""
+    view = rd.with_body(_visible_unit(reading, module, unit_slug))
+    if view.kind != QUIZ:
+        raise LearningError(_l("This unit is not a quiz."))
+    attempts = attempts_for(user, reading.course.id, module.slug, unit_slug)
+    open_attempt = next((a for a in attempts if a.submitted_at is None), None)
+    if open_attempt:
+        return open_attempt
+    limit = view.meta.get("attempts") or 0
+    if limit and len(attempts) >= limit:
+        raise LearningError(_l("You have used all your attempts at this quiz."))
+    attempt = QuizAttempt(user_id=user.id, course_id=reading.course.id, module_slug=module.slug, unit_slug=unit_slug,
+                          number=len(attempts) + 1, seed=secrets.randbelow(2**31), questions=view.questions,
+                          pass_mark=view.meta.get("pass_mark", reading.course.pass_mark))
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:  # another tab started the same attempt a moment ago
+        db.session.rollback()
+        return next(a for a in attempts_for(user, reading.course.id, module.slug, unit_slug) if a.submitted_at is None)
+    return attempt
+
+
+def get_attempt(user, course: Course, module_slug: str, unit_slug: str, number: int) -> QuizAttempt | None:
+    """Only the learner's own attempt: another learner's number finds nothing."""
+    return db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id, QuizAttempt.module_slug == module_slug,
+        QuizAttempt.unit_slug == unit_slug, QuizAttempt.number == number))
+
+
+class StaleSubmission(LearningError):
+    pass
+
+
+def submit_attempt(user, reading: rd.Reading, module: Module, attempt: QuizAttempt, form) -> QuizAttempt:
+    """Grade and close an attempt exactly once; a repeated or stale submission is refused."""
+    if attempt.user_id != user.id:
+        raise LearningError(_l("This is not your attempt."))
+    responses = grading.parse_responses(attempt.questions, form)
+    result = grading.grade_attempt(attempt.questions, responses)
+    passed = result.percent >= attempt.pass_mark
+    closed = db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None)).values(
+            submitted_at=utcnow(), responses=responses, score=result.percent, passed=passed,
+            results=[_result_dict(r) for r in result.results])
+    ).rowcount
+    if not closed:
+        db.session.rollback()
+        raise StaleSubmission(_l("This attempt was already submitted; your answers were counted once."))
+    if passed:
+        _set_done(user, reading.course.id, module.slug, attempt.unit_slug)
+        _complete_if_done(user, reading, module)
+    db.session.commit()
+    db.session.refresh(attempt)
+    return attempt
+
+
+def _result_dict(result: grading.QuestionResult) -> dict:
+    return {"score": result.score, "status": result.status, "feedback": result.feedback,
+            "right_answer": result.right_answer}
+
+
+# ---------------------------------------------------------------- the learner's page
+
+
+def dashboard(user) -> list[dict]:
+    """Each enrolled course with units done / units in the course, and where to continue. Four queries."""
+    rows = db.session.execute(
+        select(Enrolment, Course).join(Course, Course.id == Enrolment.course_id)
+        .where(Enrolment.user_id == user.id).order_by(Enrolment.last_activity_at.desc())
+    ).all()
+    if not rows:
+        return []
+    course_ids = [course.id for _e, course in rows]
+    totals = dict(db.session.execute(
+        select(Module.course_id, func.count(Unit.id)).join(Unit, Unit.module_id == Module.id)
+        .where(Module.course_id.in_(course_ids), Unit.variant_id.is_(None)).group_by(Module.course_id)
+    ).all())
+    done = dict(db.session.execute(
+        select(UnitProgress.course_id, func.count(UnitProgress.id))
+        .where(UnitProgress.user_id == user.id, UnitProgress.course_id.in_(course_ids),
+               UnitProgress.done_at.is_not(None)).group_by(UnitProgress.course_id)
+    ).all())
+    completed = dict(db.session.execute(
+        select(CourseCompletion.course_id, CourseCompletion.completed_at)
+        .where(CourseCompletion.user_id == user.id, CourseCompletion.course_id.in_(course_ids))
+    ).all())
+    return [{
+        "enrolment": enrolment, "course": course, "total": totals.get(course.id, 0),
+        "done": min(done.get(course.id, 0), totals.get(course.id, 0)), "completed_at": completed.get(course.id),
+    } for enrolment, course in rows]
+

@@ -1,0 +1,147 @@
+"""The learner's pages: /me/, enrolment, marking units done, quiz attempts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from elearn.auth.forms import ConfirmForm
+from elearn.courses import reading as rd
+from elearn.courses.views import reading_for
+from elearn.learning import grading, services
+
+bp = Blueprint("learning", __name__, url_prefix="/me")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _checked_form() -> None:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+
+
+def _unit_url(course_slug, module_slug, unit_slug):
+    return url_for("courses.unit", course_slug=course_slug, module_slug=module_slug, unit_slug=unit_slug)
+
+
+@bp.get("/")
+def dashboard():
+    return render_template("learning/dashboard.html", entries=services.dashboard(_user()), form=ConfirmForm())
+
+
+@bp.post("/courses/<course_slug>/enrol")
+def enrol(course_slug):
+    _checked_form()
+    course = rd.get_course(course_slug)
+    try:
+        services.enrol(_user(), course, request.form.get("variant") or None)
+    except services.LearningError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("You are enrolled. Welcome!"))
+    return redirect(url_for("courses.course", course_slug=course.slug))
+
+
+@bp.post("/courses/<course_slug>/variant")
+def change_variant(course_slug):
+    _checked_form()
+    course = rd.get_course(course_slug)
+    try:
+        services.change_variant(_user(), course, request.form.get("variant") or None)
+    except services.LearningError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Your course version is changed. Your progress is kept."))
+    return redirect(url_for("courses.course", course_slug=course.slug))
+
+
+@bp.post("/courses/<course_slug>/<module_slug>/<unit_slug>/done")
+def mark_done(course_slug, module_slug, unit_slug):
+    _checked_form()
+    reading, module = _learner_module(course_slug, module_slug)
+    try:
+        services.mark_done(_user(), reading, module.module, unit_slug)
+    except services.LearningError as error:
+        flash(str(error), "error")
+    return redirect(request.form.get("next_url") or _unit_url(course_slug, module_slug, unit_slug))
+
+
+@bp.post("/courses/<course_slug>/<module_slug>/<unit_slug>/attempts")
+def start_attempt(course_slug, module_slug, unit_slug):
+    _checked_form()
+    reading, module = _learner_module(course_slug, module_slug)
+    try:
+        attempt = services.start_attempt(_user(), reading, module.module, unit_slug)
+    except services.LearningError as error:
+        flash(str(error), "error")
+        return redirect(_unit_url(course_slug, module_slug, unit_slug))
+    return redirect(url_for("learning.attempt", course_slug=course_slug, module_slug=module_slug,
+                            unit_slug=unit_slug, number=attempt.number))
+
+
+@bp.get("/courses/<course_slug>/<module_slug>/<unit_slug>/attempts/<int:number>/")
+def attempt(course_slug, module_slug, unit_slug, number):
+    reading, module = _learner_module(course_slug, module_slug)
+    found = services.get_attempt(_user(), reading.course, module_slug, unit_slug, number)
+    if found is None:
+        abort(404)
+    return _render_attempt(reading, module, found, form=None)
+
+
+@bp.post("/courses/<course_slug>/<module_slug>/<unit_slug>/attempts/<int:number>/")
+def submit_attempt(course_slug, module_slug, unit_slug, number):
+    _checked_form()
+    reading, module = _learner_module(course_slug, module_slug)
+    found = services.get_attempt(_user(), reading.course, module_slug, unit_slug, number)
+    if found is None:
+        abort(404)
+    try:
+        services.submit_attempt(_user(), reading, module.module, found, request.form)
+    except services.StaleSubmission as error:
+        flash(str(error), "error")
+        return redirect(url_for("learning.attempt", course_slug=course_slug, module_slug=module_slug,
+                                unit_slug=unit_slug, number=number)), 303
+    return redirect(url_for("learning.attempt", course_slug=course_slug, module_slug=module_slug,
+                            unit_slug=unit_slug, number=number), 303)
+
+
+def _learner_module(course_slug, module_slug):
+    reading = reading_for(course_slug)
+    module = rd.get_module(reading, module_slug, rd.modules(reading))
+    return reading, module
+
+
+def _render_attempt(reading, module, attempt, form):
+    presented = [grading.present(q, i, attempt.seed) for i, q in enumerate(attempt.questions)]
+    return render_template("learning/attempt.html", reading=reading, module=module, attempt=attempt,
+                           presented=presented, form=ConfirmForm(),
+                           unit_url=_unit_url(reading.course.slug, module.slug, attempt.unit_slug))
+
+
+@bp.app_template_filter("answer_text")
+def answer_text(response, question: dict) -> str:
+    """The learner's answer as plain text, for the result page."""
+    from markupsafe import Markup
+
+    if response is None or response == []:
+        return _("No answer")
+    kind = question["type"]
+    if kind in ("single", "multiple"):
+        texts = {c["key"]: Markup(c["text"]).striptags() for c in question["choices"]}
+        keys = response if isinstance(response, list) else [response]
+        return "; ".join(texts.get(k, "?") for k in keys)
+    if kind == "truefalse":
+        return _("True") if response else _("False")
+    if kind == "matching":
+        return "; ".join(f"{Markup(item['text']).striptags()} → {choice or _('No answer')}"
+                         for item, choice in zip(question["left"], response, strict=False))
+    return str(response)
+
+
+@bp.app_template_filter("translate_truth")
+def translate_truth(right_answer: str) -> str:
+    """The grader names true/false answers in English; learners read them in their language."""
+    return {"true": _("True"), "false": _("False")}.get(right_answer, right_answer)
