@@ -119,3 +119,87 @@ def demo(app):
         report = sync_tree(DEMO_COURSES)
     assert report.ok, "\n".join(map(str, report.problems))
     return report
+
+
+# ---------------------------------------------------------------- mail, users, signing in
+
+
+class Mailbox:
+    """What a real local SMTP server (aiosmtpd) received."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        import email
+        from email import policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def last_to(self, address: str):
+        for message in reversed(self.messages):
+            if address in message["To"]:
+                return message
+        raise AssertionError(f"no mail to {address}; got {[m['To'] for m in self.messages]}")
+
+    def link_in(self, address: str) -> str:
+        import re
+
+        body = self.last_to(address).get_body(("plain",)).get_content()
+        return re.search(r"https?://\S+", body).group(0)
+
+
+@pytest.fixture
+def mailbox(app):
+    from aiosmtpd.controller import Controller
+
+    import socket
+
+    with socket.socket() as probe:  # a free port on the loopback interface
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    yield box
+    controller.stop()
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a confirmed account: make_user("a@example.org", roles=("admin",))."""
+    from elearn.auth.services import create_user
+
+    def make(email: str, *, roles=(), name: str | None = None, language="en", country="LV"):
+        with app.app_context():
+            user = create_user(email=email, name=name or email.split("@")[0].title(), password=PASSWORD,
+                               roles=tuple(r for r in roles if r != "learner"), language=language, country=country)
+            return user.id
+
+    return make
+
+
+def csrf_from(page: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', page)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict | None = None, *, page_url: str | None = None, **kwargs):
+    """POST like a browser: fetch the page first for its CSRF token."""
+    page = client.get(page_url or url).get_data(as_text=True)
+    return client.post(url, data={"csrf_token": csrf_from(page), **(data or {})}, **kwargs)
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    response = post_form(client, "/login", {"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response

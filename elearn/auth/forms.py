@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields import SelectChoice
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
@@ -18,7 +19,8 @@ def country_choices():
 
     territories = get_locale().territories
     codes = sorted(set(PARTNER_COUNTRIES) | {"OTHER"}, key=lambda c: territories.get(c, c))
-    return [(c, territories.get(c, c)) if c != "OTHER" else ("XX", str(_l("Another country"))) for c in codes]
+    return [SelectChoice(c, territories.get(c, c)) if c != "OTHER" else SelectChoice("XX", str(_l("Another country")))
+            for c in codes]
 
 
 def language_choices():
@@ -26,7 +28,7 @@ def language_choices():
 
     from elearn.core.i18n import language_name
 
-    return [(code, language_name(code)) for code in current_app.config["LANGUAGES"]]
+    return [SelectChoice(code, language_name(code)) for code in current_app.config["LANGUAGES"]]
 
 
 class NewPassword:
@@ -95,7 +97,7 @@ class DeleteAccountForm(FlaskForm):
 
 
 class GrantRoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r, r) for r in GRANTABLE_ROLES], validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, r) for r in GRANTABLE_ROLES], validators=[DataRequired()])
     scope = StringField(_l("Course variant (partner admins only)"), validators=[Length(max=20)],
                         description=_l("For example lv-LV or ru-LV."))
     submit = SubmitField(_l("Give role"))

@@ -47,7 +47,7 @@ def register():
     form = RegisterForm()
     if request.method == "GET":
         form.language.data = form.language.data or request.accept_languages.best_match(
-            [c for c, _n in form.language.choices]) or "en"
+            [c.value for c in form.language.choices]) or "en"
     if form.validate_on_submit():
         try:
             services.register(name=form.name.data, email=form.email.data, password=form.password.data,

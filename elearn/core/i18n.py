@@ -1,8 +1,7 @@
 """Choosing the interface language, and the language menu every page shows.
 
-Order: the ``?lang=`` parameter (remembered in a cookie), the cookie, the browser's
-Accept-Language, English. A signed-in user's saved language will come first once
-accounts exist.
+Order: a signed-in user's saved language, the ``?lang=`` parameter (remembered in a
+cookie), the cookie, the browser's Accept-Language, English.
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from babel import Locale
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import format_date, format_decimal, format_percent, get_locale
 
 LANG_COOKIE = "lang"
@@ -18,7 +17,13 @@ LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def select_locale() -> str:
+    from flask_login import current_user
+
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI and background work speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
     requested = request.args.get("lang")
     if requested in languages:
         g.remember_lang = requested
