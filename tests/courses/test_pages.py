@@ -194,3 +194,29 @@ def test_reading_pages_run_a_fixed_number_of_queries(app, client, write_course, 
             assert client.get(url).status_code == 200
         counts[name] = counter.count
     assert counts == {"course": 3, "module": 4, "unit": 5, "module-lv-LV": 7, "unit-lv-LV": 8, "catalogue": 2}
+
+
+def test_pages_for_an_enrolled_learner_run_a_fixed_number_of_queries(app, write_course, tmp_path, count_queries,
+                                                                      make_user):
+    from tests.conftest import post_form, sign_in
+
+    make_user("ana@example.org")
+    counts = []
+    for size in (2, 12):
+        root = write_course(course_files(units_per_module=size, modules=min(size, 9)), root=tmp_path / f"c{size}",
+                            slug=f"demo{size}")
+        with app.app_context():
+            assert sync_tree(root).ok
+        client = app.test_client()
+        sign_in(client, "ana@example.org")
+        post_form(client, f"/me/courses/demo{size}/enrol", page_url=f"/courses/demo{size}/")
+        client.get(f"/courses/demo{size}/m1/lesson-1/")  # first visit writes "seen"
+        measured = {}
+        for name, url in {"course": f"/courses/demo{size}/", "module": f"/courses/demo{size}/m1/",
+                          "unit": f"/courses/demo{size}/m1/lesson-1/", "quiz": f"/courses/demo{size}/m1/quiz/",
+                          "me": "/me/"}.items():
+            with count_queries() as counter:
+                assert client.get(url).status_code == 200
+            measured[name] = counter.count
+        counts.append(measured)
+    assert counts[0] == counts[1], counts
