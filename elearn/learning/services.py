@@ -7,6 +7,7 @@ Rules (documented for learners and trainers in ``docs/learning.md``):
 - A module is complete when every unit the learner's variant shows in it is done
   (its quiz passed); a course is complete when all its modules are. Completion is
   written once, with its time, and never taken back.
+- Marking a unit done or starting a quiz enrols the learner if they were not yet.
 - The best attempt counts. Attempts are limited by the quiz's ``attempts`` (0 = no limit).
 - Every write is idempotent: unique rows are inserted with ON CONFLICT DO NOTHING and
   state moves only forward (``UPDATE … WHERE done_at IS NULL``), so double clicks,
@@ -89,8 +90,15 @@ def record_seen(user, enrolment: Enrolment, module_slug: str, unit_slug: str) ->
     db.session.commit()
 
 
+def _ensure_enrolled(user, reading: rd.Reading) -> None:
+    """Working on a course (marking done, starting a quiz) enrols the learner in the version read."""
+    if get_enrolment(user, reading.course) is None:
+        enrol(user, reading.course, reading.tag)
+
+
 def mark_done(user, reading: rd.Reading, module: Module, unit_slug: str) -> None:
     unit = _visible_unit(reading, module, unit_slug)
+    _ensure_enrolled(user, reading)
     if unit.kind == QUIZ:
         raise LearningError(_l("A quiz is done when you pass it."))
     _set_done(user, reading.course.id, module.slug, unit_slug)
@@ -150,6 +158,7 @@ def start_attempt(user, reading: rd.Reading, module: Module, unit_slug: str) -> 
     view = rd.with_body(_visible_unit(reading, module, unit_slug))
     if view.kind != QUIZ:
         raise LearningError(_l("This unit is not a quiz."))
+    _ensure_enrolled(user, reading)
     attempts = attempts_for(user, reading.course.id, module.slug, unit_slug)
     open_attempt = next((a for a in attempts if a.submitted_at is None), None)
     if open_attempt:

@@ -200,3 +200,25 @@ def test_admin_grants_and_removes_roles(client, make_user, app):
     post_form(client, f"{url}/roles/{grant_id}/revoke", page_url=url)
     with app.app_context():
         assert db.session.get(User, target).roles == {"learner"}
+
+
+def test_rate_limits_are_shared_through_redis_when_configured(tmp_path, make_user):
+    """Two app instances (two gunicorn workers) share one limit through Redis."""
+    import os
+    import uuid
+
+    import redis
+
+    from elearn import create_app
+
+    url = "redis://127.0.0.1:6379/15"
+    redis.Redis.from_url(url).ping()  # the suite needs the Redis of this machine (see README)
+    make_user("ana@example.org")
+    config = {"TESTING": True, "SECRET_KEY": "test-secret", "RATELIMIT_STORAGE_URI": url,
+              "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
+              "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"}
+    workers = [create_app(config).test_client(), create_app(config).test_client()]
+    statuses = [post_form(workers[i % 2], "/login", {"email": "ana@example.org", "password": "wrong"}).status_code
+                for i in range(6)]
+    assert statuses == [200] * 5 + [429]
+    redis.Redis.from_url(url).flushdb()
