@@ -86,13 +86,21 @@ def resend_confirmation(email: str) -> None:
         send_confirmation(user)
 
 
-def confirm_email(token: str) -> User:
+def _load_token(token: str, salt: str, max_age: int, *, expired, invalid) -> dict:
+    """The payload of a mailed link, or AccountError with the message for its problem."""
     try:
-        data = _serializer(CONFIRM_SALT).loads(token, max_age=CONFIRM_MAX_AGE)
+        data = _serializer(salt).loads(token, max_age=max_age)
     except SignatureExpired as exc:
-        raise AccountError(_l("This confirmation link has expired. Ask for a new one below.")) from exc
+        raise AccountError(expired) from exc
     except BadSignature as exc:
-        raise AccountError(_l("This confirmation link is not valid.")) from exc
+        raise AccountError(invalid) from exc
+    return data if isinstance(data, dict) else {}
+
+
+def confirm_email(token: str) -> User:
+    data = _load_token(token, CONFIRM_SALT, CONFIRM_MAX_AGE,
+                       expired=_l("This confirmation link has expired. Ask for a new one below."),
+                       invalid=_l("This confirmation link is not valid."))
     user = db.session.get(User, data.get("id"))
     if user is None or user.email != data.get("email"):
         raise AccountError(_l("This confirmation link is not valid."))
@@ -159,12 +167,9 @@ def request_password_reset(email: str) -> None:
 
 
 def user_for_reset(token: str) -> User:
-    try:
-        data = _serializer(RESET_SALT).loads(token, max_age=RESET_MAX_AGE)
-    except SignatureExpired as exc:
-        raise AccountError(_l("This reset link has expired. Please ask for a new one.")) from exc
-    except BadSignature as exc:
-        raise AccountError(_l("This reset link is not valid. Please ask for a new one.")) from exc
+    data = _load_token(token, RESET_SALT, RESET_MAX_AGE,
+                       expired=_l("This reset link has expired. Please ask for a new one."),
+                       invalid=_l("This reset link is not valid. Please ask for a new one."))
     user = db.session.get(User, data.get("id"))
     if user is None or data.get("fp") != _password_fingerprint(user):
         raise AccountError(_l("This reset link has already been used. Please ask for a new one."))

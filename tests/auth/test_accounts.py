@@ -222,3 +222,13 @@ def test_rate_limits_are_shared_through_redis_when_configured(tmp_path, make_use
                 for i in range(6)]
     assert statuses == [200] * 5 + [429]
     redis.Redis.from_url(url).flushdb()
+
+
+def test_forged_or_tampered_links_are_refused(client, mailbox, make_user):
+    page = client.get("/confirm/garbage")
+    assert page.status_code == 400 and "This confirmation link is not valid." in page.get_data(as_text=True)
+    make_user("ana@example.org")
+    post_form(client, "/password/forgot", {"email": "ana@example.org"})
+    path = mailbox.link_in("ana@example.org").split("localhost", 1)[-1]
+    tampered = client.get(path[:-3] + ("aaa" if not path.endswith("aaa") else "bbb"))
+    assert tampered.status_code == 400 and "This reset link is not valid." in tampered.get_data(as_text=True)
