@@ -5,6 +5,7 @@ variables set; :func:`check_production` refuses to start a production app that s
 uses the development secret.
 """
 
+import json
 import os
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - a known value, refused in production
@@ -32,6 +33,10 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_USERNAME": env.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "elearn@localhost"),
+        "ISSUER_NAME": env.get("ELEARN_ISSUER_NAME"),
+        "ISSUER_URL": env.get("ELEARN_ISSUER_URL"),
+        "ISSUERS": json.loads(env.get("ELEARN_ISSUERS", "{}")),
+        "SIGNING_KEY": env.get("ELEARN_SIGNING_KEY"),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "SESSION_IDLE_MINUTES": int(env.get("ELEARN_SESSION_IDLE_MINUTES", "240")),
         "SESSION_MAX_HOURS": int(env.get("ELEARN_SESSION_MAX_HOURS", "336")),

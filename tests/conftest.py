@@ -20,14 +20,25 @@ REPO = Path(__file__).resolve().parents[1]
 DEMO_COURSES = REPO / "courses"
 
 
+@pytest.fixture(scope="session")
+def signing_key_pem() -> str:
+    """One Ed25519 key for the test session, so tests never write into instance/."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+
+
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, signing_key_pem):
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": url,
         "COURSES_PATH": str(DEMO_COURSES),
+        "SIGNING_KEY": signing_key_pem,
     })
     with app.app_context():
         db.drop_all()

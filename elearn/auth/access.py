@@ -62,6 +62,13 @@ RULES: dict[str, Rule] = {
     "auth.admin_user": any_of(ADMIN),
     "auth.admin_grant": any_of(ADMIN),
     "auth.admin_revoke": any_of(ADMIN),
+    # certificates: anyone can verify; admins revoke (cohort leads too, once cohorts exist)
+    "certificates.verify": PUBLIC,
+    "certificates.pdf": PUBLIC,
+    "certificates.credential": PUBLIC,
+    "certificates.status": PUBLIC,
+    "certificates.issuer": PUBLIC,
+    "certificates.revoke": any_of(ADMIN),
     # learning
     "learning.dashboard": SIGNED_IN,
     "learning.enrol": SIGNED_IN,

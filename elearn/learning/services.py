@@ -140,8 +140,12 @@ def _complete_if_done(user, reading: rd.Reading, module: Module) -> None:
     completed = set(db.session.scalars(select(ModuleCompletion.module_slug).where(
         ModuleCompletion.user_id == user.id, ModuleCompletion.course_id == reading.course.id)))
     if module_slugs <= completed:
-        insert_ignore(CourseCompletion, user_id=user.id, course_id=reading.course.id,
-                      variant_tag=reading.tag, completed_at=utcnow())
+        newly = insert_ignore(CourseCompletion, user_id=user.id, course_id=reading.course.id,
+                              variant_tag=reading.tag, completed_at=utcnow())
+        if newly:
+            from elearn.certificates.services import issue
+
+            issue(user, reading.course, reading.tag, rd.course_texts(reading)[0])
 
 
 # ---------------------------------------------------------------- quizzes

@@ -29,7 +29,10 @@ def _unit_url(course_slug, module_slug, unit_slug):
 
 @bp.get("/")
 def dashboard():
-    return render_template("learning/dashboard.html", entries=services.dashboard(_user()), form=ConfirmForm())
+    from elearn.certificates.services import for_user
+
+    return render_template("learning/dashboard.html", entries=services.dashboard(_user()),
+                           certificates=for_user(_user()), form=ConfirmForm())
 
 
 @bp.post("/courses/<course_slug>/enrol")
@@ -145,3 +148,10 @@ def answer_text(response, question: dict) -> str:
 def translate_truth(right_answer: str) -> str:
     """The grader names true/false answers in English; learners read them in their language."""
     return {"true": _("True"), "false": _("False")}.get(right_answer, right_answer)
+
+
+@bp.app_template_filter("linkedin_url")
+def linkedin_url(certificate) -> str:
+    from elearn.certificates.services import linkedin_url as url
+
+    return url(certificate)

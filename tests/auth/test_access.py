@@ -18,7 +18,7 @@ from tests.courses.test_pages import course_files
 # Sample values for URL variables, so every route can be requested.
 SAMPLE_ARGS = {
     "course_slug": "demo", "module_slug": "m1", "unit_slug": "quiz", "number": 1, "filename": "photo.png",
-    "token": "not-a-token", "user_id": 1, "grant_id": 1,
+    "token": "not-a-token", "user_id": 1, "grant_id": 1, "certificate_id": "A" * 22, "key": "default",
 }
 
 

@@ -1,0 +1,1 @@
+"""Certificates: issuance, PDF, public verification, Open Badges 3.0."""

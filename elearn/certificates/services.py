@@ -1,0 +1,198 @@
+"""Issuing, revoking and presenting certificates (page, PDF, Open Badges 3.0 credential).
+
+Issuers are configured per deployment and per partner country (``ELEARN_ISSUERS``, a
+JSON object such as ``{"LV": {"name": "Sociālās inovācijas centrs", "url": "https://…"}}``);
+a certificate is issued by the issuer of its course variant's country, else of the
+learner's country, else by the deployment's own issuer (``ELEARN_ISSUER_NAME``,
+``ELEARN_ISSUER_URL``). Each issuer has a public profile that publishes the key the
+credentials are signed with.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from elearn.certificates import openbadges
+from elearn.certificates.models import Certificate
+from elearn.core.i18n import format_figure, variant_name
+from elearn.core.models import insert_ignore, utcnow
+from elearn.extensions import db
+
+ID_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")
+
+
+class CertificateError(Exception):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+# ---------------------------------------------------------------- issuers and keys
+
+
+def issuers() -> dict[str, dict]:
+    config = current_app.config
+    found = {"default": {"name": config["ISSUER_NAME"] or config["SITE_NAME"], "url": config["ISSUER_URL"]}}
+    found.update({code.upper(): value for code, value in (config["ISSUERS"] or {}).items()})
+    return found
+
+
+def issuer_for(variant_tag: str | None, learner_country: str | None) -> str:
+    known = issuers()
+    country = variant_tag.split("-")[1] if variant_tag and "-" in variant_tag else None
+    for candidate in (country, learner_country):
+        if candidate and candidate.upper() in known:
+            return candidate.upper()
+    return "default"
+
+
+def signing_key():
+    return openbadges.load_or_create_key(current_app.instance_path, current_app.config.get("SIGNING_KEY"))
+
+
+def issuer_profile_url(key: str) -> str:
+    return url_for("certificates.issuer", key=key, _external=True)
+
+
+def issuer_profile(key: str) -> dict:
+    issuer = issuers().get(key)
+    if issuer is None:
+        raise CertificateError(_l("Unknown issuer."))
+    profile_url = issuer_profile_url(key)
+    return openbadges.issuer_profile(issuer_id=profile_url, name=issuer["name"], url=issuer.get("url"),
+                                     key_id=f"{profile_url}#key-1",
+                                     public_key=openbadges.public_key_multibase(signing_key()))
+
+
+# ---------------------------------------------------------------- issuing and revoking
+
+
+def issue(user, course, variant_tag: str | None, course_title: str) -> Certificate | None:
+    """Issue the certificate of a completed course, exactly once; None if the course gives none."""
+    if not course.certificate:
+        return None
+    key = issuer_for(variant_tag, user.country)
+    issuer = issuers()[key]
+    insert_ignore(Certificate, id=secrets.token_urlsafe(16), user_id=user.id, course_id=course.id,
+                  learner_name=user.name, course_title=course_title, variant_tag=variant_tag,
+                  language=(variant_tag or course.language).split("-")[0], hours=course.estimated_hours,
+                  issuer_key=key, issuer_name=issuer["name"], issuer_url=issuer.get("url"), issued_at=utcnow())
+    return db.session.scalar(select(Certificate).where(Certificate.user_id == user.id,
+                                                       Certificate.course_id == course.id))
+
+
+def get(certificate_id: str) -> Certificate | None:
+    """A certificate by its id; malformed ids are not even looked up."""
+    if not ID_RE.match(certificate_id or ""):
+        return None
+    return db.session.get(Certificate, certificate_id)
+
+
+def for_user(user) -> list[Certificate]:
+    return list(db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)
+                                   .order_by(Certificate.issued_at.desc())))
+
+
+def revoke(certificate: Certificate, reason: str, by) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_l("Please give the reason for revoking."))
+    if certificate.revoked_at is None:
+        certificate.revoked_at = utcnow()
+        certificate.revoked_reason = reason
+        certificate.revoked_by_id = by.id
+        db.session.commit()
+
+
+# ---------------------------------------------------------------- what a certificate shows
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def verify_url(certificate: Certificate) -> str:
+    return url_for("certificates.verify", certificate_id=certificate.id, _external=True)
+
+
+def credential(certificate: Certificate) -> dict:
+    """The signed OpenBadgeCredential. Signing is deterministic: the proof is dated at issuance."""
+    profile_url = issuer_profile_url(certificate.issuer_key)
+    course_url = url_for("courses.course", course_slug=_course_slug(certificate), _external=True)
+    document = openbadges.build_credential(
+        credential_id=verify_url(certificate),
+        issuer={"id": profile_url, "name": certificate.issuer_name, "url": certificate.issuer_url},
+        valid_from=_aware(certificate.issued_at),
+        learner_name=certificate.learner_name,
+        achievement_id=course_url,
+        achievement_name=certificate.course_title,
+        achievement_description=certificate.course_title,
+        criteria_narrative=_criteria(certificate),
+        hours=certificate.hours,
+        language=certificate.language,
+        status_url=url_for("certificates.status", certificate_id=certificate.id, _external=True),
+    )
+    return openbadges.sign(document, signing_key(), f"{profile_url}#key-1", _aware(certificate.issued_at))
+
+
+def _course_slug(certificate: Certificate) -> str:
+    from elearn.courses.models import Course
+
+    return db.session.get(Course, certificate.course_id).slug
+
+
+def _criteria(certificate: Certificate) -> str:
+    with force_locale(certificate.language):
+        return _("Complete every module of the course: read its lessons, interviews and case stories, "
+                 "and pass its quiz.")
+
+
+def status(certificate: Certificate) -> dict:
+    """The credential's revocation status, as published at its credentialStatus address."""
+    return {
+        "id": url_for("certificates.status", certificate_id=certificate.id, _external=True),
+        "credential": verify_url(certificate),
+        "revoked": certificate.revoked_at is not None,
+        "revokedAt": _aware(certificate.revoked_at).isoformat() if certificate.revoked_at else None,
+        "revocationReason": certificate.revoked_reason,
+    }
+
+
+def pdf(certificate: Certificate) -> bytes:
+    from flask_babel import format_date
+
+    from elearn.certificates.pdf import CertificateText, render_pdf
+
+    with force_locale(certificate.language):
+        details = []
+        if certificate.variant_tag:
+            details.append(_("Version: %(variant)s", variant=variant_name(certificate.variant_tag)))
+        if certificate.hours:
+            details.append(_("Learning time: %(hours)s hours", hours=format_figure(certificate.hours)))
+        details.append(_("Completed on %(date)s", date=format_date(_aware(certificate.issued_at), "long")))
+        text = CertificateText(
+            heading=_("Certificate of completion"), awarded_to=_("This certifies that"),
+            learner_name=certificate.learner_name, completed=_("has completed the course"),
+            course_title=certificate.course_title, details=details, issuer_name=certificate.issuer_name,
+            verify_text=_("Check that this certificate is genuine at"), verify_url=verify_url(certificate),
+            certificate_id=certificate.id, language=certificate.language,
+        )
+    return render_pdf(text)
+
+
+def linkedin_url(certificate: Certificate) -> str:
+    """LinkedIn's "add licence or certification" form, filled in (the learner opens it)."""
+    issued = _aware(certificate.issued_at)
+    return "https://www.linkedin.com/profile/add?" + urlencode({
+        "startTask": "CERTIFICATION_NAME", "name": certificate.course_title,
+        "organizationName": certificate.issuer_name, "issueYear": issued.year, "issueMonth": issued.month,
+        "certUrl": verify_url(certificate), "certId": certificate.id,
+    })
