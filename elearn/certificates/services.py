@@ -156,13 +156,18 @@ def _criteria(certificate: Certificate) -> str:
 
 
 def status(certificate: Certificate) -> dict:
-    """The credential's revocation status, as published at its credentialStatus address."""
+    """The credential's revocation status, in the 1EdTech Revocation List shape its credentialStatus names.
+
+    Each certificate has its own list (at its ``/status`` address), holding itself when revoked.
+    """
+    revoked = []
+    if certificate.revoked_at is not None:
+        revoked.append({"id": verify_url(certificate), "revocationReason": certificate.revoked_reason,
+                        "revokedAt": _aware(certificate.revoked_at).isoformat()})
     return {
         "id": url_for("certificates.status", certificate_id=certificate.id, _external=True),
-        "credential": verify_url(certificate),
-        "revoked": certificate.revoked_at is not None,
-        "revokedAt": _aware(certificate.revoked_at).isoformat() if certificate.revoked_at else None,
-        "revocationReason": certificate.revoked_reason,
+        "issuer": issuer_profile_url(certificate.issuer_key),
+        "revokedCredentials": revoked,
     }
 
 

@@ -57,6 +57,7 @@ def test_the_verification_page_is_public_and_shows_everything(client, completed)
     for text in ("Jānis Bērziņš", "Sociālā uzņēmējdarbība", "Sociālās inovācijas centrs", completed):
         assert text in page
     assert "This certificate is valid" in page
+    assert client.get(f"/certificates/{completed}/status").get_json()["revokedCredentials"] == []
 
 
 def test_the_pdf_is_in_the_learners_language_with_the_verification_address(client, completed):
@@ -89,7 +90,10 @@ def test_revocation_shows_on_the_page_and_in_the_status(client, app, completed, 
     page = anonymous.get(url).get_data(as_text=True)
     assert "This certificate was revoked" in page and "Issued by mistake" in page
     status = anonymous.get(f"{url}/status").get_json()
-    assert status["revoked"] is True and status["revocationReason"] == "Issued by mistake"
+    credential = anonymous.get(f"{url}.json").get_json()
+    assert credential["credentialStatus"]["id"] == status["id"]
+    assert [(r["id"], r["revocationReason"]) for r in status["revokedCredentials"]] == [
+        (credential["id"], "Issued by mistake")]
 
 
 def test_a_learner_cannot_revoke(client, completed):
