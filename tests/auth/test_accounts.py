@@ -217,11 +217,17 @@ def test_rate_limits_are_shared_through_redis_when_configured(tmp_path, make_use
     config = {"TESTING": True, "SECRET_KEY": "test-secret", "RATELIMIT_STORAGE_URI": url,
               "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
               "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"}
-    workers = [create_app(config).test_client(), create_app(config).test_client()]
-    statuses = [post_form(workers[i % 2], "/login", {"email": "ana@example.org", "password": "wrong"}).status_code
-                for i in range(6)]
-    assert statuses == [200] * 5 + [429]
-    redis.Redis.from_url(url).flushdb()
+    apps = [create_app(config), create_app(config)]
+    workers = [a.test_client() for a in apps]
+    try:
+        statuses = [post_form(workers[i % 2], "/login", {"email": "ana@example.org", "password": "wrong"}).status_code
+                    for i in range(6)]
+        assert statuses == [200] * 5 + [429]
+    finally:
+        redis.Redis.from_url(url).flushdb()
+        for worker_app in apps:
+            with worker_app.app_context():
+                db.engine.dispose()
 
 
 def test_forged_or_tampered_links_are_refused(client, mailbox, make_user):
