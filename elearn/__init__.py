@@ -48,11 +48,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from elearn.courses.cli import courses_cli
     from elearn.courses.views import bp as courses_bp
     from elearn.learning.views import bp as learning_bp
+    from elearn.localisation.views import bp as localisation_bp
 
     login_manager.user_loader(sessions.load_user)
     login_manager.login_view = "auth.login"
     app.before_request(access.enforce)
-    for blueprint in (core_bp, courses_bp, auth_bp, learning_bp, certificates_bp):
+    for blueprint in (core_bp, courses_bp, auth_bp, learning_bp, certificates_bp, localisation_bp):
         app.register_blueprint(blueprint)
     for command in (courses_cli, translate_cli, users_cli):
         app.cli.add_command(command)

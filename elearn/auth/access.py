@@ -69,6 +69,12 @@ RULES: dict[str, Rule] = {
     "certificates.status": PUBLIC,
     "certificates.issuer": PUBLIC,
     "certificates.revoke": any_of(ADMIN),
+    # localisation: admins and partner admins; which variants, the localisation services check
+    "localisation.overview": any_of(ADMIN, PARTNER_ADMIN),
+    "localisation.variant_status": any_of(ADMIN, PARTNER_ADMIN),
+    "localisation.editor": any_of(ADMIN, PARTNER_ADMIN),
+    "localisation.history": any_of(ADMIN, PARTNER_ADMIN),
+    "localisation.revert": any_of(ADMIN, PARTNER_ADMIN),
     # learning
     "learning.dashboard": SIGNED_IN,
     "learning.enrol": SIGNED_IN,

@@ -55,3 +55,15 @@ def import_command(path: Path, force: bool):
         _print_problems(report.problems)
         click.echo(f"Not imported: {', '.join(report.failed)}. What was there before is unchanged.", err=True)
         sys.exit(1)
+
+
+@courses_cli.command("export")
+@PATH_ARG
+def export_command(path: Path):
+    """Write translations edited in the browser into PATH's locales/ folders, for git."""
+    from elearn.localisation.export import export_tree
+
+    written = export_tree(path)
+    for file in written:
+        click.echo(f"Wrote {file}")
+    click.echo(f"{len(written)} file(s) written.")

@@ -19,6 +19,7 @@ from tests.courses.test_pages import course_files
 SAMPLE_ARGS = {
     "course_slug": "demo", "module_slug": "m1", "unit_slug": "quiz", "number": 1, "filename": "photo.png",
     "token": "not-a-token", "user_id": 1, "grant_id": 1, "certificate_id": "A" * 22, "key": "default",
+    "tag": "lv-LV",
 }
 
 
@@ -52,6 +53,14 @@ def world(app, write_course, make_user):
     for role in ROLES:
         make_user(f"{role}@example.org", roles=(role,))
         users[role] = f"{role}@example.org"
+    with app.app_context():  # a partner admin holds a variant
+        from sqlalchemy import select
+
+        from elearn.auth.models import RoleGrant
+        from elearn.extensions import db
+
+        db.session.scalar(select(RoleGrant).where(RoleGrant.role == "partner_admin")).scope = "lv-LV"
+        db.session.commit()
     return users
 
 

@@ -1,0 +1,1 @@
+"""Country variants: translation status, the side-by-side editor with history, export to files."""

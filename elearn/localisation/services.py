@@ -1,0 +1,266 @@
+"""Translation status of each variant, and saving translations edited in the browser.
+
+A unit's state in a variant: **up to date** (its translation was made from the
+current source revision), **outdated** (the source changed since: the translator is
+shown the difference), **missing**, **country-only** (a unit only this variant has),
+or **hidden** (a source unit this variant leaves out). A translation made for the
+language (``lv``) counts for its country variants (``lv-LV``) as the learners see it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import posixpath
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+
+from elearn.core.markdown import render
+from elearn.courses import questions as q
+from elearn.courses.gift import parse_gift
+from elearn.courses.loader import _answer_shape, render_question, stable_id
+from elearn.courses.models import QUIZ, Course, Module, Unit, UnitRevision, UnitTranslation, Variant
+from elearn.courses.quiz_markdown import parse_quiz_markdown
+from elearn.extensions import db
+from elearn.localisation.models import TranslationRevision
+
+UP_TO_DATE, OUTDATED, MISSING, COUNTRY_ONLY, HIDDEN = "up-to-date", "outdated", "missing", "country-only", "hidden"
+
+
+class LocalisationError(Exception):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+# ---------------------------------------------------------------- who may edit what
+
+
+def editable_variants(user) -> list[Variant]:
+    """Admins edit every variant; a partner admin the variants granted to them."""
+    query = select(Variant).join(Course).order_by(Course.title, Variant.tag)
+    if not user.has_role("admin"):
+        tags = user.variants_administered()
+        if not tags:
+            return []
+        query = query.where(Variant.tag.in_(tags))
+    return list(db.session.scalars(query))
+
+
+def get_variant(user, course_slug: str, tag: str) -> Variant:
+    """The variant if the user may edit it; LocalisationError otherwise (the view answers 403/404)."""
+    variant = db.session.scalar(select(Variant).join(Course).where(Course.slug == course_slug, Variant.tag == tag))
+    if variant is None:
+        raise LookupError(tag)
+    if not (user.has_role("admin") or tag in user.variants_administered()):
+        raise PermissionError(tag)
+    return variant
+
+
+# ---------------------------------------------------------------- status
+
+
+@dataclass
+class UnitState:
+    unit: Unit
+    state: str
+    translated_in: str | None = None  # the tag whose translation learners see
+
+
+@dataclass
+class ModuleStatus:
+    module: Module
+    units: list[UnitState] = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        return sum(1 for u in self.units if u.state == state)
+
+    @property
+    def percent(self) -> float:
+        relevant = [u for u in self.units if u.state in (UP_TO_DATE, OUTDATED, MISSING)]
+        return self.count(UP_TO_DATE) / len(relevant) if relevant else 1.0
+
+
+def status(variant: Variant) -> list[ModuleStatus]:
+    """Every unit's state in the variant, module by module; four queries."""
+    chain_tags = [variant.tag] + ([variant.language] if variant.country else [])
+    chain = {v.tag: v for v in db.session.scalars(select(Variant).where(
+        Variant.course_id == variant.course_id, Variant.tag.in_(chain_tags)))}
+    modules = list(db.session.scalars(select(Module).where(Module.course_id == variant.course_id)
+                                      .order_by(Module.position)))
+    units = list(db.session.scalars(select(Unit).where(
+        Unit.module_id.in_([m.id for m in modules]),
+        (Unit.variant_id.is_(None)) | (Unit.variant_id == variant.id)).order_by(Unit.position, Unit.slug)))
+    translations: dict[int, dict[int, UnitTranslation]] = {}
+    for t in db.session.scalars(select(UnitTranslation).where(
+            UnitTranslation.variant_id.in_([v.id for v in chain.values()]))):
+        translations.setdefault(t.unit_id, {})[t.variant_id] = t
+    hidden = {entry for v in chain.values() for entry in v.hidden}
+    result = []
+    for module in modules:
+        row = ModuleStatus(module)
+        for unit in (u for u in units if u.module_id == module.id):
+            row.units.append(_state(unit, module, variant, chain, translations.get(unit.id, {}), hidden))
+        result.append(row)
+    return result
+
+
+def _state(unit, module, variant, chain, translations, hidden) -> UnitState:
+    if unit.variant_id is not None:
+        return UnitState(unit, COUNTRY_ONLY, variant.tag)
+    if f"{module.slug}/{unit.slug}" in hidden:
+        return UnitState(unit, HIDDEN)
+    for tag in (variant.tag, variant.language):
+        chosen = chain.get(tag) and translations.get(chain[tag].id)
+        if chosen:
+            return UnitState(unit, UP_TO_DATE if chosen.source_revision >= unit.revision else OUTDATED, tag)
+    return UnitState(unit, MISSING)
+
+
+def totals(rows: list[ModuleStatus]) -> dict:
+    states = [u.state for row in rows for u in row.units]
+    relevant = [s for s in states if s in (UP_TO_DATE, OUTDATED, MISSING)]
+    return {**{s: states.count(s) for s in (UP_TO_DATE, OUTDATED, MISSING, COUNTRY_ONLY, HIDDEN)},
+            "percent": states.count(UP_TO_DATE) / len(relevant) if relevant else 1.0}
+
+
+# ---------------------------------------------------------------- the editor
+
+
+def get_unit(variant: Variant, module_slug: str, unit_slug: str) -> Unit:
+    unit = db.session.scalar(select(Unit).join(Module).where(
+        Module.course_id == variant.course_id, Module.slug == module_slug, Unit.slug == unit_slug,
+        Unit.variant_id.is_(None)))
+    if unit is None:
+        raise LookupError(unit_slug)
+    return unit
+
+
+def own_translation(variant: Variant, unit: Unit) -> UnitTranslation | None:
+    return db.session.scalar(select(UnitTranslation).where(UnitTranslation.variant_id == variant.id,
+                                                           UnitTranslation.unit_id == unit.id))
+
+
+def source_changes(unit: Unit, since_revision: int) -> str:
+    """What changed in the source text since the revision a translation was made from (unified diff)."""
+    old = db.session.scalar(select(UnitRevision.body_source).where(UnitRevision.unit_id == unit.id,
+                                                                   UnitRevision.revision == since_revision))
+    if old is None:
+        return ""
+    return _diff(old, unit.body_source, f"revision {since_revision}", f"revision {unit.revision}")
+
+
+def _diff(old: str, new: str, old_label: str, new_label: str) -> str:
+    return "\n".join(difflib.unified_diff(old.splitlines(), new.splitlines(), old_label, new_label, lineterm=""))
+
+
+def preview(variant: Variant, unit: Unit, body: str) -> str:
+    return render(body, _web_rewriter(variant, unit))
+
+
+def save(user, variant: Variant, unit: Unit, title: str, body: str) -> UnitTranslation:
+    """Save a translation edited in the browser as a new revision of it, made from the current source."""
+    title = (title or "").strip()
+    if not title:
+        raise LocalisationError(_l("Please give the translated title."))
+    questions = _checked_questions(unit, body) if unit.kind == QUIZ else []
+    translation = own_translation(variant, unit)
+    if translation is None:
+        translation = UnitTranslation(variant_id=variant.id, unit_id=unit.id, meta={})
+        db.session.add(translation)
+    translation.title = title
+    translation.body_source = body
+    translation.body_html = preview(variant, unit, _quiz_intro(unit, body) if unit.kind == QUIZ else body)
+    translation.questions = questions
+    translation.source_revision = unit.revision
+    translation.content_hash = hashlib.sha256(export_text(translation, unit).encode()).hexdigest()
+    number = (db.session.scalar(select(func.max(TranslationRevision.number)).where(
+        TranslationRevision.variant_id == variant.id, TranslationRevision.unit_id == unit.id)) or 0) + 1
+    db.session.add(TranslationRevision(variant_id=variant.id, unit_id=unit.id, number=number, title=title,
+                                       body_source=body, source_revision=unit.revision,
+                                       author_id=user.id if user else None))
+    db.session.commit()
+    return translation
+
+
+def history(variant: Variant, unit: Unit) -> list[dict]:
+    """Saved revisions, newest first, each with its difference from the one before."""
+    revisions = list(db.session.scalars(select(TranslationRevision).where(
+        TranslationRevision.variant_id == variant.id, TranslationRevision.unit_id == unit.id)
+        .order_by(TranslationRevision.number)))
+    entries, previous = [], ""
+    for revision in revisions:
+        diff = _diff(previous, revision.body_source, f"{revision.number - 1}", f"{revision.number}")
+        entries.append({"revision": revision, "diff": diff})
+        previous = revision.body_source
+    return list(reversed(entries))
+
+
+def revert(user, variant: Variant, unit: Unit, number: int) -> UnitTranslation:
+    """Bring back an earlier revision, as a new revision (history is never rewritten)."""
+    revision = db.session.scalar(select(TranslationRevision).where(
+        TranslationRevision.variant_id == variant.id, TranslationRevision.unit_id == unit.id,
+        TranslationRevision.number == number))
+    if revision is None:
+        raise LookupError(number)
+    return save(user, variant, unit, revision.title, revision.body_source)
+
+
+def _quiz_intro(unit: Unit, body: str) -> str:
+    if unit.meta.get("format") == "gift":
+        return ""
+    return parse_quiz_markdown(body)[0]
+
+
+def _checked_questions(unit: Unit, body: str) -> list[dict]:
+    """A translated quiz must parse and keep the source's questions and answers; only texts change."""
+    try:
+        parsed = parse_gift(body) if unit.meta.get("format") == "gift" else parse_quiz_markdown(body)[1]
+    except q.QuizSyntaxError as error:
+        raise LocalisationError("; ".join(f"{line}: {message}" for line, message in error.problems)) from error
+    rendered = [render_question(question) for question in parsed]
+    if len(rendered) != len(unit.questions) or any(
+            a["type"] != b["type"] or _answer_shape(a) != _answer_shape(b) for a, b in zip(unit.questions, rendered)):
+        raise LocalisationError(_l("A translated quiz keeps the questions and answers of the original; "
+                                   "only the texts change."))
+    return rendered
+
+
+def _web_rewriter(variant: Variant, unit: Unit):
+    """Relative links in a web edit, as the importer resolves them in files (by stable ids)."""
+    course_slug = db.session.get(Course, variant.course_id).slug
+    module_slug = db.session.get(Module, unit.module_id).slug
+
+    def rewrite(url: str, _tag: str) -> str | None:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or url.startswith(("#", "/")):
+            return None
+        target = posixpath.normpath(posixpath.join("module", parts.path))
+        if "/media/" in f"/{target}" or target.startswith("media/"):
+            return f"/courses/{course_slug}/media/{target.split('media/', 1)[1]}"
+        pieces = target.split("/")
+        if pieces == ["course.md"]:
+            return f"/courses/{course_slug}/"
+        anchor = f"#{parts.fragment}" if parts.fragment else ""
+        if len(pieces) == 2 and pieces[0] == "module":  # same module
+            return f"/courses/{course_slug}/{module_slug}/{stable_id(pieces[1])}/{anchor}" if pieces[1] != "module.md" \
+                else f"/courses/{course_slug}/{module_slug}/{anchor}"
+        if len(pieces) == 2 and pieces[1] == "module.md":
+            return f"/courses/{course_slug}/{stable_id(pieces[0])}/{anchor}"
+        if len(pieces) == 2:
+            return f"/courses/{course_slug}/{stable_id(pieces[0])}/{stable_id(pieces[1])}/{anchor}"
+        return None
+
+    return rewrite
+
+
+def export_text(translation: UnitTranslation, unit: Unit) -> str:
+    """The file a translation is written back to: front matter and body, as a trainer would write it."""
+    import yaml
+
+    meta = {"title": translation.title, **(translation.meta or {})}
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False).strip()
+    return f"---\n{front}\n---\n{translation.body_source}"

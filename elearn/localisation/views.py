@@ -1,0 +1,93 @@
+"""/localise/: translation status per variant and the side-by-side editor."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from elearn.auth.forms import ConfirmForm
+from elearn.localisation import services
+
+bp = Blueprint("localisation", __name__, url_prefix="/localise")
+
+
+def _variant(course_slug, tag):
+    try:
+        return services.get_variant(current_user._get_current_object(), course_slug, tag)
+    except LookupError:
+        abort(404)
+    except PermissionError:
+        abort(403)
+
+
+def _unit(variant, module_slug, unit_slug):
+    try:
+        return services.get_unit(variant, module_slug, unit_slug)
+    except LookupError:
+        abort(404)
+
+
+@bp.get("/")
+def overview():
+    variants = services.editable_variants(current_user._get_current_object())
+    return render_template("localisation/overview.html",
+                           rows=[(v, services.totals(services.status(v))) for v in variants])
+
+
+@bp.get("/<course_slug>/<tag>/")
+def variant_status(course_slug, tag):
+    variant = _variant(course_slug, tag)
+    rows = services.status(variant)
+    return render_template("localisation/status.html", variant=variant, rows=rows, totals=services.totals(rows))
+
+
+@bp.route("/<course_slug>/<tag>/<module_slug>/<unit_slug>/", methods=["GET", "POST"])
+def editor(course_slug, tag, module_slug, unit_slug):
+    variant = _variant(course_slug, tag)
+    unit = _unit(variant, module_slug, unit_slug)
+    translation = services.own_translation(variant, unit)
+    title = request.form.get("title", translation.title if translation else "")
+    body = request.form.get("body", translation.body_source if translation else "")
+    preview_html, error = None, None
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        if request.form.get("action") == "save":
+            try:
+                services.save(current_user._get_current_object(), variant, unit, title, body)
+            except services.LocalisationError as exc:
+                error = str(exc)
+            else:
+                flash(_("The translation is saved."))
+                return redirect(request.path)
+        else:
+            preview_html = services.preview(variant, unit, body)
+    changes = services.source_changes(unit, translation.source_revision) \
+        if translation and translation.source_revision < unit.revision else ""
+    return render_template("localisation/editor.html", variant=variant, unit=unit, module_slug=module_slug,
+                           title=title, body=body, preview_html=preview_html, error=error, changes=changes,
+                           translation=translation, form=ConfirmForm()), 400 if error else 200
+
+
+@bp.get("/<course_slug>/<tag>/<module_slug>/<unit_slug>/history")
+def history(course_slug, tag, module_slug, unit_slug):
+    variant = _variant(course_slug, tag)
+    unit = _unit(variant, module_slug, unit_slug)
+    return render_template("localisation/history.html", variant=variant, unit=unit, module_slug=module_slug,
+                           entries=services.history(variant, unit), form=ConfirmForm())
+
+
+@bp.post("/<course_slug>/<tag>/<module_slug>/<unit_slug>/revert/<int:number>")
+def revert(course_slug, tag, module_slug, unit_slug, number):
+    variant = _variant(course_slug, tag)
+    unit = _unit(variant, module_slug, unit_slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.revert(current_user._get_current_object(), variant, unit, number)
+    except LookupError:
+        abort(404)
+    flash(_("The earlier version is back, saved as a new version."))
+    return redirect(url_for("localisation.editor", course_slug=course_slug, tag=tag, module_slug=module_slug,
+                            unit_slug=unit_slug))
