@@ -75,6 +75,8 @@ RULES: dict[str, Rule] = {
     "localisation.editor": any_of(ADMIN, PARTNER_ADMIN),
     "localisation.history": any_of(ADMIN, PARTNER_ADMIN),
     "localisation.revert": any_of(ADMIN, PARTNER_ADMIN),
+    "localisation.visibility": any_of(ADMIN, PARTNER_ADMIN),
+    "localisation.new_unit": any_of(ADMIN, PARTNER_ADMIN),
     # learning
     "learning.dashboard": SIGNED_IN,
     "learning.enrol": SIGNED_IN,

@@ -16,7 +16,7 @@ from elearn.courses.loader import _numbered, find_courses, stable_id
 from elearn.courses.frontmatter import parse_document
 from elearn.courses.models import Course, Module, Unit, UnitTranslation, Variant
 from elearn.extensions import db
-from elearn.localisation.services import export_text
+from elearn.localisation.services import export_text, local_unit_text
 
 
 def _source_paths(course_dir: Path) -> dict[tuple[str, str], str]:
@@ -51,7 +51,40 @@ def export_tree(path: Path) -> list[Path]:
             target = course_dir / "locales" / tag / paths[(module_slug, unit.slug)]
             if target.is_file() and target.read_text(encoding="utf-8") == text:
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-            written.append(target)
+            _write(target, text, written)
+        _export_local_units(course, course_dir, written)
+        _export_hidden(course, course_dir, written)
     return written
+
+
+def _write(target: Path, text: str, written: list[Path]) -> None:
+    if target.is_file() and target.read_text(encoding="utf-8") == text:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    written.append(target)
+
+
+def _export_local_units(course: Course, course_dir: Path, written: list[Path]) -> None:
+    """Country-only units created in the browser become files of their variant."""
+    folders = {stable_id(d.name): d.name for d in _numbered(course_dir.iterdir(), dirs=True)}
+    rows = db.session.execute(select(Unit, Module.slug, Variant.tag).join(Module, Module.id == Unit.module_id)
+                              .join(Variant, Variant.id == Unit.variant_id).where(Variant.course_id == course.id))
+    for unit, module_slug, tag in rows:
+        text = local_unit_text(unit)
+        if hashlib.sha256(text.encode()).hexdigest() != unit.content_hash:
+            continue  # it came from a file
+        folder = course_dir / "locales" / tag / folders[module_slug]
+        existing = [p for p in folder.glob("*.md") if stable_id(p.name) == unit.slug] if folder.is_dir() else []
+        _write(existing[0] if existing else folder / f"{unit.position:02d}-{unit.slug}.md", text, written)
+
+
+def _export_hidden(course: Course, course_dir: Path, written: list[Path]) -> None:
+    """The units a variant hides, as its variant.yml."""
+    import yaml
+
+    for variant in db.session.scalars(select(Variant).where(Variant.course_id == course.id)):
+        target = course_dir / "locales" / variant.tag / "variant.yml"
+        current = (yaml.safe_load(target.read_text(encoding="utf-8")) or {}).get("hide", []) if target.is_file() else []
+        if sorted(current or []) != sorted(variant.hidden):
+            _write(target, yaml.safe_dump({"hide": sorted(variant.hidden)}, allow_unicode=True), written)

@@ -264,3 +264,76 @@ def export_text(translation: UnitTranslation, unit: Unit) -> str:
     meta = {"title": translation.title, **(translation.meta or {})}
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False).strip()
     return f"---\n{front}\n---\n{translation.body_source}"
+
+
+# ---------------------------------------------------------------- what only a variant has
+
+
+def set_hidden(variant: Variant, module_slug: str, unit_slug: str, hidden: bool) -> None:
+    """Hide a source unit in this variant (or show it again); the course itself is not touched."""
+    entry = f"{module_slug}/{unit_slug}"
+    entries = [e for e in variant.hidden if e != entry] + ([entry] if hidden else [])
+    variant.hidden = sorted(entries)
+    db.session.commit()
+
+
+LOCAL_KINDS = ("lesson", "interview", "case-story")
+
+
+def create_local_unit(variant: Variant, module_slug: str, *, kind: str, title: str, body: str,
+                      meta: dict) -> Unit:
+    """A unit only this variant has (a local interview or case story), checked like a file would be."""
+    from elearn.courses.loader import KIND_KEYS, UNIT_KINDS
+
+    title = (title or "").strip()
+    if kind not in LOCAL_KINDS or kind not in UNIT_KINDS:
+        raise LocalisationError(_l("Choose a lesson, an interview or a case story."))
+    if not title:
+        raise LocalisationError(_l("Please give the translated title."))
+    checked = {}
+    for key, (required, check) in KIND_KEYS[kind].items():
+        value = meta.get(key)
+        if value in (None, ""):
+            if required:
+                raise LocalisationError(_l("Please fill in: %(field)s", field=key))
+            continue
+        value, error = check(int(value) if key == "year" and str(value).isdigit() else value)
+        if error:
+            raise LocalisationError(f"{key}: {error}")
+        checked[key] = value
+    module = db.session.scalar(select(Module).where(Module.course_id == variant.course_id, Module.slug == module_slug))
+    if module is None:
+        raise LookupError(module_slug)
+    slug = _free_slug(module, _slugify(title))
+    non_quiz = [u.position for u in module.units if u.kind != QUIZ and u.variant_id is None]
+    unit = Unit(module=module, variant_id=variant.id, slug=slug, position=max(non_quiz, default=0), kind=kind,
+                title=title, meta=checked, body_source=body, revision=1)
+    db.session.add(unit)
+    unit.body_html = render(body, _web_rewriter(variant, unit))
+    unit.content_hash = hashlib.sha256(local_unit_text(unit).encode()).hexdigest()
+    db.session.commit()
+    return unit
+
+
+def _slugify(title: str) -> str:
+    import re
+    import unicodedata
+
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "unit"
+
+
+def _free_slug(module: Module, slug: str) -> str:
+    taken = {u.slug for u in module.units}
+    candidate, number = slug, 2
+    while candidate in taken:
+        candidate, number = f"{slug}-{number}", number + 1
+    return candidate
+
+
+def local_unit_text(unit: Unit) -> str:
+    import yaml
+
+    front = yaml.safe_dump({"kind": unit.kind, "title": unit.title, **unit.meta}, allow_unicode=True,
+                           sort_keys=False).strip()
+    return f"---\n{front}\n---\n{unit.body_source}"

@@ -39,7 +39,8 @@ def overview():
 def variant_status(course_slug, tag):
     variant = _variant(course_slug, tag)
     rows = services.status(variant)
-    return render_template("localisation/status.html", variant=variant, rows=rows, totals=services.totals(rows))
+    return render_template("localisation/status.html", variant=variant, rows=rows, totals=services.totals(rows),
+                           form=ConfirmForm())
 
 
 @bp.route("/<course_slug>/<tag>/<module_slug>/<unit_slug>/", methods=["GET", "POST"])
@@ -91,3 +92,38 @@ def revert(course_slug, tag, module_slug, unit_slug, number):
     flash(_("The earlier version is back, saved as a new version."))
     return redirect(url_for("localisation.editor", course_slug=course_slug, tag=tag, module_slug=module_slug,
                             unit_slug=unit_slug))
+
+
+@bp.post("/<course_slug>/<tag>/<module_slug>/<unit_slug>/visibility")
+def visibility(course_slug, tag, module_slug, unit_slug):
+    variant = _variant(course_slug, tag)
+    _unit(variant, module_slug, unit_slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.set_hidden(variant, module_slug, unit_slug, request.form.get("hide") == "1")
+    return redirect(url_for("localisation.variant_status", course_slug=course_slug, tag=tag))
+
+
+@bp.route("/<course_slug>/<tag>/<module_slug>/new", methods=["GET", "POST"])
+def new_unit(course_slug, tag, module_slug):
+    variant = _variant(course_slug, tag)
+    error = None
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        meta = {key: request.form.get(key, "").strip() for key in
+                ("interviewee", "role", "organisation", "country", "sector", "year")}
+        try:
+            services.create_local_unit(variant, module_slug, kind=request.form.get("kind", ""),
+                                       title=request.form.get("title", ""), body=request.form.get("body", ""),
+                                       meta=meta)
+        except services.LocalisationError as exc:
+            error = str(exc)
+        except LookupError:
+            abort(404)
+        else:
+            flash(_("The unit is added to this version."))
+            return redirect(url_for("localisation.variant_status", course_slug=course_slug, tag=tag))
+    return render_template("localisation/new_unit.html", variant=variant, module_slug=module_slug,
+                           values=request.form, error=error, form=ConfirmForm(),
+                           kinds=services.LOCAL_KINDS), 400 if error else 200

@@ -162,3 +162,32 @@ def test_status_page_runs_a_fixed_number_of_queries(app, client, course, make_us
     assert counter.count <= 10, counter.statements
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Course)) == 1
+
+
+def test_partner_admin_hides_units_and_adds_a_local_case_story_which_export_writes(app, client, course, make_user):
+    make_user("admin@example.org", roles=("admin",))
+    sign_in(client, "admin@example.org")
+    status_url = "/localise/demo/lv-LV/"
+    post_form(client, "/localise/demo/lv-LV/one/other/visibility", {"hide": "1"}, page_url=status_url)
+    post_form(client, "/localise/demo/lv-LV/one/extra/visibility", {"hide": "0"}, page_url=status_url)
+    with app.app_context():
+        assert variant("lv-LV").hidden == ["one/other"]
+    refused = post_form(client, "/localise/demo/lv-LV/one/new", {"kind": "case-story", "title": "Stāsts",
+                                                                 "body": "Teksts.", "organisation": "SIC"})
+    assert refused.status_code == 400 and "Stāsts" in refused.get_data(as_text=True)  # nothing typed is lost
+    created = post_form(client, "/localise/demo/lv-LV/one/new", {
+        "kind": "case-story", "title": "Sociālās inovācijas centrs", "body": "Stāsts par centru.",
+        "organisation": "Sociālās inovācijas centrs", "country": "LV", "sector": "atbalsts", "year": "2017"})
+    assert created.status_code == 302
+    reader = app.test_client()
+    page = reader.get("/courses/demo/one/?variant=lv-LV").get_data(as_text=True)
+    assert "Sociālās inovācijas centrs" in page and "/courses/demo/one/other/" not in page
+    assert reader.get("/courses/demo/one/socialas-inovacijas-centrs/?variant=").status_code == 404
+    with app.app_context():
+        written = sorted(p.relative_to(course).as_posix() for p in export_tree(course))
+        assert written == ["demo/locales/lv-LV/01-one/03-socialas-inovacijas-centrs.md",
+                           "demo/locales/lv-LV/variant.yml"]
+        report = sync_tree(course)
+        assert report.ok and report.changed_units == 0
+        assert export_tree(course) == []
+        assert variant("lv-LV").hidden == ["one/other"]
