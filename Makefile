@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres install translations clean
+.PHONY: run test test-sqlite test-postgres check-catalogues install translations clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,12 @@ run: translations
 	$(BIN)/flask --app elearn courses import courses/
 	$(BIN)/flask --app elearn run --host 127.0.0.1 --port 5000
 
-## The whole test suite, on SQLite and then on PostgreSQL
-test: test-sqlite test-postgres
+## The whole test suite, on SQLite and then on PostgreSQL, and the catalogues checked by gettext
+test: check-catalogues test-sqlite test-postgres
+
+check-catalogues:
+	@command -v msgfmt >/dev/null || { echo "msgfmt missing: apt-get install gettext"; exit 1; }
+	for po in translations/*/LC_MESSAGES/messages.po; do msgfmt --check --statistics -o /dev/null $$po || exit 1; done
 
 test-sqlite: translations
 	env -u DATABASE_URL $(BIN)/pytest -q

@@ -64,6 +64,8 @@ def editor(course_slug, tag, module_slug, unit_slug):
                 return redirect(request.path)
         else:
             preview_html = services.preview(variant, unit, body)
+            if request.headers.get("X-Live-Preview") == "1":  # editor.js asks for the fragment only
+                return preview_html
     changes = services.source_changes(unit, translation.source_revision) \
         if translation and translation.source_revision < unit.revision else ""
     return render_template("localisation/editor.html", variant=variant, unit=unit, module_slug=module_slug,

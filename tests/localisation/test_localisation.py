@@ -191,3 +191,16 @@ def test_partner_admin_hides_units_and_adds_a_local_case_story_which_export_writ
         assert report.ok and report.changed_units == 0
         assert export_tree(course) == []
         assert variant("lv-LV").hidden == ["one/other"]
+
+
+def test_live_preview_returns_only_the_sanitised_fragment(client, course, make_user):
+    make_user("admin@example.org", roles=("admin",))
+    sign_in(client, "admin@example.org")
+    from tests.conftest import csrf_from
+
+    url = "/localise/demo/lv-LV/one/other/"
+    page = client.get(url).get_data(as_text=True)
+    assert 'src="/static/editor.js"' in page and 'data-live-preview="live-preview"' in page
+    fragment = client.post(url, data={"csrf_token": csrf_from(page), "title": "x", "body": "*a* <img src=x onerror=1>",
+                                      "action": "preview"}, headers={"X-Live-Preview": "1"}).get_data(as_text=True)
+    assert fragment == "<p><em>a</em> <img></p>"
