@@ -204,3 +204,15 @@ def test_live_preview_returns_only_the_sanitised_fragment(client, course, make_u
     fragment = client.post(url, data={"csrf_token": csrf_from(page), "title": "x", "body": "*a* <img src=x onerror=1>",
                                       "action": "preview"}, headers={"X-Live-Preview": "1"}).get_data(as_text=True)
     assert fragment == "<p><em>a</em> <img></p>"
+
+
+def test_the_demo_course_is_localised_for_latvia_and_slovenia(app, demo):
+    with app.app_context():
+        for tag in ("lv-LV", "sl-SI"):
+            totals = services.totals(services.status(variant(tag)))
+            assert (totals["missing"], totals["outdated"], totals["percent"]) == (0, 0, 1.0), tag
+            local = db.session.scalars(select(Unit).where(Unit.variant_id == variant(tag).id)).all()
+            assert "case-story" in {u.kind for u in local}, tag
+        for tag in ("ru-LV", "pl-PL"):
+            totals = services.totals(services.status(variant(tag)))
+            assert totals["up-to-date"] > 0 and totals["missing"] > 0, tag
