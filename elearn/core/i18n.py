@@ -45,8 +45,14 @@ PARTNER_COUNTRIES = ["DK", "EE", "FI", "DE", "HR", "LV", "LT", "PL", "RU", "SI",
 
 
 def variant_name(tag: str) -> str:
-    """``lv-LV`` → "Latvian (Latvia)" in the interface language."""
-    return Locale.parse(tag.replace("-", "_")).get_display_name(get_locale()) or tag
+    """``ru-LV`` → "Russian (Latvia)" in the interface language.
+
+    Composed from the language and the country, because CLDR has no locale for many
+    pairs partners use (ru_LV, for one).
+    """
+    language, _, country = tag.partition("-")
+    name = language_label(language)
+    return f"{name} ({country_name(country)})" if country else name
 
 
 def language_label(code: str) -> str:

@@ -220,3 +220,31 @@ def test_pages_for_an_enrolled_learner_run_a_fixed_number_of_queries(app, write_
             measured[name] = counter.count
         counts.append(measured)
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize("language", ["en", "lv", "ru", "sl", "pl", "de"])
+def test_demo_pages_render_in_every_version_and_language(client, demo, language):
+    """Every variant of the demo course (ru-LV has no CLDR locale of its own) on the main pages."""
+    assert client.get(f"/courses/?lang={language}").status_code == 200
+    for tag in ("", "lv-LV", "ru-LV", "pl-PL", "sl-SI"):
+        for url in ("/courses/social-entrepreneurship/", "/courses/social-entrepreneurship/legal-forms/",
+                    "/courses/social-entrepreneurship/legal-forms/overview/"):
+            response = client.get(f"{url}?variant={tag}&lang={language}")
+            assert response.status_code == 200, (url, tag, language)
+    page = client.get("/courses/?lang=en").get_data(as_text=True)
+    assert "Russian (Latvia)" in page and "Slovenian (Slovenia)" in page
+
+
+def test_every_demo_page_in_every_version_renders(client, demo):
+    import re as regex
+
+    for tag in ("", "lv-LV", "ru-LV", "pl-PL", "sl-SI"):
+        course_page = client.get(f"/courses/social-entrepreneurship/?variant={tag}").get_data(as_text=True)
+        modules = sorted(set(regex.findall(r'href="(/courses/social-entrepreneurship/[a-z0-9-]+/)"', course_page)))
+        assert len(modules) >= 7, tag
+        for module_url in modules:
+            module_page = client.get(module_url).get_data(as_text=True)
+            units = set(regex.findall(rf'href="({regex.escape(module_url)}[a-z0-9-]+/)"', module_page))
+            assert units, module_url
+            for unit_url in units:
+                assert client.get(unit_url).status_code == 200, (tag, unit_url)
