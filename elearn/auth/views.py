@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -46,8 +47,7 @@ def _account_key() -> str:
 def register():
     form = RegisterForm()
     if request.method == "GET":
-        form.language.data = form.language.data or request.accept_languages.best_match(
-            [c.value for c in form.language.choices]) or "en"
+        form.language.data = str(get_locale())  # the language the visitor is reading now
     if form.validate_on_submit():
         try:
             services.register(name=form.name.data, email=form.email.data, password=form.password.data,

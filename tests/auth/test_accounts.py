@@ -238,3 +238,8 @@ def test_forged_or_tampered_links_are_refused(client, mailbox, make_user):
     path = mailbox.link_in("ana@example.org").split("localhost", 1)[-1]
     tampered = client.get(path[:-3] + ("aaa" if not path.endswith("aaa") else "bbb"))
     assert tampered.status_code == 400 and "This reset link is not valid." in tampered.get_data(as_text=True)
+
+
+def test_the_registration_form_offers_the_language_being_read(client):
+    page = client.get("/register?lang=lv").get_data(as_text=True)
+    assert '<option selected value="lv">Latviešu</option>' in page  # the form's select, not the header menu
