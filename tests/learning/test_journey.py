@@ -226,3 +226,28 @@ def test_twenty_threads_mark_the_same_unit_and_submit_the_same_attempt(app, cour
         assert db.session.scalar(select(func.count()).select_from(UnitProgress)
                                  .where(UnitProgress.unit_slug == "quiz")) == 1
         assert db.session.get(QuizAttempt, attempt_id).score == 100
+
+
+@pytest.mark.parametrize("variant_tag", ["", "lv-LV", "sl-SI"])
+def test_every_demo_quiz_can_be_taken_and_its_result_shown(client, app, demo, make_user, variant_tag):
+    """All question types of the demo course (markdown and GIFT) through the attempt and result pages."""
+    make_user("ana@example.org")
+    sign_in(client, "ana@example.org")
+    post_form(client, "/me/courses/social-entrepreneurship/enrol", {"variant": variant_tag},
+              page_url="/courses/social-entrepreneurship/")
+    with app.app_context():
+        from elearn.courses.models import Module
+        from elearn.courses.models import Unit as UnitRow
+
+        quizzes = db.session.execute(select(Module.slug, UnitRow.slug).join(UnitRow, UnitRow.module_id == Module.id)
+                                     .where(UnitRow.kind == "quiz")).all()
+    assert len(quizzes) == 7
+    for module_slug, unit_slug in quizzes:
+        unit_url = f"/courses/social-entrepreneurship/{module_slug}/{unit_slug}/"
+        attempt_url = post_form(client, f"/me/courses/social-entrepreneurship/{module_slug}/{unit_slug}/attempts",
+                                page_url=unit_url).headers["Location"]
+        page = client.get(attempt_url)
+        assert page.status_code == 200, attempt_url
+        result = client.post(attempt_url, data={"csrf_token": csrf_from(page.get_data(as_text=True)), "q0": "0"},
+                             follow_redirects=True)
+        assert result.status_code == 200 and "Your score:" in result.get_data(as_text=True), attempt_url
