@@ -278,6 +278,8 @@ def set_hidden(variant: Variant, module_slug: str, unit_slug: str, hidden: bool)
 
 
 LOCAL_KINDS = ("lesson", "interview", "case-story")
+FIELD_LABELS = {"interviewee": _l("Interviewee"), "role": _l("Role"), "organisation": _l("Organisation"),
+                "country": _l("Country"), "sector": _l("Sector"), "year": _l("Year")}
 
 
 def create_local_unit(variant: Variant, module_slug: str, *, kind: str, title: str, body: str,
@@ -295,11 +297,11 @@ def create_local_unit(variant: Variant, module_slug: str, *, kind: str, title: s
         value = meta.get(key)
         if value in (None, ""):
             if required:
-                raise LocalisationError(_l("Please fill in: %(field)s", field=key))
+                raise LocalisationError(_l("Please fill in: %(field)s", field=FIELD_LABELS.get(key, key)))
             continue
         value, error = check(int(value) if key == "year" and str(value).isdigit() else value)
         if error:
-            raise LocalisationError(f"{key}: {error}")
+            raise LocalisationError(f"{FIELD_LABELS.get(key, key)}: {error}")
         checked[key] = value
     module = db.session.scalar(select(Module).where(Module.course_id == variant.course_id, Module.slug == module_slug))
     if module is None:
