@@ -242,7 +242,7 @@ def _position(name: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _numbered(entries, *, dirs: bool) -> list[Path]:
+def numbered(entries, *, dirs: bool) -> list[Path]:
     found = [
         e
         for e in entries
@@ -357,7 +357,7 @@ class _CourseReader:
         course_file = self.dir / "course.md"
         doc = self.read(course_file)
         info = self.check_keys(course_file, doc, COURSE_KEYS)
-        module_dirs = _numbered(self.dir.iterdir(), dirs=True)
+        module_dirs = numbered(self.dir.iterdir(), dirs=True)
         self.addresses = {"course.md": f"/courses/{self.slug}/", **self._addresses(module_dirs)}
         description = self.render_body(course_file, doc, "course.md", self.addresses)
         course_pass_mark = self.course_pass_mark = info.get("pass_mark", 70)
@@ -387,7 +387,7 @@ class _CourseReader:
         for module_dir in module_dirs:
             module_id = self._explicit_id(module_dir / "module.md") or stable_id(module_dir.name)
             addresses[f"{module_dir.name}/module.md"] = f"/courses/{self.slug}/{module_id}/"
-            for unit_file in _numbered(module_dir.iterdir(), dirs=False):
+            for unit_file in numbered(module_dir.iterdir(), dirs=False):
                 unit_id = self._explicit_id(unit_file) or stable_id(unit_file.name)
                 addresses[f"{module_dir.name}/{unit_file.name}"] = f"/courses/{self.slug}/{module_id}/{unit_id}/"
         return addresses
@@ -422,7 +422,7 @@ class _CourseReader:
             )
             unit_ids: dict[str, Path] = {}
             quiz_seen = False
-            for unit_file in _numbered(module_dir.iterdir(), dirs=False):
+            for unit_file in numbered(module_dir.iterdir(), dirs=False):
                 unit = self.load_unit(unit_file, f"{module_dir.name}/{unit_file.name}", self.addresses,
                                       course_pass_mark, unit_ids)
                 if unit is None:
@@ -432,7 +432,7 @@ class _CourseReader:
                         self.problem(unit_file, 1, "more than one quiz in this module")
                     quiz_seen = True
                 module.units.append(unit)
-            if not _numbered(module_dir.iterdir(), dirs=False):
+            if not numbered(module_dir.iterdir(), dirs=False):
                 self.problem(module_file, 1, "module has no units")
             modules.append(module)
         if not module_dirs:
@@ -539,7 +539,7 @@ class _CourseReader:
     def load_variant(self, tag_dir: Path, modules: list[ModuleData]) -> VariantData:
         variant = VariantData(tag=tag_dir.name)
         by_id = {m.id: m for m in modules}
-        module_dirs = _numbered(tag_dir.iterdir(), dirs=True)
+        module_dirs = numbered(tag_dir.iterdir(), dirs=True)
         # Links inside a variant resolve to the variant's own country-only files first.
         addresses = {**self._addresses(module_dirs), **self.addresses}
 
@@ -571,7 +571,7 @@ class _CourseReader:
                 )
             source_units = {u.id: u for u in source.units}
             extra_seen = dict.fromkeys(source_units, self.dir)  # country-only ids must be new
-            for unit_file in _numbered(module_dir.iterdir(), dirs=False):
+            for unit_file in numbered(module_dir.iterdir(), dirs=False):
                 logical = f"{module_dir.name}/{unit_file.name}"
                 unit_id = self._explicit_id(unit_file) or stable_id(unit_file.name)
                 if unit_id in source_units:
@@ -617,10 +617,9 @@ class _CourseReader:
             self.problem(path, doc.body_first_line,
                          f"translated quiz has {len(translated)} questions; the source has {len(source)}")
             return
-        for number, (a, b) in enumerate(zip(source, translated, strict=True), start=1):
-            if a["type"] != b["type"] or _answer_shape(a) != _answer_shape(b):
-                self.problem(path, b["line"], f"question {number} differs from the source in its type or "
-                             "its answers: a translation changes only texts")
+        for number in differing_questions(source, translated):
+            self.problem(path, translated[number - 1]["line"], f"question {number} differs from the source in "
+                         "its type or its answers: a translation changes only texts")
 
     def load_hidden(self, tag_dir: Path, modules: dict[str, ModuleData]) -> list[str]:
         path = tag_dir / "variant.yml"
@@ -647,6 +646,15 @@ class _CourseReader:
             else:
                 hidden.append(f"{module_id}/{unit_id}")
         return hidden
+
+
+def differing_questions(source: list[dict], translated: list[dict]) -> list[int]:
+    """Numbers (1-based) of the translated questions whose type or answers differ from the source's.
+
+    Callers check the counts first; a translation may change texts only.
+    """
+    return [number for number, (a, b) in enumerate(zip(source, translated, strict=True), start=1)
+            if a["type"] != b["type"] or _answer_shape(a) != _answer_shape(b)]
 
 
 def _answer_shape(question: dict) -> tuple:

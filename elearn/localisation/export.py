@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from elearn.courses.loader import _numbered, find_courses, stable_id
+from elearn.courses.loader import numbered, find_courses, stable_id
 from elearn.courses.frontmatter import parse_document
 from elearn.courses.models import Course, Module, Unit, UnitTranslation, Variant
 from elearn.extensions import db
@@ -22,11 +22,11 @@ from elearn.localisation.services import export_text, local_unit_text
 def _source_paths(course_dir: Path) -> dict[tuple[str, str], str]:
     """(module id, unit id) → the unit's path inside the course, e.g. 01-what/02-lesson.md."""
     paths = {}
-    for module_dir in _numbered(course_dir.iterdir(), dirs=True):
+    for module_dir in numbered(course_dir.iterdir(), dirs=True):
         module_file = module_dir / "module.md"
         module_id = (parse_document(module_file.read_bytes()).meta.get("id") if module_file.is_file() else None) \
             or stable_id(module_dir.name)
-        for unit_file in _numbered(module_dir.iterdir(), dirs=False):
+        for unit_file in numbered(module_dir.iterdir(), dirs=False):
             unit_id = parse_document(unit_file.read_bytes()).meta.get("id") or stable_id(unit_file.name)
             paths[(module_id, unit_id)] = f"{module_dir.name}/{unit_file.name}"
     return paths
@@ -67,7 +67,7 @@ def _write(target: Path, text: str, written: list[Path]) -> None:
 
 def _export_local_units(course: Course, course_dir: Path, written: list[Path]) -> None:
     """Country-only units created in the browser become files of their variant."""
-    folders = {stable_id(d.name): d.name for d in _numbered(course_dir.iterdir(), dirs=True)}
+    folders = {stable_id(d.name): d.name for d in numbered(course_dir.iterdir(), dirs=True)}
     rows = db.session.execute(select(Unit, Module.slug, Variant.tag).join(Module, Module.id == Unit.module_id)
                               .join(Variant, Variant.id == Unit.variant_id).where(Variant.course_id == course.id))
     for unit, module_slug, tag in rows:

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from elearn.core.markdown import render
 from elearn.courses import questions as q
 from elearn.courses.gift import parse_gift
-from elearn.courses.loader import _answer_shape, render_question, stable_id
+from elearn.courses.loader import differing_questions, render_question, stable_id
 from elearn.courses.models import QUIZ, Course, Module, Unit, UnitRevision, UnitTranslation, Variant
 from elearn.courses.quiz_markdown import parse_quiz_markdown
 from elearn.extensions import db
@@ -222,8 +222,7 @@ def _checked_questions(unit: Unit, body: str) -> list[dict]:
     except q.QuizSyntaxError as error:
         raise LocalisationError("; ".join(f"{line}: {message}" for line, message in error.problems)) from error
     rendered = [render_question(question) for question in parsed]
-    if len(rendered) != len(unit.questions) or any(
-            a["type"] != b["type"] or _answer_shape(a) != _answer_shape(b) for a, b in zip(unit.questions, rendered)):
+    if len(rendered) != len(unit.questions) or differing_questions(unit.questions, rendered):
         raise LocalisationError(_l("A translated quiz keeps the questions and answers of the original; "
                                    "only the texts change."))
     return rendered
