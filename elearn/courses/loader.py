@@ -243,6 +243,7 @@ def _position(name: str) -> int:
 
 
 def numbered(entries, *, dirs: bool) -> list[Path]:
+    """Module folders (``dirs``) or unit files named ``NN-name``, in the order of their numbers."""
     found = [
         e
         for e in entries
