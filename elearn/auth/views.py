@@ -146,8 +146,14 @@ def profile():
         services.update_profile(user, name=form.name.data, country=form.country.data, language=form.language.data)
         flash(_("Your profile is saved."))
         return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form, password_form=ChangePasswordForm(),
-                           delete_form=DeleteAccountForm())
+    return _profile_page(user, form=form)
+
+
+def _profile_page(user, *, form=None, password_form=None, delete_form=None):
+    """The profile page with its three forms; the one that was just sent keeps its input and errors."""
+    return render_template("auth/profile.html", form=form or ProfileForm(obj=user),
+                           password_form=password_form or ChangePasswordForm(),
+                           delete_form=delete_form or DeleteAccountForm())
 
 
 @bp.post("/me/password")
@@ -163,8 +169,7 @@ def change_password():
         else:
             flash(_("Your password is changed. You were signed out on your other devices."))
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=ProfileForm(obj=user), password_form=form,
-                           delete_form=DeleteAccountForm()), 400
+    return _profile_page(user, password_form=form), 400
 
 
 @bp.post("/me/delete")
@@ -180,8 +185,7 @@ def delete_account():
         else:
             flash(_("Your account and your data are deleted."))
             return redirect(url_for("courses.catalogue"))
-    return render_template("auth/profile.html", form=ProfileForm(obj=user), password_form=ChangePasswordForm(),
-                           delete_form=form), 400
+    return _profile_page(user, delete_form=form), 400
 
 
 # ---------------------------------------------------------------- admins: roles
