@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from elearn.auth.cli import users_cli
     from elearn.auth.views import bp as auth_bp
     from elearn.certificates.views import bp as certificates_bp
+    from elearn.cohorts.views import bp as cohorts_bp
     from elearn.core.cli import translate_cli
     from elearn.core.views import bp as core_bp
     from elearn.courses.cli import courses_cli
@@ -53,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.user_loader(sessions.load_user)
     login_manager.login_view = "auth.login"
     app.before_request(access.enforce)
-    for blueprint in (core_bp, courses_bp, auth_bp, learning_bp, certificates_bp, localisation_bp):
+    for blueprint in (core_bp, courses_bp, auth_bp, learning_bp, certificates_bp, localisation_bp, cohorts_bp):
         app.register_blueprint(blueprint)
     for command in (courses_cli, translate_cli, users_cli):
         app.cli.add_command(command)

@@ -62,13 +62,13 @@ RULES: dict[str, Rule] = {
     "auth.admin_user": any_of(ADMIN),
     "auth.admin_grant": any_of(ADMIN),
     "auth.admin_revoke": any_of(ADMIN),
-    # certificates: anyone can verify; admins revoke (cohort leads too, once cohorts exist)
+    # certificates: anyone can verify; admins, and leads of the learner's cohort, revoke (checked in the view)
     "certificates.verify": PUBLIC,
     "certificates.pdf": PUBLIC,
     "certificates.credential": PUBLIC,
     "certificates.status": PUBLIC,
     "certificates.issuer": PUBLIC,
-    "certificates.revoke": any_of(ADMIN),
+    "certificates.revoke": any_of(ADMIN, COHORT_LEAD),
     # localisation: admins and partner admins; which variants, the localisation services check
     "localisation.overview": any_of(ADMIN, PARTNER_ADMIN),
     "localisation.variant_status": any_of(ADMIN, PARTNER_ADMIN),
@@ -77,6 +77,23 @@ RULES: dict[str, Rule] = {
     "localisation.revert": any_of(ADMIN, PARTNER_ADMIN),
     "localisation.visibility": any_of(ADMIN, PARTNER_ADMIN),
     "localisation.new_unit": any_of(ADMIN, PARTNER_ADMIN),
+    # cohorts: leads and admins manage theirs, partner admins read their versions' (object rules in
+    # cohorts.services); anyone may open an invitation link, joining needs an account
+    "cohorts.index": any_of(ADMIN, COHORT_LEAD, PARTNER_ADMIN),
+    "cohorts.new": any_of(ADMIN, COHORT_LEAD),
+    "cohorts.edit": any_of(ADMIN, COHORT_LEAD),
+    "cohorts.new_code": any_of(ADMIN, COHORT_LEAD),
+    "cohorts.dashboard": any_of(ADMIN, COHORT_LEAD, PARTNER_ADMIN),
+    "cohorts.export": any_of(ADMIN, COHORT_LEAD, PARTNER_ADMIN),
+    "cohorts.remove_member": any_of(ADMIN, COHORT_LEAD),
+    "cohorts.invite": any_of(ADMIN, COHORT_LEAD),
+    "cohorts.reminders": any_of(ADMIN, COHORT_LEAD),
+    "cohorts.find": PUBLIC,
+    "cohorts.join": PUBLIC,
+    "cohorts.join_confirm": SIGNED_IN,
+    "cohorts.leave": SIGNED_IN,
+    "cohorts.report_page": any_of(ADMIN, PARTNER_ADMIN),
+    "cohorts.report_export": any_of(ADMIN, PARTNER_ADMIN),
     # learning
     "learning.dashboard": SIGNED_IN,
     "learning.enrol": SIGNED_IN,

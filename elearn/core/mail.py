@@ -17,16 +17,21 @@ from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 
 
-def send(to: str, subject: str, template: str, *, language: str | None = None, **context) -> EmailMessage:
-    """Render ``templates/<template>.txt`` (and ``.html`` if present) and send it."""
-    config = current_app.config
-    with force_locale(language or config["BABEL_DEFAULT_LOCALE"]):
+def render(template: str, *, subject: str, language: str | None = None, **context) -> tuple[str, str, str | None]:
+    """(subject, text, html or None) of ``templates/<template>.txt`` / ``.html`` in ``language``."""
+    with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
         text = render_template(f"{template}.txt", **context)
         try:
             html = render_template(f"{template}.html", **context)
         except TemplateNotFound:
             html = None
-        subject = str(subject)
+        return str(subject), text, html
+
+
+def send(to: str, subject: str, template: str, *, language: str | None = None, **context) -> EmailMessage:
+    """Render ``templates/<template>.txt`` (and ``.html`` if present) and send it."""
+    config = current_app.config
+    subject, text, html = render(template, subject=subject, language=language, **context)
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = formataddr((config["SITE_NAME"], config["MAIL_DEFAULT_SENDER"]))

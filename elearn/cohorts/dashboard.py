@@ -1,0 +1,215 @@
+"""A cohort's progress: learners × modules, computed in a fixed number of SQL queries.
+
+Counting and grouping happen in SQL (one query per kind of fact, for every member at
+once), so a cohort of 2,000 learners runs the same queries as one of 2; Python only
+arranges the rows. ``tests/cohorts/test_dashboard.py`` counts the queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, or_, select
+
+from elearn.auth.models import User
+from elearn.certificates.models import Certificate
+from elearn.cohorts.models import Cohort, CohortMember
+from elearn.courses import reading as rd
+from elearn.courses.models import Module, Unit
+from elearn.core.models import utcnow
+from elearn.extensions import db
+from elearn.learning.models import CourseCompletion, Enrolment, ModuleCompletion, QuizAttempt, UnitProgress
+
+NOT_STARTED, IN_PROGRESS, DONE = "not-started", "in-progress", "done"
+STATUSES = ("all", "not-started", "in-progress", "completed", "inactive")
+SORTS = ("name", "progress", "activity", "joined", "score")
+PAGE_SIZE = 100
+
+
+@dataclass
+class Cell:
+    status: str
+    done: int
+    total: int
+    score: float | None  # best quiz score in the module, 0–100
+
+
+@dataclass
+class LearnerRow:
+    user_id: int
+    name: str
+    email: str
+    language: str
+    joined_at: datetime
+    last_activity_at: datetime | None
+    completed_at: datetime | None
+    certificate_id: str | None
+    certificate_revoked: bool
+    cells: list[Cell]
+    units_done: int = 0
+    units_total: int = 0
+    inactive: bool = False
+
+    @property
+    def completion(self) -> float:
+        return self.units_done / self.units_total if self.units_total else 0.0
+
+    @property
+    def modules_done(self) -> int:
+        return sum(cell.status == DONE for cell in self.cells)
+
+    @property
+    def mean_score(self) -> float | None:
+        scores = [cell.score for cell in self.cells if cell.score is not None]
+        return sum(scores) / len(scores) if scores else None
+
+    @property
+    def status(self) -> str:
+        if self.completed_at:
+            return "completed"
+        return "in-progress" if self.units_done or any(c.status != NOT_STARTED for c in self.cells) else "not-started"
+
+
+@dataclass
+class Dashboard:
+    cohort: Cohort
+    modules: list[rd.ModuleView]
+    rows: list[LearnerRow]  # all members, filtered and sorted
+    members: int
+    completed: int
+    inactive: int
+    certificates: int
+    funnel: list[dict]  # per module: started, done
+    timeline: list[tuple[date, int]]  # (week start, completions so far)
+    page: int = 1
+    pages: int = 1
+    shown: list[LearnerRow] = field(default_factory=list)
+
+    @property
+    def completion_rate(self) -> float:
+        return self.completed / self.members if self.members else 0.0
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def _unit_totals(reading: rd.Reading) -> dict[str, int]:
+    """Units per module as the cohort's version shows them (country-only in, hidden out)."""
+    query = (select(Module.slug, Unit.slug).join(Unit, Unit.module_id == Module.id)
+             .where(Module.course_id == reading.course.id))
+    query = query.where(or_(Unit.variant_id.is_(None), Unit.variant_id.in_(reading.variant_ids)))
+    totals: dict[str, int] = {}
+    hidden = reading.hidden
+    for module_slug, unit_slug in db.session.execute(query):
+        if f"{module_slug}/{unit_slug}" not in hidden:
+            totals[module_slug] = totals.get(module_slug, 0) + 1
+    return totals
+
+
+def build(cohort: Cohort, *, status: str = "all", sort: str = "name", descending: bool = False,
+          search: str = "", page: int = 1, today: datetime | None = None) -> Dashboard:
+    now = today or utcnow()
+    course = cohort.course
+    reading = rd.Reading(course, rd.variant_chain(course, cohort.variant_tag))
+    modules = rd.modules(reading)
+    totals = _unit_totals(reading)
+    members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id).scalar_subquery()
+
+    people = db.session.execute(
+        select(User.id, User.name, User.email, User.language, CohortMember.joined_at, Enrolment.last_activity_at,
+               CourseCompletion.completed_at, Certificate.id, Certificate.revoked_at)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .outerjoin(Enrolment, (Enrolment.user_id == User.id) & (Enrolment.course_id == course.id))
+        .outerjoin(CourseCompletion, (CourseCompletion.user_id == User.id) & (CourseCompletion.course_id == course.id))
+        .outerjoin(Certificate, (Certificate.user_id == User.id) & (Certificate.course_id == course.id))
+        .where(CohortMember.cohort_id == cohort.id)
+    ).all()
+    progress = db.session.execute(
+        select(UnitProgress.user_id, UnitProgress.module_slug, func.count(UnitProgress.id),
+               func.count(UnitProgress.done_at))
+        .where(UnitProgress.course_id == course.id, UnitProgress.user_id.in_(members))
+        .group_by(UnitProgress.user_id, UnitProgress.module_slug)
+    ).all()
+    completions = db.session.execute(
+        select(ModuleCompletion.user_id, ModuleCompletion.module_slug)
+        .where(ModuleCompletion.course_id == course.id, ModuleCompletion.user_id.in_(members))
+    ).all()
+    scores = db.session.execute(
+        select(QuizAttempt.user_id, QuizAttempt.module_slug, func.max(QuizAttempt.score))
+        .where(QuizAttempt.course_id == course.id, QuizAttempt.user_id.in_(members),
+               QuizAttempt.submitted_at.is_not(None))
+        .group_by(QuizAttempt.user_id, QuizAttempt.module_slug)
+    ).all()
+
+    seen_done = {(user_id, module): (seen, done) for user_id, module, seen, done in progress}
+    module_done = set(completions)
+    best = {(user_id, module): score for user_id, module, score in scores}
+    cutoff = now - timedelta(days=cohort.inactive_days)
+    rows = []
+    for user_id, name, email, language, joined_at, last_activity, completed_at, cert_id, revoked_at in people:
+        cells = []
+        for module in modules:
+            seen, done = seen_done.get((user_id, module.slug), (0, 0))
+            total = totals.get(module.slug, 0)
+            state = DONE if (user_id, module.slug) in module_done else IN_PROGRESS if seen else NOT_STARTED
+            score = best.get((user_id, module.slug))
+            cells.append(Cell(state, min(done, total), total, None if score is None else score * 100))
+        row = LearnerRow(user_id, name, email, language, _aware(joined_at), _aware(last_activity),
+                         _aware(completed_at), cert_id, revoked_at is not None, cells)
+        row.units_done = sum(c.done for c in cells)
+        row.units_total = sum(c.total for c in cells)
+        reference = row.last_activity_at or row.joined_at
+        row.inactive = not row.completed_at and reference < cutoff
+        rows.append(row)
+
+    dashboard = Dashboard(
+        cohort=cohort, modules=modules, rows=rows, members=len(rows),
+        completed=sum(1 for r in rows if r.completed_at), inactive=sum(1 for r in rows if r.inactive),
+        certificates=sum(1 for r in rows if r.certificate_id and not r.certificate_revoked),
+        funnel=[{"module": m, "started": sum(1 for r in rows if r.cells[i].status != NOT_STARTED),
+                 "done": sum(1 for r in rows if r.cells[i].status == DONE)} for i, m in enumerate(modules)],
+        timeline=_timeline(cohort, [r.completed_at for r in rows if r.completed_at], now),
+    )
+    dashboard.rows = _sorted(_filtered(rows, status, search), sort, descending)
+    dashboard.pages = max(1, -(-len(dashboard.rows) // PAGE_SIZE))
+    dashboard.page = min(max(1, page), dashboard.pages)
+    dashboard.shown = dashboard.rows[(dashboard.page - 1) * PAGE_SIZE: dashboard.page * PAGE_SIZE]
+    return dashboard
+
+
+def _filtered(rows: list[LearnerRow], status: str, search: str) -> list[LearnerRow]:
+    if status == "inactive":
+        rows = [r for r in rows if r.inactive]
+    elif status in STATUSES and status != "all":
+        rows = [r for r in rows if r.status == status]
+    needle = search.strip().casefold()
+    if needle:
+        rows = [r for r in rows if needle in r.name.casefold() or needle in r.email]
+    return rows
+
+
+def _sorted(rows: list[LearnerRow], sort: str, descending: bool) -> list[LearnerRow]:
+    never = datetime.min.replace(tzinfo=UTC)
+    keys = {
+        "name": lambda r: r.name.casefold(),
+        "progress": lambda r: r.completion,
+        "activity": lambda r: r.last_activity_at or never,
+        "joined": lambda r: r.joined_at,
+        "score": lambda r: -1 if r.mean_score is None else r.mean_score,
+    }
+    return sorted(rows, key=keys.get(sort, keys["name"]), reverse=descending)
+
+
+def _timeline(cohort: Cohort, completed: list[datetime], now: datetime) -> list[tuple[date, int]]:
+    """Completions so far at the end of each week from the cohort's start to its end (or today)."""
+    start = cohort.starts_on - timedelta(days=cohort.starts_on.weekday())
+    end = min(cohort.ends_on, now.date()) if now.date() >= cohort.starts_on else cohort.starts_on
+    days = sorted(moment.date() for moment in completed)
+    points, week = [], start
+    while week <= end and len(points) < 104:
+        week_end = week + timedelta(days=6)
+        points.append((week, sum(1 for day in days if day <= week_end)))
+        week += timedelta(days=7)
+    return points
