@@ -1,4 +1,4 @@
-"""Public verification of certificates (page, PDF, signed credential), and revocation by admins."""
+"""Public verification of certificates (page, PDF, signed credential), and revocation by admins and cohort leads."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _certificate(certificate_id: str):
 @limiter.limit(VERIFY_LIMIT)
 def verify(certificate_id):
     certificate = _certificate(certificate_id)
-    can_revoke = current_user.is_authenticated and current_user.has_role("admin")
+    can_revoke = current_user.is_authenticated and services.may_revoke(current_user, certificate)
     return render_template("certificates/verify.html", certificate=certificate, can_revoke=can_revoke,
                            form=ConfirmForm())
 
@@ -65,6 +65,8 @@ def issuer(key):
 @bp.post("/<certificate_id>/revoke")
 def revoke(certificate_id):
     certificate = _certificate(certificate_id)
+    if not services.may_revoke(current_user, certificate):
+        abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:

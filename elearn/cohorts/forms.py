@@ -7,12 +7,12 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from elearn.auth.forms import language_choices
 
-MAX_CSV_BYTES = 512 * 1024
+MAX_CSV_BYTES = 256 * 1024  # 2,000 learners take about 120 KB
 
 
 def version_choices(courses) -> list[SelectChoice]:
@@ -37,7 +37,7 @@ class CohortForm(FlaskForm):
                         description=_l("A town and venue, or “online”."))
     co_lead_email = EmailField(_l("Second lead (optional)"), validators=[Optional(), Email(), Length(max=254)],
                                description=_l("The email address of another cohort lead's account."))
-    inactive_days = IntegerField(_l("Inactive after (days)"), default=14, validators=[DataRequired(),
+    inactive_days = IntegerField(_l("Inactive after (days)"), default=14, validators=[InputRequired(),
                                  NumberRange(min=1, max=365)],
                                  description=_l("Learners without activity for longer stand out on the dashboard."))
     submit = SubmitField(_l("Save"))

@@ -30,7 +30,11 @@ CODE_LENGTH = 8
 
 
 class CohortError(Exception):
-    """A refusal to show the user; ``str()`` is translated."""
+    """A refusal to show the user; ``str()`` is translated; ``field`` names the form field at fault."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -109,15 +113,15 @@ class CohortFields:
 
 def _check(fields: CohortFields) -> User | None:
     if fields.ends_on < fields.starts_on:
-        raise CohortError(_l("The cohort cannot end before it starts."))
+        raise CohortError(_l("The cohort cannot end before it starts."), "ends_on")
     if fields.variant_tag is not None and fields.variant_tag not in {v.tag for v in fields.course.variants}:
-        raise CohortError(_l("This course has no such version."))
+        raise CohortError(_l("This course has no such version."), "version")
     email = (fields.co_lead_email or "").strip().lower()
     if not email:
         return None
     co_lead = db.session.scalar(select(User).where(User.email == email))
     if co_lead is None or not co_lead.has_role(COHORT_LEAD, ADMIN):
-        raise CohortError(_l("The second lead must have an account with the cohort lead role."))
+        raise CohortError(_l("The second lead must have an account with the cohort lead role."), "co_lead_email")
     return co_lead
 
 

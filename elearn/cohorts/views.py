@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -21,7 +21,7 @@ from elearn.extensions import db, limiter
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 
-PENDING_JOIN = "pending_join"  # a code opened before signing in: /me/ offers to finish joining
+PENDING_JOIN = "elearn_join"  # cookie: a code opened before signing in; /me/ offers to finish joining
 
 
 def _user():
@@ -84,7 +84,7 @@ def new():
         try:
             cohort = services.create(_user(), _fields(form))
         except services.CohortError as error:
-            form.form_errors.append(str(error))
+            form[error.field].errors.append(str(error))
         else:
             flash(_("The cohort is created. Share its invitation link or code with your learners."))
             return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))
@@ -103,7 +103,7 @@ def edit(cohort_id):
         try:
             services.update_cohort(cohort, _fields(form, cohort.course))
         except services.CohortError as error:
-            form.form_errors.append(str(error))
+            form[error.field].errors.append(str(error))
         else:
             flash(_("The cohort is saved."))
             return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))
@@ -198,7 +198,8 @@ def invite(cohort_id):
         form.language.data = (cohort.variant_tag or cohort.course.language).split("-")[0]
     problems = []
     if form.validate_on_submit():
-        data = form.roster.data.read(MAX_CSV_BYTES + 1)
+        with form.roster.data.stream as upload:
+            data = upload.read(MAX_CSV_BYTES + 1)
         if len(data) > MAX_CSV_BYTES:
             form.roster.errors.append(_("The file is larger than %(size)s KB.", size=MAX_CSV_BYTES // 1024))
         else:
@@ -256,11 +257,13 @@ def join(code):
     cohort = services.by_code(code)
     if cohort is None:
         abort(404)
-    if not current_user.is_authenticated:
-        session[PENDING_JOIN] = cohort.invite_code
     member = current_user.is_authenticated and services.is_member(_user(), cohort)
-    return render_template("cohorts/join.html", cohort=cohort, member=member, form=ConfirmForm(),
-                           ended=cohort.ends_on < date.today())
+    response = make_response(render_template("cohorts/join.html", cohort=cohort, member=member, form=ConfirmForm(),
+                                             ended=cohort.ends_on < date.today()))
+    if not current_user.is_authenticated:  # signing in starts a new session: a cookie outlives it
+        response.set_cookie(PENDING_JOIN, cohort.invite_code, max_age=14 * 86400, httponly=True, samesite="Lax",
+                            secure=request.is_secure)
+    return response
 
 
 @bp.post("/join/<code>")
@@ -269,14 +272,15 @@ def join_confirm(code):
     if cohort is None:
         abort(404)
     _checked_form()
-    session.pop(PENDING_JOIN, None)
     try:
         services.join(_user(), cohort)
     except services.CohortError as error:
         flash(str(error), "error")
         return redirect(url_for("cohorts.join", code=code))
     flash(_("You joined %(cohort)s. Its leads can now see your progress in this course.", cohort=cohort.name))
-    return redirect(url_for("courses.course", course_slug=cohort.course.slug))
+    response = redirect(url_for("courses.course", course_slug=cohort.course.slug))
+    response.delete_cookie(PENDING_JOIN)
+    return response
 
 
 @bp.post("/<int:cohort_id>/leave")

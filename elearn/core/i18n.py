@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from babel import Locale
 from flask import current_app, g, has_request_context, request
-from flask_babel import format_date, format_decimal, format_percent, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -28,7 +28,7 @@ def select_locale() -> str:
     if requested in languages:
         g.remember_lang = requested
         return requested
-    cookie = request.cookies.get(LANG_COOKIE)
+    cookie = request.cookies.get(current_app.config.get("LANG_COOKIE_NAME", LANG_COOKIE))
     if cookie in languages:
         return cookie
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -84,12 +84,15 @@ def init_app(app) -> None:
     app.add_template_filter(format_decimal)
     app.add_template_filter(format_percent)
     app.add_template_filter(format_date)
+    app.add_template_filter(format_datetime)
     app.add_template_filter(lambda url: urlsplit(url).hostname or url, "hostname")
 
     @app.after_request
     def remember_language(response):
         lang = g.get("remember_lang")
         if lang:
-            response.set_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_MAX_AGE, samesite="Lax",
-                                secure=request.is_secure, httponly=True)
+            # __Host-lang, Secure, in production (elearn.config.cookie_settings)
+            response.set_cookie(app.config.get("LANG_COOKIE_NAME", LANG_COOKIE), lang, max_age=LANG_COOKIE_MAX_AGE,
+                                samesite="Lax", secure=request.is_secure or app.config["SESSION_COOKIE_SECURE"],
+                                httponly=True, path="/")
         return response

@@ -30,9 +30,15 @@ def _unit_url(course_slug, module_slug, unit_slug):
 @bp.get("/")
 def dashboard():
     from elearn.certificates.services import for_user
+    from elearn.cohorts.services import by_code, is_member, memberships
+    from elearn.cohorts.views import PENDING_JOIN
 
+    pending = by_code(request.cookies.get(PENDING_JOIN, ""))
+    if pending is not None and is_member(_user(), pending):
+        pending = None
     return render_template("learning/dashboard.html", entries=services.dashboard(_user()),
-                           certificates=for_user(_user()), form=ConfirmForm())
+                           certificates=for_user(_user()), cohorts=memberships(_user()), pending_cohort=pending,
+                           form=ConfirmForm())
 
 
 @bp.post("/courses/<course_slug>/enrol")
