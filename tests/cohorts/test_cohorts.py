@@ -410,3 +410,53 @@ def test_a_cohort_lead_revokes_a_certificate_of_their_cohort_only(app, busy_coho
     assert "Attended two of ten sessions" in page
     status = app.test_client().get(f"/certificates/{certificate_id}/status").get_json()
     assert "revoked" in str(status).lower()
+
+
+# ---------------------------------------------------------------- the programme report
+
+
+def test_the_programme_report_counts_a_period_per_version(app, busy_cohort, make_user):
+    make_user("admin@example.org", roles=("admin",))
+    with app.app_context():  # Dace enrolled ten days before completing
+        from elearn.auth.models import User
+        from elearn.learning.models import CourseCompletion
+
+        dace = db.session.scalar(select(User).where(User.email == "done@example.org"))
+        completed_at = db.session.scalar(select(CourseCompletion.completed_at))
+        db.session.execute(Enrolment.__table__.update().where(Enrolment.user_id == dace.id)
+                           .values(enrolled_at=completed_at - timedelta(days=10)))
+        db.session.commit()
+    admin = app.test_client()
+    sign_in(admin, "admin@example.org")
+    today = date.today()
+    period = {"start": (today - timedelta(days=60)).isoformat(), "end": today.isoformat()}
+    page = text(admin.get("/cohorts/report", query_string=period))
+    row = page[page.index("<tbody>"):page.index("</tbody>")]
+    cells = [c.split("<")[0] for c in row.split('<td class="number">')[1:]]
+    assert cells == ["4", "3", "1", "1", "10.0"]  # enrolled, active, completed, certificates, median days
+    assert "Riga workshop" in page
+    rows = list(csv.reader(io.StringIO(admin.get("/cohorts/report.csv", query_string=period).get_data()
+                                       .decode("utf-8-sig"))))
+    assert rows[0][-5:] == ["Enrolled", "Active", "Completed", "Certificates", "Median days to complete"]
+    assert rows[1][-5:] == ["4", "3", "1", "1", "10.0"] and rows[1][2] == "Latvia"
+    sheet = load_workbook(io.BytesIO(admin.get("/cohorts/report.xlsx", query_string=period).get_data())).active
+    assert list(sheet.values)[1][-5:] == (4, 3, 1, 1, 10)
+
+    before = {"start": "2020-01-01", "end": "2020-12-31"}
+    assert "No learning activity in this period." in text(admin.get("/cohorts/report", query_string=before))
+    wrong = text(admin.get("/cohorts/report", query_string={"start": "2021-01-01", "end": "2020-01-01"}))
+    assert "The period must end on or after its first day." in wrong
+
+
+def test_partner_admins_report_only_their_versions(app, busy_cohort, make_user):
+    from elearn.auth.models import RoleGrant
+
+    make_user("pl-admin@example.org", roles=("partner_admin",))
+    with app.app_context():
+        db.session.scalar(select(RoleGrant).where(RoleGrant.role == "partner_admin")).scope = "pl-PL"
+        db.session.commit()
+    client = app.test_client()
+    sign_in(client, "pl-admin@example.org")
+    page = text(client.get("/cohorts/report"))
+    assert "No learning activity in this period." in page and "Riga workshop" not in page
+    assert "Riga workshop" not in text(client.get("/cohorts/"))
