@@ -27,7 +27,7 @@ SORTS = ("name", "progress", "activity", "joined", "score")
 PAGE_SIZE = 100
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     status: str
     done: int
@@ -35,7 +35,7 @@ class Cell:
     score: float | None  # best quiz score in the module, 0–100
 
 
-@dataclass
+@dataclass(slots=True)
 class LearnerRow:
     user_id: int
     name: str
@@ -144,17 +144,18 @@ def build(cohort: Cohort, *, status: str = "all", sort: str = "name", descending
     ).all()
 
     seen_done = {(user_id, module): (seen, done) for user_id, module, seen, done in progress}
-    module_done = set(completions)
+    module_done = {(user_id, module) for user_id, module in completions}
     best = {(user_id, module): score for user_id, module, score in scores}
     cutoff = now - timedelta(days=cohort.inactive_days)
     rows = []
+    slugs = [(module.slug, totals.get(module.slug, 0)) for module in modules]
     for user_id, name, email, language, joined_at, last_activity, completed_at, cert_id, revoked_at in people:
         cells = []
-        for module in modules:
-            seen, done = seen_done.get((user_id, module.slug), (0, 0))
-            total = totals.get(module.slug, 0)
-            state = DONE if (user_id, module.slug) in module_done else IN_PROGRESS if seen else NOT_STARTED
-            score = best.get((user_id, module.slug))
+        for slug, total in slugs:
+            key = (user_id, slug)
+            seen, done = seen_done.get(key, (0, 0))
+            state = DONE if key in module_done else IN_PROGRESS if seen else NOT_STARTED
+            score = best.get(key)
             cells.append(Cell(state, min(done, total), total, None if score is None else score * 100))
         row = LearnerRow(user_id, name, email, language, _aware(joined_at), _aware(last_activity),
                          _aware(completed_at), cert_id, revoked_at is not None, cells)
