@@ -21,6 +21,7 @@ translations: install
 run: translations
 	$(BIN)/flask --app elearn db upgrade
 	$(BIN)/flask --app elearn courses import courses/
+	$(BIN)/flask --app elearn board demo
 	$(BIN)/flask --app elearn run --host 127.0.0.1 --port 5000
 
 ## The whole test suite, on SQLite and then on PostgreSQL, and the catalogues checked by gettext

@@ -10,7 +10,7 @@ import os
 from flask import Flask
 
 from elearn import config as config_module
-from elearn.extensions import babel, csrf, db, limiter, login_manager, migrate
+from elearn.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -33,18 +33,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    cache.init_app(app)
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_MAX_HOURS"] * 3600
 
-    from elearn.core import sqlite
+    from elearn.core import security, sqlite
 
     sqlite.configure(app)
+    security.init_app(app)  # headers on every response; ProxyFix behind nginx/Caddy
+    from elearn.core import uploads
+
+    uploads.init_app(app)  # MAX_CONTENT_LENGTH and its 413 page
 
     from elearn.auth import access, sessions
     from elearn.auth.cli import users_cli
     from elearn.auth.views import bp as auth_bp
+    from elearn.board.cli import board_cli
+    from elearn.board.views import bp as board_bp
     from elearn.certificates.views import bp as certificates_bp
     from elearn.cohorts.views import bp as cohorts_bp
+    from elearn.core.backup import backup_cli
     from elearn.core.cli import translate_cli
+    from elearn.core.deploy import check_deploy_command
     from elearn.core.views import bp as core_bp
     from elearn.courses.cli import courses_cli
     from elearn.courses.views import bp as courses_bp
@@ -54,9 +63,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.user_loader(sessions.load_user)
     login_manager.login_view = "auth.login"
     app.before_request(access.enforce)
-    for blueprint in (core_bp, courses_bp, auth_bp, learning_bp, certificates_bp, localisation_bp, cohorts_bp):
+    for blueprint in (core_bp, courses_bp, auth_bp, learning_bp, certificates_bp, localisation_bp, cohorts_bp,
+                      board_bp):
         app.register_blueprint(blueprint)
-    for command in (courses_cli, translate_cli, users_cli):
+    if app.config.get("BENCHMARK_ROUTES"):  # reference pages for benchmarks/run.py only
+        from elearn.benchmark.views import bp as benchmark_bp
+
+        app.register_blueprint(benchmark_bp)
+    for command in (courses_cli, translate_cli, users_cli, backup_cli, check_deploy_command, board_cli):
         app.cli.add_command(command)
 
     from elearn.core.i18n import init_app as init_i18n

@@ -18,6 +18,7 @@ class ConfigError(RuntimeError):
 def from_environment(instance_path: str) -> dict:
     """Settings from ``ELEARN_*`` and the usual variables, with development defaults."""
     env = os.environ
+    production = env.get("ELEARN_ENV", "development") == "production"
     return {
         "ENV_NAME": env.get("ELEARN_ENV", "development"),
         "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
@@ -33,14 +34,51 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_USERNAME": env.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "elearn@localhost"),
+        "ACCESSIBILITY_CONTACT": env.get("ELEARN_ACCESSIBILITY_CONTACT"),
         "ISSUER_NAME": env.get("ELEARN_ISSUER_NAME"),
         "ISSUER_URL": env.get("ELEARN_ISSUER_URL"),
         "ISSUERS": json.loads(env.get("ELEARN_ISSUERS", "{}")),
         "SIGNING_KEY": env.get("ELEARN_SIGNING_KEY"),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        # Links in mails and certificates are absolute: production serves HTTPS only.
+        "PREFERRED_URL_SCHEME": env.get("ELEARN_URL_SCHEME", "https" if production else "http"),
+        # How many reverse proxies (nginx, Caddy) stand in front of gunicorn: their X-Forwarded-* are trusted.
+        "PROXY_COUNT": int(env.get("ELEARN_PROXY_COUNT", "0")),
+        **cache_settings(env.get("REDIS_URL")),
+        **cookie_settings(production),
         "SESSION_IDLE_MINUTES": int(env.get("ELEARN_SESSION_IDLE_MINUTES", "240")),
         "SESSION_MAX_HOURS": int(env.get("ELEARN_SESSION_MAX_HOURS", "336")),
+        # /_bench/hello and /_bench/fortunes for benchmarks/run.py; off in every normal deployment
+        "BENCHMARK_ROUTES": env.get("ELEARN_BENCHMARK_ROUTES", "").lower() in {"1", "true", "yes"},
     }
+
+
+def cookie_settings(production: bool) -> dict:
+    """Production cookies are ``__Host-`` prefixed: HTTPS only, this host only, path /.
+
+    Browsers refuse a ``__Host-`` cookie that lacks Secure or has a Domain, so the
+    prefix guarantees that no subdomain or plain-HTTP page can set or overwrite them.
+    """
+    prefix = "__Host-" if production else ""
+    return {
+        "SESSION_COOKIE_NAME": prefix + "session",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
+        "REMEMBER_COOKIE_NAME": prefix + "remember_token",
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "LANG_COOKIE_NAME": prefix + "lang",
+    }
+
+
+def cache_settings(redis_url: str | None) -> dict:
+    """Flask-Caching: Redis, shared by every worker and machine, when REDIS_URL is set; else per process."""
+    if redis_url:
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": "elearn:cache:",
+                "CACHE_DEFAULT_TIMEOUT": 24 * 3600}
+    return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 200, "CACHE_DEFAULT_TIMEOUT": 24 * 3600}
 
 
 DEFAULTS = {

@@ -1,6 +1,7 @@
 """Flask extensions, created without an app and bound in :func:`elearn.create_app`."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -34,3 +35,7 @@ login_manager = LoginManager()
 
 # Storage comes from RATELIMIT_STORAGE_URI: Redis when REDIS_URL is set, memory otherwise.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+# Redis when REDIS_URL is set (shared by every worker), else a small cache per process:
+# see elearn.config.cache_settings. Holds what is slow to make and never stale by key.
+cache = Cache()

@@ -92,6 +92,10 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # Schema objects the models do not declare (the board's full-text index: an FTS5 table on
+        # SQLite, a tsvector column on PostgreSQL) are made by hand in migrations: autogenerate skips them.
+        unmanaged = get_metadata().info.get("unmanaged", set())
+        conf_args.setdefault("include_name", lambda name, _type, _parents: name not in unmanaged)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -41,6 +41,7 @@ RULES: dict[str, Rule] = {
     "static": PUBLIC,
     "core.home": PUBLIC,
     "core.health": PUBLIC,
+    "core.accessibility": PUBLIC,
     # reading courses is open to everyone; learning needs an account
     "courses.catalogue": PUBLIC,
     "courses.course": PUBLIC,
@@ -58,6 +59,7 @@ RULES: dict[str, Rule] = {
     "auth.profile": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
     "auth.delete_account": SIGNED_IN,
+    "auth.export_data": SIGNED_IN,
     "auth.admin_users": any_of(ADMIN),
     "auth.admin_user": any_of(ADMIN),
     "auth.admin_grant": any_of(ADMIN),
@@ -94,6 +96,9 @@ RULES: dict[str, Rule] = {
     "cohorts.leave": SIGNED_IN,
     "cohorts.report_page": any_of(ADMIN, PARTNER_ADMIN),
     "cohorts.report_export": any_of(ADMIN, PARTNER_ADMIN),
+    # reference pages of benchmarks/run.py, registered only with ELEARN_BENCHMARK_ROUTES (tests/benchmark)
+    "benchmark.hello": PUBLIC,
+    "benchmark.fortunes": PUBLIC,
     # learning
     "learning.dashboard": SIGNED_IN,
     "learning.enrol": SIGNED_IN,
@@ -102,6 +107,39 @@ RULES: dict[str, Rule] = {
     "learning.start_attempt": SIGNED_IN,
     "learning.attempt": SIGNED_IN,
     "learning.submit_attempt": SIGNED_IN,
+    # networking board: reading and feeds are public; writing needs an account; moderators are admins and
+    # partner admins, whose countries (and authors' and organisation admins' rights) elearn.board.services checks
+    "board.index": PUBLIC,
+    "board.feed": PUBLIC,
+    "board.calendar": PUBLIC,
+    "board.post": PUBLIC,
+    "board.post_ics": PUBLIC,
+    "board.organisations": PUBLIC,
+    "board.organisation": PUBLIC,
+    "board.unsubscribe": PUBLIC,  # the signed token in the link is the credential (RFC 8058 one-click)
+    "board.new_post": SIGNED_IN,
+    "board.edit_post": SIGNED_IN,
+    "board.delete_post": SIGNED_IN,
+    "board.reply": SIGNED_IN,
+    "board.report_post": SIGNED_IN,
+    "board.report_reply": SIGNED_IN,
+    "board.contact": SIGNED_IN,
+    "board.message": SIGNED_IN,
+    "board.join": SIGNED_IN,
+    "board.edit_organisation": SIGNED_IN,
+    "board.request_membership": SIGNED_IN,
+    "board.leave_organisation": SIGNED_IN,
+    "board.member": SIGNED_IN,
+    "board.my_filters": SIGNED_IN,
+    "board.save_filter": SIGNED_IN,
+    "board.filter_frequency": SIGNED_IN,
+    "board.delete_filter": SIGNED_IN,
+    "board.moderation": any_of(ADMIN, PARTNER_ADMIN),
+    "board.audit_log": any_of(ADMIN, PARTNER_ADMIN),
+    "board.moderate_post": any_of(ADMIN, PARTNER_ADMIN),
+    "board.moderate_reply": any_of(ADMIN, PARTNER_ADMIN),
+    "board.dismiss_report": any_of(ADMIN, PARTNER_ADMIN),
+    "board.declaration": any_of(ADMIN, PARTNER_ADMIN),
 }
 
 

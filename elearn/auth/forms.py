@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields import SelectChoice
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from elearn.auth.models import GRANTABLE_ROLES
@@ -93,6 +93,9 @@ class ChangePasswordForm(FlaskForm):
 
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    withdraw_certificates = BooleanField(
+        _l("Also withdraw my certificates"),
+        description=_l("They stop being valid and your name is removed from their pages and PDFs."))
     submit = SubmitField(_l("Delete my account"))
 
 

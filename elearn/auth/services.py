@@ -198,13 +198,22 @@ def update_profile(user: User, *, name: str, country: str, language: str) -> Non
     db.session.commit()
 
 
-def delete_account(user: User, password: str) -> None:
-    """Delete the account; its enrolments, progress, attempts and sessions go with it (foreign keys cascade)."""
+def delete_account(user: User, password: str, *, withdraw_certificates: bool = False) -> None:
+    """Delete the account through every domain's personal_data erase (docs/privacy.md).
+
+    Progress stays, detached from the person, for cohort statistics; certificates stay
+    verifiable unless the learner withdraws them.
+    """
+    from elearn.auth.personal_data import erase_account
+
     if not passwords.verify_password(user.password_hash, password):
         raise AccountError(_l("Your password is not right."))
     sessions.sign_out(user)
-    db.session.delete(db.session.get(User, user.id))
-    db.session.commit()
+    if withdraw_certificates:
+        from elearn.certificates.personal_data import withdraw
+
+        withdraw(user)
+    erase_account(user)
 
 
 # ---------------------------------------------------------------- roles

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -153,7 +154,7 @@ def _profile_page(user, *, form=None, password_form=None, delete_form=None):
     """The profile page with its three forms; the one that was just sent keeps its input and errors."""
     return render_template("auth/profile.html", form=form or ProfileForm(obj=user),
                            password_form=password_form or ChangePasswordForm(),
-                           delete_form=delete_form or DeleteAccountForm())
+                           delete_form=delete_form or DeleteAccountForm(), export_form=ConfirmForm())
 
 
 @bp.post("/me/password")
@@ -179,7 +180,8 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            services.delete_account(user, form.password.data)
+            services.delete_account(user, form.password.data,
+                                    withdraw_certificates=form.withdraw_certificates.data)
         except services.AccountError as error:
             form.password.errors.append(str(error))
         else:
@@ -188,13 +190,29 @@ def delete_account():
     return _profile_page(user, delete_form=form), 400
 
 
+@bp.post("/me/data")
+@limiter.limit("10 per hour")
+def export_data():
+    """"Download my data": everything the platform holds about the signed-in user, as a JSON file."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    from elearn.auth.personal_data import export_all
+    from elearn.core.models import utcnow
+
+    data = export_all(current_user._get_current_object())
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    filename = f"elearn-my-data-{utcnow():%Y-%m-%d}.json"
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
 # ---------------------------------------------------------------- admins: roles
 
 
 @bp.get("/admin/users/")
 def admin_users():
     query = request.args.get("q", "").strip().lower()
-    statement = select(User).order_by(User.email).limit(200)
+    statement = select(User).where(User.erased_at.is_(None)).order_by(User.email).limit(200)
     if query:
         statement = statement.where(User.email.contains(query) | User.name.ilike(f"%{query}%"))
     return render_template("auth/admin_users.html", users=db.session.scalars(statement).all(), query=query)

@@ -3,7 +3,7 @@
 import math
 import time
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -13,6 +13,18 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 def home():
     return redirect(url_for("courses.catalogue"))
+
+
+# The axe-core release the browser suite (tests/browser) checks the pages with; that suite
+# fails when the installed axe-core differs, so the statement never claims an untested version.
+AXE_CORE_VERSION = "4.12.1"
+
+
+@bp.get("/accessibility")
+def accessibility():
+    """The accessibility statement: what is tested, what is known not to work, how to report."""
+    contact = current_app.config.get("ACCESSIBILITY_CONTACT") or current_app.config["MAIL_DEFAULT_SENDER"]
+    return render_template("core/accessibility.html", axe_version=AXE_CORE_VERSION, contact=contact)
 
 
 @bp.get("/healthz")

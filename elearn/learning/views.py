@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from elearn.auth.forms import ConfirmForm
+from elearn.auth.views import safe_next
 from elearn.courses import reading as rd
 from elearn.courses.views import reading_for
 from elearn.learning import grading, services
@@ -75,7 +76,8 @@ def mark_done(course_slug, module_slug, unit_slug):
         services.mark_done(_user(), reading, module.module, unit_slug)
     except services.LearningError as error:
         flash(str(error), "error")
-    return redirect(request.form.get("next_url") or _unit_url(course_slug, module_slug, unit_slug))
+    next_url = request.form.get("next_url")  # the next unit's page; only ever a path on this site
+    return redirect(safe_next(next_url) if next_url else _unit_url(course_slug, module_slug, unit_slug))
 
 
 @bp.post("/courses/<course_slug>/<module_slug>/<unit_slug>/attempts")

@@ -10,7 +10,8 @@
   function refresh() {
     var data = new FormData(form);
     data.set("action", "preview");
-    fetch(form.action || window.location.href, {
+    // getAttribute, not form.action: the buttons named "action" shadow that property.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST", body: data, credentials: "same-origin", headers: { "X-Live-Preview": "1" }
     }).then(function (response) {
       return response.ok ? response.text() : null;

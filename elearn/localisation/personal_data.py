@@ -1,0 +1,29 @@
+"""What the localisation domain holds about a person, for export and erasure (see docs/privacy.md).
+
+A translation revision is course content: erasure keeps the text and removes its author.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from elearn.courses.models import Unit, Variant
+from elearn.extensions import db
+from elearn.localisation.models import TranslationRevision
+
+COLUMNS = {"translation_revision.author_id"}
+
+
+def export(user) -> dict:
+    rows = db.session.execute(
+        select(TranslationRevision, Variant.tag, Unit.slug).join(Variant, Variant.id == TranslationRevision.variant_id)
+        .join(Unit, Unit.id == TranslationRevision.unit_id)
+        .where(TranslationRevision.author_id == user.id).order_by(TranslationRevision.id)).all()
+    return {"translations_you_saved": [
+        {"version": tag, "unit": unit_slug, "number": r.number, "title": r.title, "text": r.body_source,
+         "saved_at": r.created_at.isoformat()} for r, tag, unit_slug in rows]}
+
+
+def erase(user) -> None:
+    db.session.execute(update(TranslationRevision).where(TranslationRevision.author_id == user.id)
+                       .values(author_id=None))

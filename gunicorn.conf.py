@@ -1,0 +1,49 @@
+"""gunicorn settings for elearn: ``gunicorn wsgi:app`` reads this file from the working directory.
+
+Each setting can be changed through the environment variable named beside it, so the
+same file serves every deployment (docs/deployment.md explains the choices).
+"""
+
+import os
+
+from elearn.core.deploy import default_workers
+
+# Where to listen. Behind nginx or Caddy on the same machine keep the loopback address;
+# a Unix socket works too: GUNICORN_BIND=unix:/run/elearn/gunicorn.sock
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# Processes: WEB_CONCURRENCY (gunicorn's own variable), else 2 per core + 1. Several
+# workers need REDIS_URL for shared rate limits (`flask check-deploy` says so).
+workers = default_workers()
+# Threads per worker: requests waiting on the database or mail do not block a whole process.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
+# Which addresses may tell gunicorn the original scheme (X-Forwarded-Proto): the reverse
+# proxy's. The app trusts X-Forwarded-For / -Proto / -Host through ELEARN_PROXY_COUNT.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# A request taking longer than this restarts its worker (a certificate PDF takes ~0.1 s;
+# course imports run on the command line, not in requests).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30  # on restart, running requests get this long to finish
+keepalive = 5  # seconds an idle keep-alive connection from the proxy stays open
+
+# Restart each worker after ~1000 requests, staggered, so slow leaks never accumulate.
+max_requests = 1000
+max_requests_jitter = 100
+
+# Logs to stdout/stderr (systemd's journal or the container's log). The access log shows
+# the client's address (the proxy's X-Forwarded-For when ELEARN_PROXY_COUNT trusts it),
+# and the time taken in microseconds. GUNICORN_ACCESS_LOG=/dev/null turns it off.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(D)sus "%(a)s"'
+
+# gunicorn 24+ opens a control socket at ~/.gunicorn/gunicorn.ctl; unused here, and a
+# second instance on the machine would fight over the same path.
+control_socket_disable = True
+
+# Each worker imports the app itself: no database connection is shared across a fork.
+preload_app = False

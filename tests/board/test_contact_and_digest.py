@@ -1,0 +1,106 @@
+"""Contacting an author through the relay, and the mailed digest of saved filters with its unsubscribe link."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from elearn.board.models import SavedFilter
+from elearn.core.models import utcnow
+from elearn.extensions import db
+from tests.board.conftest import client_for
+from tests.conftest import post_form
+
+
+def test_contact_the_author_without_exposing_addresses(app, trusted, write_post, mailbox):
+    post_id = write_post(trusted["member"], "We host work practice", country="LV")
+    reader = client_for(app, trusted["reader"])
+    for url in (f"/board/posts/{post_id}", "/board/", f"/board/posts/{post_id}/contact", "/board/feed.atom"):
+        for client in (reader, app.test_client()):
+            assert trusted["member"] not in client.get(url).get_data(as_text=True)
+    assert app.test_client().get(f"/board/posts/{post_id}/contact").status_code == 302  # sign in first
+
+    response = post_form(reader, f"/board/posts/{post_id}/contact",
+                         {"body": "Could we send two participants in May?"})
+    assert response.status_code == 302
+    mail = mailbox.last_to(trusted["member"])
+    assert "Could we send two participants in May?" in mail.get_body(("plain",)).get_content()
+    assert mail["Reply-To"] is None and trusted["reader"] not in mail.as_string()
+    answer_url = re.search(r"http://localhost(/board/messages/\d+)", mail.get_body(("plain",)).get_content()).group(1)
+
+    author = client_for(app, trusted["member"])
+    assert trusted["reader"] not in author.get(answer_url).get_data(as_text=True)
+    assert client_for(app, trusted["newcomer"]).get(answer_url).status_code == 404  # not theirs
+    assert post_form(author, answer_url, {"body": "Yes, from the 5th. Welcome!"}).status_code == 302
+    back = mailbox.last_to(trusted["reader"])
+    assert "Yes, from the 5th." in back.get_body(("plain",)).get_content()
+    assert trusted["member"] not in back.as_string()
+
+    # with consent, the sender's address becomes the Reply-To, and only then
+    post_form(reader, f"/board/posts/{post_id}/contact", {"body": "Here is my address too.", "share_email": "y"})
+    assert trusted["reader"] in mailbox.last_to(trusted["member"])["Reply-To"]
+
+
+def test_contacting_is_rate_limited(app, trusted, write_post, mailbox):
+    post_id = write_post(trusted["member"], "We host work practice", country="LV")
+    reader = client_for(app, trusted["reader"])
+    statuses = [post_form(reader, f"/board/posts/{post_id}/contact", {"body": f"Message number {n}."}).status_code
+                for n in range(6)]
+    assert statuses == [302] * 5 + [429]
+
+
+def test_digest_of_a_saved_filter_and_one_click_unsubscribe(app, trusted, write_post, mailbox, runner):
+    reader = client_for(app, trusted["reader"])
+    response = post_form(reader, "/board/me/filters", {"name": "Slovenian jobs", "frequency": "daily",
+                                                       "query": "country=SI&kind=job"}, page_url="/board/")
+    assert response.status_code == 302
+    assert "Slovenian jobs" in reader.get("/board/me/filters").get_data(as_text=True)
+    with app.app_context():  # the filter was saved a day ago
+        saved = db.session.scalar(select(SavedFilter))
+        assert saved.query == "kind=job&country=SI"
+        saved.last_sent_at = utcnow() - timedelta(days=1)
+        db.session.commit()
+    write_post(trusted["member"], "Work practice in Ptuj", country="SI", kind="job")
+    write_post(trusted["member"], "An offer in Ptuj", country="SI", kind="offer")
+    write_post(trusted["member"], "A job in Riga", country="LV", kind="job")
+
+    result = runner.invoke(args=["board", "digest", "--url", "http://localhost"])
+    assert result.exit_code == 0 and "Sent 1 digest(s)." in result.output
+    mail = mailbox.last_to(trusted["reader"])
+    text = mail.get_body(("plain",)).get_content()
+    assert "Work practice in Ptuj" in text and "An offer in Ptuj" not in text and "A job in Riga" not in text
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = re.match(r"<(.+)>", mail["List-Unsubscribe"]).group(1)
+    assert link in text
+    assert "Sent 0 digest(s)." in runner.invoke(args=["board", "digest", "--url", "http://localhost"]).output  # nothing new, not due
+
+    anonymous = app.test_client()
+    page = anonymous.get(link)
+    assert page.status_code == 200 and "Slovenian jobs" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(SavedFilter.frequency)) == "daily"  # GET changes nothing
+    one_click = anonymous.post(link, data={"List-Unsubscribe": "One-Click"})  # as a mail program does: no CSRF
+    assert one_click.status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(SavedFilter.frequency)) == "off"
+    assert anonymous.get(link.replace("/unsubscribe/", "/unsubscribe/x")).status_code == 404
+    assert anonymous.post(link[:-3] + "abc").status_code == 404
+
+
+def test_saved_filters_belong_to_their_owner(app, trusted):
+    reader = client_for(app, trusted["reader"])
+    post_form(reader, "/board/me/filters", {"name": "Mine", "frequency": "weekly", "query": "q=reuse"},
+              page_url="/board/")
+    with app.app_context():
+        filter_id = db.session.scalar(select(SavedFilter.id))
+    other = client_for(app, trusted["member"])
+    page = other.get("/board/me/filters").get_data(as_text=True)
+    assert "Mine" not in page
+    from tests.conftest import csrf_from
+
+    token = csrf_from(other.get("/board/").get_data(as_text=True))
+    assert other.post(f"/board/me/filters/{filter_id}/delete", data={"csrf_token": token}).status_code == 404
+    assert post_form(reader, f"/board/me/filters/{filter_id}/delete", {}, page_url="/board/me/filters"
+                     ).status_code == 302

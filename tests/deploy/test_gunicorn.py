@@ -1,0 +1,71 @@
+"""gunicorn really serves ``wsgi:app`` with gunicorn.conf.py: a subprocess on a free port."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.deploy.conftest import STRONG_SECRET
+
+REPO = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url: str, headers: dict | None = None):
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - our own server on loopback
+        return response.status, dict(response.headers), response.read()
+
+
+def test_gunicorn_serves_the_app_with_the_documented_configuration(tmp_path, signing_key_pem):
+    port = free_port()
+    database = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'gunicorn.sqlite'}"
+    env = {**os.environ, "ELEARN_ENV": "production", "SECRET_KEY": STRONG_SECRET, "DATABASE_URL": database,
+           "ELEARN_SIGNING_KEY": signing_key_pem, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2",
+           "ELEARN_PROXY_COUNT": "1"}
+    env.pop("REDIS_URL", None)
+    log = tmp_path / "gunicorn.log"
+    with open(log, "wb") as output:
+        server = subprocess.Popen([str(GUNICORN), "wsgi:app"], cwd=REPO, env=env, stdout=output,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, headers, body = get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except OSError:
+                assert server.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+        assert (status, body) == (200, b'{"status":"ok"}\n')
+        assert "object-src 'none'" in headers["Content-Security-Policy"]
+        assert "Strict-Transport-Security" not in headers  # plain HTTP: no HSTS
+        # as nginx forwards an HTTPS request: the scheme is trusted from the loopback proxy
+        _status, headers, _body = get(f"http://127.0.0.1:{port}/healthz",
+                                      {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.4"})
+        assert headers["Strict-Transport-Security"] == "max-age=31536000"
+        text = log.read_text()
+        assert text.count("Booting worker") == 2 and "Using worker: gthread" in text, text  # WEB_CONCURRENCY=2
+        assert "Control socket" not in text  # off: several instances would share ~/.gunicorn/gunicorn.ctl
+        while "198.51.100.4" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)  # the access log line is written after the response
+        # the access log names the client, as the proxy forwarded it
+        assert re.search(r'^198\.51\.100\.4 \[[^]]+\] "GET /healthz HTTP/1\.1" 200 16 \d+us', log.read_text(), re.M)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    assert server.returncode == 0, log.read_text()

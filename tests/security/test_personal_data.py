@@ -1,0 +1,186 @@
+"""GDPR: every column that refers to a person is covered by export and erasure.
+
+The columns are found in ``db.metadata`` (every ``elearn/*/models.py`` imported), not
+listed by hand: a new table with a foreign key to ``user.id``, or a new column holding a
+copy of a name or email, fails here until a ``personal_data`` module covers it. For each
+covered column a row is made generically (parents included), then the export must change
+and the erasure must delete the row or detach it from the person.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import json
+import re
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, String, Text, Time, insert, select
+
+import elearn
+from elearn.auth import personal_data as registry
+from elearn.auth.models import User
+from elearn.auth.services import create_user
+from elearn.extensions import db
+
+for _models in sorted(Path(elearn.__path__[0]).glob("*/models.py")):  # every domain's tables into db.metadata
+    importlib.import_module(f"elearn.{_models.parent.name}.models")
+
+# String columns whose name says they may hold a person's name or address
+COPY_PATTERN = re.compile(r"(^|_)(e?mail|name|person)$")
+# ... and those that hold something else; say why
+NOT_A_PERSON = {
+    "board_organisation.name": "an organisation's name",
+    "board_saved_filter.name": "the label a user gave a saved filter (covered with its user_id)",
+    "cohort.name": "a training group's name",
+    "certificate.issuer_name": "the issuing organisation",
+}
+
+
+def user_columns() -> set[str]:
+    return {f"{table.name}.{column.name}" for table in db.metadata.tables.values() for column in table.columns
+            if any(fk.column.table.name == "user" for fk in column.foreign_keys)}
+
+
+def copy_columns() -> set[str]:
+    return {f"{table.name}.{column.name}" for table in db.metadata.tables.values() for column in table.columns
+            if isinstance(column.type, String) and COPY_PATTERN.search(column.name) and not column.foreign_keys
+            } - set(NOT_A_PERSON)
+
+
+PERSONAL = sorted(user_columns() | copy_columns())
+
+
+def test_every_column_referring_to_a_person_is_covered():
+    covered = registry.covered_columns()
+    missing = sorted(set(PERSONAL) - covered)
+    assert missing == [], (f"columns that refer to a user or copy a name/email, covered by no "
+                           f"elearn/<domain>/personal_data.py COLUMNS: {missing}")
+    assert "user.id" not in covered and len(PERSONAL) >= 20
+    unknown = sorted(column for column in covered
+                     if column.split(".")[0] not in db.metadata.tables
+                     or column.split(".")[1] not in db.metadata.tables[column.split(".")[0]].columns)
+    assert unknown == [], f"COLUMNS name columns that do not exist: {unknown}"
+    assert set(registry.kept_columns()) <= covered
+
+
+def test_every_personal_data_module_is_in_the_registry():
+    on_disk = {path.parent.name for path in Path(elearn.__path__[0]).glob("*/personal_data.py")} - {"auth"}
+    assert on_disk - set(registry.DOMAINS) == set(), "add these domains to DOMAINS in elearn/auth/personal_data.py"
+    for module in registry.modules():
+        assert callable(module.export) and callable(module.erase) and isinstance(module.COLUMNS, set)
+
+
+# ---------------------------------------------------------------- a row for every covered column
+
+_counter = itertools.count(1)
+
+
+def sample(column):
+    """A value the column accepts, unique enough for unique constraints."""
+    n = next(_counter)
+    kind = column.type
+    if isinstance(kind, Boolean):
+        return False
+    if isinstance(kind, Integer):
+        return n
+    if isinstance(kind, Float):
+        return 1.5
+    if isinstance(kind, DateTime):
+        return datetime.now(UTC)
+    if isinstance(kind, Date):
+        return date.today()
+    if isinstance(kind, Time):
+        return time(12, 0)
+    if isinstance(kind, JSON):
+        return []
+    if isinstance(kind, String | Text):
+        value = f"v{n}"
+        return value[: kind.length] if getattr(kind, "length", None) else value
+    raise AssertionError(f"no sample for {column}: extend sample() in {__file__}")
+
+
+def make_row(table, values: dict, *, person_id: int) -> dict:
+    """Insert a row of ``table``: ``values``, then every required column (parents made recursively)."""
+    row = {}
+    for column in table.columns:
+        if column.name in values:
+            row[column.name] = values[column.name]
+        elif column.foreign_keys:
+            if column.nullable:
+                continue
+            fk = next(iter(column.foreign_keys))
+            if fk.column.table.name == "user":
+                row[column.name] = person_id
+            else:
+                parent = make_row(fk.column.table, {}, person_id=person_id)
+                row[column.name] = parent[fk.column.name]
+        elif column.primary_key and isinstance(column.type, Integer) and len(table.primary_key.columns) == 1:
+            continue  # autoincrement
+        elif column.nullable or column.default is not None or column.server_default is not None:
+            continue
+        else:
+            row[column.name] = sample(column)
+    result = db.session.execute(insert(table).values(**row))
+    for column, value in zip(table.primary_key.columns, result.inserted_primary_key, strict=True):
+        row[column.name] = value
+    return row
+
+
+def exported(user) -> str:
+    data = registry.export_all(user)
+    data.pop("exported_at")
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)  # no default=: modules return plain JSON
+
+
+@pytest.mark.parametrize("qualified", PERSONAL)
+def test_export_shows_and_erasure_removes_each_column(app, qualified):
+    table_name, column_name = qualified.split(".")
+    assert qualified in registry.covered_columns(), f"{qualified} is covered by no personal_data module"
+    table = db.metadata.tables[table_name]
+    with app.test_request_context():
+        subject = create_user(email="probe.person@example.org", name="Zuzanna Probe-Person",
+                              password="a long probe passphrase")
+        other = create_user(email="someone.else@example.org", name="Someone Else", password="another passphrase x")
+        subject_id = subject.id
+        if table_name == "user":
+            row, copied = {"id": subject_id}, getattr(subject, column_name)
+            before = None
+        else:
+            before = exported(subject)
+            copied = None
+            if column_name in table.columns and table.columns[column_name].foreign_keys:
+                values = {column_name: subject_id}
+                person = other.id  # any other user column in the row is someone else
+            else:
+                def copy_of(name):
+                    return subject.email if "mail" in name else subject.name
+
+                copied = copy_of(column_name)
+                # the row's other name/email copies are the person's too (an invitation: name and address)
+                values = {name: copy_of(name) for name, column in table.columns.items()
+                          if f"{table_name}.{name}" in PERSONAL and not column.foreign_keys}
+                person = subject_id  # a copy of the name sits in a row of theirs
+            row = make_row(table, values, person_id=person)
+            db.session.commit()
+        after = exported(subject)
+        assert after != before, f"export does not change when a {qualified} row refers to the person"
+        if copied is not None:
+            assert copied in after, f"the export lacks the {qualified} value"
+
+        registry.erase_account(subject)
+        key = [table.columns[name] == row[name] for name in (c.name for c in table.primary_key.columns)]
+        kept = db.session.execute(select(table).where(*key)).mappings().first()
+        assert db.session.get(User, subject_id) is None
+        if kept is None or qualified in registry.kept_columns():
+            return
+        value = kept[column_name]
+        if copied is not None:
+            assert value != copied, f"{qualified} still holds the person's name or email"
+        else:
+            assert value != subject_id
+            if value is not None:  # detached to an anonymous row, which holds nothing of the person
+                twin = db.session.get(User, value)
+                assert twin.erased_at is not None and twin.name == "" and twin.email.endswith("@erased.invalid")
