@@ -1,8 +1,11 @@
 """A cohort's progress: learners × modules, computed in a fixed number of SQL queries.
 
-Counting and grouping happen in SQL (one query per kind of fact, for every member at
-once), so a cohort of 2,000 learners runs the same queries as one of 2; Python only
-arranges the rows. ``tests/cohorts/test_dashboard.py`` counts the queries.
+Counting happens in SQL: one query gives every member with their totals (units done,
+modules done, mean quiz score, last activity, completion, certificate), two more give
+the per-module funnel. Only the learners on the page shown (100) get their per-module
+cells, in three more queries; exports ask for the cells of every row. So a cohort of
+2,000 learners runs the same queries as one of 2 (``tests/cohorts/test_cohorts.py``
+counts them) and Python handles 2,000 small rows, not 2,000 × 12 cells.
 """
 
 from __future__ import annotations
@@ -46,29 +49,23 @@ class LearnerRow:
     completed_at: datetime | None
     certificate_id: str | None
     certificate_revoked: bool
-    cells: list[Cell]
-    units_done: int = 0
-    units_total: int = 0
+    units_done: int
+    units_total: int
+    units_seen: int
+    modules_done: int
+    mean_score: float | None  # mean of the best score of each quiz taken, 0–100
     inactive: bool = False
+    cells: list[Cell] = field(default_factory=list)  # filled for the rows shown or exported
 
     @property
     def completion(self) -> float:
         return self.units_done / self.units_total if self.units_total else 0.0
 
     @property
-    def modules_done(self) -> int:
-        return sum(cell.status == DONE for cell in self.cells)
-
-    @property
-    def mean_score(self) -> float | None:
-        scores = [cell.score for cell in self.cells if cell.score is not None]
-        return sum(scores) / len(scores) if scores else None
-
-    @property
     def status(self) -> str:
         if self.completed_at:
             return "completed"
-        return "in-progress" if self.units_done or any(c.status != NOT_STARTED for c in self.cells) else "not-started"
+        return "in-progress" if self.units_seen else "not-started"
 
 
 @dataclass
@@ -109,75 +106,114 @@ def _unit_totals(reading: rd.Reading) -> dict[str, int]:
 
 
 def build(cohort: Cohort, *, status: str = "all", sort: str = "name", descending: bool = False,
-          search: str = "", page: int = 1, today: datetime | None = None) -> Dashboard:
+          search: str = "", page: int = 1, today: datetime | None = None, every_row: bool = False) -> Dashboard:
+    """The dashboard; ``every_row`` gives every filtered row its cells (for exports), else the page's."""
     now = today or utcnow()
     course = cohort.course
     reading = rd.Reading(course, rd.variant_chain(course, cohort.variant_tag))
     modules = rd.modules(reading)
     totals = _unit_totals(reading)
+    units_total = sum(totals.get(m.slug, 0) for m in modules)
     members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id).scalar_subquery()
-
-    people = db.session.execute(
-        select(User.id, User.name, User.email, User.language, CohortMember.joined_at, Enrolment.last_activity_at,
-               CourseCompletion.completed_at, Certificate.id, Certificate.revoked_at)
-        .join(CohortMember, CohortMember.user_id == User.id)
-        .outerjoin(Enrolment, (Enrolment.user_id == User.id) & (Enrolment.course_id == course.id))
-        .outerjoin(CourseCompletion, (CourseCompletion.user_id == User.id) & (CourseCompletion.course_id == course.id))
-        .outerjoin(Certificate, (Certificate.user_id == User.id) & (Certificate.course_id == course.id))
-        .where(CohortMember.cohort_id == cohort.id)
-    ).all()
-    progress = db.session.execute(
-        select(UnitProgress.user_id, UnitProgress.module_slug, func.count(UnitProgress.id),
-               func.count(UnitProgress.done_at))
-        .where(UnitProgress.course_id == course.id, UnitProgress.user_id.in_(members))
-        .group_by(UnitProgress.user_id, UnitProgress.module_slug)
-    ).all()
-    completions = db.session.execute(
-        select(ModuleCompletion.user_id, ModuleCompletion.module_slug)
-        .where(ModuleCompletion.course_id == course.id, ModuleCompletion.user_id.in_(members))
-    ).all()
-    scores = db.session.execute(
-        select(QuizAttempt.user_id, QuizAttempt.module_slug, func.max(QuizAttempt.score))
-        .where(QuizAttempt.course_id == course.id, QuizAttempt.user_id.in_(members),
-               QuizAttempt.submitted_at.is_not(None))
-        .group_by(QuizAttempt.user_id, QuizAttempt.module_slug)
-    ).all()
-
-    seen_done = {(user_id, module): (seen, done) for user_id, module, seen, done in progress}
-    module_done = {(user_id, module) for user_id, module in completions}
-    best = {(user_id, module): score for user_id, module, score in scores}
     cutoff = now - timedelta(days=cohort.inactive_days)
-    rows = []
-    slugs = [(module.slug, totals.get(module.slug, 0)) for module in modules]
-    for user_id, name, email, language, joined_at, last_activity, completed_at, cert_id, revoked_at in people:
-        cells = []
-        for slug, total in slugs:
-            key = (user_id, slug)
-            seen, done = seen_done.get(key, (0, 0))
-            state = DONE if key in module_done else IN_PROGRESS if seen else NOT_STARTED
-            score = best.get(key)
-            cells.append(Cell(state, min(done, total), total, None if score is None else score * 100))
-        row = LearnerRow(user_id, name, email, language, _aware(joined_at), _aware(last_activity),
-                         _aware(completed_at), cert_id, revoked_at is not None, cells)
-        row.units_done = sum(c.done for c in cells)
-        row.units_total = sum(c.total for c in cells)
-        reference = row.last_activity_at or row.joined_at
-        row.inactive = not row.completed_at and reference < cutoff
-        rows.append(row)
+
+    rows = [_row(values, units_total, cutoff) for values in db.session.execute(_people(cohort, members))]
+    started = dict(db.session.execute(
+        select(UnitProgress.module_slug, func.count(func.distinct(UnitProgress.user_id)))
+        .where(UnitProgress.course_id == course.id, UnitProgress.user_id.in_(members))
+        .group_by(UnitProgress.module_slug)).all())
+    finished = dict(db.session.execute(
+        select(ModuleCompletion.module_slug, func.count())
+        .where(ModuleCompletion.course_id == course.id, ModuleCompletion.user_id.in_(members))
+        .group_by(ModuleCompletion.module_slug)).all())
 
     dashboard = Dashboard(
         cohort=cohort, modules=modules, rows=rows, members=len(rows),
         completed=sum(1 for r in rows if r.completed_at), inactive=sum(1 for r in rows if r.inactive),
         certificates=sum(1 for r in rows if r.certificate_id and not r.certificate_revoked),
-        funnel=[{"module": m, "started": sum(1 for r in rows if r.cells[i].status != NOT_STARTED),
-                 "done": sum(1 for r in rows if r.cells[i].status == DONE)} for i, m in enumerate(modules)],
+        funnel=[{"module": m, "started": started.get(m.slug, 0), "done": finished.get(m.slug, 0)} for m in modules],
         timeline=_timeline(cohort, [r.completed_at for r in rows if r.completed_at], now),
     )
     dashboard.rows = _sorted(_filtered(rows, status, search), sort, descending)
     dashboard.pages = max(1, -(-len(dashboard.rows) // PAGE_SIZE))
     dashboard.page = min(max(1, page), dashboard.pages)
     dashboard.shown = dashboard.rows[(dashboard.page - 1) * PAGE_SIZE: dashboard.page * PAGE_SIZE]
+    _fill_cells(dashboard.rows if every_row else dashboard.shown, course.id, modules, totals,
+                members if every_row else None)
     return dashboard
+
+
+def _people(cohort: Cohort, members):
+    """Every member with their totals in the cohort's course: one query, aggregated in SQL."""
+    course_id = cohort.course_id
+    units = (select(UnitProgress.user_id, func.count(UnitProgress.id).label("seen"),
+                    func.count(UnitProgress.done_at).label("done"))
+             .where(UnitProgress.course_id == course_id, UnitProgress.user_id.in_(members))
+             .group_by(UnitProgress.user_id).subquery())
+    modules = (select(ModuleCompletion.user_id, func.count().label("done"))
+               .where(ModuleCompletion.course_id == course_id, ModuleCompletion.user_id.in_(members))
+               .group_by(ModuleCompletion.user_id).subquery())
+    best = (select(QuizAttempt.user_id, func.max(QuizAttempt.score).label("best"))
+            .where(QuizAttempt.course_id == course_id, QuizAttempt.user_id.in_(members),
+                   QuizAttempt.submitted_at.is_not(None))
+            .group_by(QuizAttempt.user_id, QuizAttempt.module_slug, QuizAttempt.unit_slug).subquery())
+    scores = select(best.c.user_id, func.avg(best.c.best).label("mean")).group_by(best.c.user_id).subquery()
+    return (
+        select(User.id, User.name, User.email, User.language, CohortMember.joined_at, Enrolment.last_activity_at,
+               CourseCompletion.completed_at, Certificate.id, Certificate.revoked_at,
+               units.c.seen, units.c.done, modules.c.done, scores.c.mean)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .outerjoin(Enrolment, (Enrolment.user_id == User.id) & (Enrolment.course_id == course_id))
+        .outerjoin(CourseCompletion, (CourseCompletion.user_id == User.id) & (CourseCompletion.course_id == course_id))
+        .outerjoin(Certificate, (Certificate.user_id == User.id) & (Certificate.course_id == course_id))
+        .outerjoin(units, units.c.user_id == User.id)
+        .outerjoin(modules, modules.c.user_id == User.id)
+        .outerjoin(scores, scores.c.user_id == User.id)
+        .where(CohortMember.cohort_id == cohort.id)
+    )
+
+
+def _row(values, units_total: int, cutoff: datetime) -> LearnerRow:
+    (user_id, name, email, language, joined_at, last_activity, completed_at, certificate_id, revoked_at,
+     seen, done, modules_done, mean) = values
+    row = LearnerRow(user_id, name, email, language, _aware(joined_at), _aware(last_activity), _aware(completed_at),
+                     certificate_id, revoked_at is not None, min(done or 0, units_total), units_total, seen or 0,
+                     modules_done or 0, None if mean is None else float(mean) * 100)
+    row.inactive = not row.completed_at and (row.last_activity_at or row.joined_at) < cutoff
+    return row
+
+
+def _fill_cells(rows: list[LearnerRow], course_id: int, modules: list[rd.ModuleView], totals: dict[str, int],
+                members) -> None:
+    """Per-module cells of these rows: three queries, for the page's learners (or every member)."""
+    if not rows:
+        return
+    who = members if members is not None else [row.user_id for row in rows]
+    progress = db.session.execute(
+        select(UnitProgress.user_id, UnitProgress.module_slug, func.count(UnitProgress.id),
+               func.count(UnitProgress.done_at))
+        .where(UnitProgress.course_id == course_id, UnitProgress.user_id.in_(who))
+        .group_by(UnitProgress.user_id, UnitProgress.module_slug)).all()
+    completions = db.session.execute(
+        select(ModuleCompletion.user_id, ModuleCompletion.module_slug)
+        .where(ModuleCompletion.course_id == course_id, ModuleCompletion.user_id.in_(who))).all()
+    scores = db.session.execute(
+        select(QuizAttempt.user_id, QuizAttempt.module_slug, func.max(QuizAttempt.score))
+        .where(QuizAttempt.course_id == course_id, QuizAttempt.user_id.in_(who),
+               QuizAttempt.submitted_at.is_not(None))
+        .group_by(QuizAttempt.user_id, QuizAttempt.module_slug)).all()
+    seen_done = {(user_id, module): (seen, done) for user_id, module, seen, done in progress}
+    module_done = {(user_id, module) for user_id, module in completions}
+    best = {(user_id, module): score for user_id, module, score in scores}
+    slugs = [(module.slug, totals.get(module.slug, 0)) for module in modules]
+    for row in rows:
+        row.cells = []
+        for slug, total in slugs:
+            key = (row.user_id, slug)
+            seen, done = seen_done.get(key, (0, 0))
+            state = DONE if key in module_done else IN_PROGRESS if seen else NOT_STARTED
+            score = best.get(key)
+            row.cells.append(Cell(state, min(done, total), total, None if score is None else score * 100))
 
 
 def _filtered(rows: list[LearnerRow], status: str, search: str) -> list[LearnerRow]:

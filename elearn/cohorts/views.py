@@ -122,12 +122,12 @@ def new_code(cohort_id):
 # ---------------------------------------------------------------- dashboard and its exports
 
 
-def _dashboard(cohort, page: int = 1) -> dash.Dashboard:
+def _dashboard(cohort, page: int = 1, every_row: bool = False) -> dash.Dashboard:
     args = request.args
     status = args.get("status", "all") if args.get("status") in dash.STATUSES else "all"
     sort = args.get("sort", "name") if args.get("sort") in dash.SORTS else "name"
     return dash.build(cohort, status=status, sort=sort, descending=args.get("order") == "desc",
-                      search=args.get("q", "")[:100], page=page)
+                      search=args.get("q", "")[:100], page=page, every_row=every_row)
 
 
 @bp.get("/<int:cohort_id>/")
@@ -162,7 +162,7 @@ def _dashboard_table(data: dash.Dashboard) -> tuple[list[exports.Column], list[l
 def export(cohort_id, fmt):
     """The table on screen (its filter and order, all its pages) as CSV or XLSX."""
     cohort = _visible(cohort_id)
-    columns, rows = _dashboard_table(_dashboard(cohort))
+    columns, rows = _dashboard_table(_dashboard(cohort, every_row=True))
     return _file(columns, rows, fmt, cohort.name, f"cohort-{cohort.id}")
 
 

@@ -6,9 +6,10 @@ cookie), the cookie, the browser's Accept-Language, English.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
-from babel import Locale
+from babel import Locale, numbers
 from flask import current_app, g, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 
@@ -55,6 +56,20 @@ def variant_name(tag: str) -> str:
     return f"{name} ({country_name(country)})" if country else name
 
 
+@lru_cache(maxsize=2048)
+def _whole_percent(value: int, locale: str) -> str:
+    return numbers.format_percent(value / 100, locale=locale)
+
+
+def format_whole_percent(fraction: float) -> str:
+    """A share as a whole percentage ("85 %", "85%") for the interface locale.
+
+    Cached per value and locale: a dashboard prints thousands of them, and formatting
+    each one with Babel costs more than the rest of the row.
+    """
+    return _whole_percent(round(fraction * 100), str(get_locale()))
+
+
 def language_label(code: str) -> str:
     return Locale.parse(code).get_display_name(get_locale()) or code
 
@@ -83,6 +98,7 @@ def init_app(app) -> None:
     app.add_template_filter(format_figure)
     app.add_template_filter(format_decimal)
     app.add_template_filter(format_percent)
+    app.add_template_filter(format_whole_percent)
     app.add_template_filter(format_date)
     app.add_template_filter(format_datetime)
     app.add_template_filter(lambda url: urlsplit(url).hostname or url, "hostname")

@@ -309,7 +309,7 @@ def test_the_dashboard_runs_the_same_queries_for_4_and_40_learners(app, busy_coh
         page = text(client.get(f"/cohorts/{busy_cohort}/"))
     assert "40</strong> learners" in page
     assert many.count == few.count, (few.statements, many.statements)
-    assert few.count <= 14
+    assert few.count <= 16, "\n".join(s.split("\n")[0][:120] for s in few.statements)
 
 
 # ---------------------------------------------------------------- reminders
