@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileField
 from wtforms import DateField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
@@ -44,10 +44,7 @@ class CohortForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    roster = FileField(_l("List of learners (CSV)"), validators=[
-        FileRequired(_l("Choose a CSV file.")),
-        FileAllowed(["csv", "txt"], _l("The file must be a CSV file (.csv or .txt)."))],
-        description=_l("One learner per line: name, email and optionally the language of the invitation "
+    roster = FileField(_l("List of learners (CSV)"), description=_l("One learner per line: name, email and optionally the language of the invitation "
                        "(lv, ru, en …). Commas, semicolons or tabs; a header line is allowed."))
     language = SelectField(_l("Language of invitations without one"), validators=[DataRequired()])
     submit = SubmitField(_l("Check and send invitations"))

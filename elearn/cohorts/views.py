@@ -15,6 +15,7 @@ from elearn.cohorts import exports, report, roster, services
 from elearn.cohorts.forms import MAX_CSV_BYTES, CohortForm, InviteForm, JoinCodeForm, ReminderForm, ReportForm, \
     version_choices
 from elearn.cohorts.models import CohortMember
+from elearn.core.uploads import CSV, UploadError, read_upload
 from elearn.courses import reading as rd
 from elearn.courses.models import Course
 from elearn.extensions import db, limiter
@@ -198,10 +199,10 @@ def invite(cohort_id):
         form.language.data = (cohort.variant_tag or cohort.course.language).split("-")[0]
     problems = []
     if form.validate_on_submit():
-        with form.roster.data.stream as upload:
-            data = upload.read(MAX_CSV_BYTES + 1)
-        if len(data) > MAX_CSV_BYTES:
-            form.roster.errors.append(_("The file is larger than %(size)s KB.", size=MAX_CSV_BYTES // 1024))
+        try:
+            data = read_upload(form.roster.data, kind=CSV, max_bytes=MAX_CSV_BYTES)
+        except UploadError as error:
+            form.roster.errors.append(str(error))
         else:
             rows, problems = roster.parse(data, cohort, form.language.data)
             if not problems:

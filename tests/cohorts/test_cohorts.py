@@ -210,9 +210,11 @@ def test_people_already_invited_or_members_are_reported(client, app, course, lea
 
 
 @pytest.mark.parametrize("content, filename, message", [
-    (b"\x00\x01\x02PK binary", "learners.csv", "The file is not a text (CSV) file."),
-    (b"a,b@example.org\n", "learners.xlsx", "The file must be a CSV file (.csv or .txt)."),
-    (b"x" * (256 * 1024 + 1), "learners.csv", "The file is larger than 256 KB."),
+    (b"PK\x03\x04 a spreadsheet", "learners.csv", "This is a spreadsheet file, not a CSV file."),
+    (b"\x00\x01\x02 binary", "learners.csv", "The file&#39;s content is not a CSV file"),
+    (b"a,b@example.org\n", "learners.xlsx", "The file must be a CSV file (.csv, .txt)."),
+    (b"x" * (256 * 1024 + 1), "learners.csv", "The file is too large: at most 256 KB."),
+    (b"", "learners.csv", "The file is empty."),
     (b"\n\n", "learners.csv", "The file has no learners in it."),
 ])
 def test_wrong_files_get_clear_errors(client, app, course, lead, content, filename, message):
