@@ -417,10 +417,19 @@ def verdict(scenario: Scenario, result: dict, hello_rps: float) -> tuple[str, li
 
 
 def table(report: dict) -> str:
-    rows = [("page", "conns", "req/s", "x hello", "p50 ms", "p95 ms", "p99 ms", "errors", "SQL", "target", "result")]
+    rows = [("page", "conns", "req/s", "x hello", "CPU ms/req", "x hello CPU", "p50 ms", "p95 ms", "p99 ms",
+             "errors", "SQL", "target", "result")]
+
+    def cpu_ms(item) -> float:
+        """The workers' CPU time per request: what a page costs whatever else the machine is doing."""
+        return item["server_cpu_percent"] * 10 / item["rps"] if item["rps"] else 0.0
+
+    hello_cpu = next(cpu_ms(i) for i in report["scenarios"] if i["key"] == HELLO)
     for item in report["scenarios"]:
         lat = item["latency_ms"]
-        rows.append((item["label"], str(item["connections"]), f"{item['rps']:.0f}", f"{item['ratio']:.2f}", f"{lat['p50']:.1f}",
+        cpu = cpu_ms(item)
+        rows.append((item["label"], str(item["connections"]), f"{item['rps']:.0f}", f"{item['ratio']:.2f}",
+                     f"{cpu:.1f}", f"{hello_cpu / cpu:.2f}" if cpu else "-", f"{lat['p50']:.1f}",
                      f"{lat['p95']:.1f}", f"{lat['p99']:.1f}", str(item["errors"]),
                      str(item["sql"]["count"]) + ("" if item["sql"]["fixed"] else "*"), item["target"] or "0 errors",
                      item["result"]))
@@ -456,7 +465,14 @@ def main() -> int:
     parser.add_argument("--show-sql", action="store_true", help="print every page's SQL statements")
     parser.add_argument("--profile", action="store_true",
                         help="profile each page in-process with pyinstrument first (work folder, profile-*.txt)")
+    parser.add_argument("--table", metavar="JSON", help="print the table of an earlier run's results and exit")
     args = parser.parse_args()
+    if args.table:
+        report = json.loads(Path(args.table).read_text(encoding="utf-8"))
+        print(f"{report['db']}, {report['when']}, load average before/after "
+              f"{report['machine']['load_before'][0]:.1f}/{report['machine']['load_after'][0]:.1f}")
+        print(table(report))
+        return 0
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
 

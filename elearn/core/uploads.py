@@ -2,6 +2,7 @@
 
 - ``MAX_CONTENT_LENGTH`` (default :data:`MAX_REQUEST_BYTES`) caps every request body; a
   bigger one gets a 413 page in the user's language, saying the limit, before any view runs.
+- A NUL byte in a form field or the query string is a 400 (:func:`refuse_nul_bytes`).
 - :func:`read_upload` reads one file of a form within its own, smaller limit and checks its
   kind by name *and* content (a spreadsheet renamed ``.csv`` is refused, not parsed as
   garbage). Its :class:`UploadError` is a message to append to the form field's errors::
@@ -106,8 +107,21 @@ def too_large(_error):
     return render_template("core/error.html", code=413, message=message), 413
 
 
+def refuse_nul_bytes() -> None:
+    """``before_request``: 400 for a NUL byte in a text field or the query string.
+
+    No keyboard types one; PostgreSQL cannot store one (it would be a 500 deep in a service).
+    """
+    from flask import abort, request
+
+    if any("\x00" in value for value in request.args.values()) or (
+            request.method == "POST" and any("\x00" in value for value in request.form.values())):
+        abort(400)
+
+
 def init_app(app) -> None:
-    """Cap request bodies (unless the configuration sets its own cap) and answer 413 with a page."""
+    """Cap request bodies (unless the configuration sets its own cap), answer 413 with a page, refuse NULs."""
     if not app.config.get("MAX_CONTENT_LENGTH"):
         app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.register_error_handler(413, too_large)
+    app.before_request(refuse_nul_bytes)

@@ -159,3 +159,28 @@ def test_a_bad_tag_is_refused_with_a_message(app, trusted):
     member = client_for(app, trusted["member"])
     response = post_form(member, "/board/posts/new", {**NEW_POST, "tags": "good, <bad>"})
     assert response.status_code == 400 and "is not." in response.get_data(as_text=True)
+
+
+def test_a_post_page_runs_the_same_queries_whatever_its_replies(app, trusted, write_post, count_queries):
+    from elearn.board import services
+
+    post_id = write_post(trusted["member"], "A busy thread", tags="a, b, c")
+    reader = client_for(app, trusted["reader"])
+
+    def add_replies(count: int) -> None:
+        with app.app_context():
+            from tests.board.conftest import user_by
+
+            author = user_by(trusted["member"])
+            post = db.session.get(Post, post_id)
+            for number in range(count):
+                services.add_reply(author, post, f"Reply {number}")
+
+    add_replies(2)
+    with count_queries() as few:
+        assert reader.get(f"/board/posts/{post_id}").status_code == 200
+    add_replies(10)
+    with count_queries() as many:
+        page = reader.get(f"/board/posts/{post_id}").get_data(as_text=True)
+    assert page.count("<p>Reply ") == 12
+    assert many.count == few.count <= 10, many.statements

@@ -66,7 +66,7 @@ def test_members_join_and_post_on_behalf(app, people, mailbox):
                            r'type="submit" name="action" value="accept"', page).group(1)
     assert post_form(founder, member_url, {"action": "accept"}, page_url=profile).status_code == 302
     form = colleague.get("/board/posts/new").get_data(as_text=True)
-    organisation_id = re.search(r'<option value="(\d+)">EKO Prlekija', form).group(1)
+    organisation_id = re.search(r"<option[^>]*value=\"(\d+)\"[^>]*>EKO Prlekija", form).group(1)
     response = post_form(colleague, "/board/posts/new", {
         "kind": "job", "title": "Work practice in Prlekija", "body": "Two places.", "country": "SI",
         "language": "sl", "organisation_id": organisation_id})

@@ -104,6 +104,10 @@ def live_server(tmp_path_factory, signing_key_pem):
     server.shutdown()
     thread.join(timeout=10)
     smtp.stop()
+    # Flask-Limiter keeps ``enabled`` on the shared extension object and the next app inherits it.
+    from elearn.extensions import limiter
+
+    limiter.enabled = True
     with app.app_context():
         db.session.remove()
         db.drop_all()
@@ -212,11 +216,6 @@ def axe_violations(axe, page) -> list[str]:
             lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} at "
                          f"{' '.join(node['target'])}: {node.get('failureSummary', '').splitlines()[-1:]}")
     return lines
-
-
-def horizontal_overflow(page) -> int:
-    """How many pixels the page is wider than the window (0 = no horizontal scrolling)."""
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 # ---------------------------------------------------------------- learners' progress through the services

