@@ -7,7 +7,7 @@ concurrent requests to a threaded server, which the test client never does). The
 course is imported once; each test creates its own users through the services, with
 their own email addresses, so tests do not depend on each other's order.
 
-One Chromium per test session (``/usr/bin/chromium``, Debian's package; Playwright's own
+One Chromium for the package (``/usr/bin/chromium``, Debian's package; Playwright's own
 browser downloads are not used), a fresh context (cookies) per test. Every page records
 the requests it makes: a request to any other host than the live server fails the test.
 """
@@ -117,8 +117,10 @@ def live_server(tmp_path_factory, signing_key_pem):
 # ---------------------------------------------------------------- the browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for this package, closed when it ends: Playwright's sync API runs an event loop
+    in this thread while it is open, so other tests (tests/deploy) could not start theirs."""
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
         message = f"{CHROMIUM} not found: apt-get install chromium (.ci/run does)"
         if os.environ.get("CI"):
