@@ -24,6 +24,9 @@ def export(user) -> dict:
                              .where(CohortLead.user_id == user.id)).all()
     invited = db.session.scalars(select(CohortInvitation).where(CohortInvitation.email == user.email)).all()
     reminded = db.session.scalars(select(Reminder).where(Reminder.learner_id == user.id)).all()
+    created = db.session.scalars(select(Cohort).where(Cohort.created_by_id == user.id)).all()
+    sent = db.session.scalars(select(CohortInvitation).where(CohortInvitation.invited_by_id == user.id)).all()
+    reminders_sent = db.session.scalars(select(Reminder).where(Reminder.sent_by_id == user.id)).all()
     return {
         "member_of": [{**cohort(c), "joined_at": joined.isoformat()} for c, joined in member_of],
         "leads": [cohort(c) for c in led],
@@ -31,6 +34,10 @@ def export(user) -> dict:
                          "invited_at": i.invited_at.isoformat(),
                          "accepted_at": i.accepted_at.isoformat() if i.accepted_at else None} for i in invited],
         "reminders_received": [{"cohort_id": r.cohort_id, "sent_at": r.sent_at.isoformat()} for r in reminded],
+        # what they did as a lead: when, in which cohort (the learners' own data is theirs to export)
+        "cohorts_created": [cohort(c) for c in created],
+        "invitations_sent": [{"cohort_id": i.cohort_id, "invited_at": i.invited_at.isoformat()} for i in sent],
+        "reminders_sent": [{"cohort_id": r.cohort_id, "sent_at": r.sent_at.isoformat()} for r in reminders_sent],
     }
 
 
