@@ -255,8 +255,8 @@ def busy_cohort(app, course, lead, make_user):
 def test_the_dashboard_shows_learners_by_module(client, app, busy_cohort, lead):
     sign_in(client, lead)
     page = text(client.get(f"/cohorts/{busy_cohort}/"))
-    assert "4</strong> learners" in page and "1</strong> completed (25%)" in page
-    assert "1</strong> inactive for more than 14 days" in page
+    assert "4 learners" in page and "1 completed the course (25%)" in page
+    assert "1 inactive for more than 14 days" in page
     row = page[page.index("Hugo Half"):page.index("</tr>", page.index("Hugo Half"))]
     assert "1/2" in row and "0%" in row  # module one: 1 of 2 units, failed quiz scored 0 %
     row = page[page.index("Dace Done"):page.index("</tr>", page.index("Dace Done"))]
@@ -315,10 +315,10 @@ def test_the_dashboard_runs_the_same_queries_for_4_and_40_learners(app, busy_coh
         cache.clear()
     with count_queries() as many:
         page = text(client.get(f"/cohorts/{busy_cohort}/"))
-    assert "40</strong> learners" in page
+    assert "40 learners" in page
     assert many.count == few.count, (few.statements, many.statements)
     with count_queries() as cached:  # within the minute: totals and funnel from the cache
-        assert "40</strong> learners" in text(client.get(f"/cohorts/{busy_cohort}/"))
+        assert "40 learners" in text(client.get(f"/cohorts/{busy_cohort}/"))
     assert cached.count == few.count - 3
     assert few.count <= 17, "\n".join(s.split("\n")[0][:120] for s in few.statements)
 
