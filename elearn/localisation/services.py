@@ -157,6 +157,9 @@ def _diff(old: str, new: str, old_label: str, new_label: str) -> str:
     return "\n".join(difflib.unified_diff(old.splitlines(), new.splitlines(), old_label, new_label, lineterm=""))
 
 
+TITLE_MAX = 300  # UnitTranslation.title and Unit.title
+
+
 def preview(variant: Variant, unit: Unit, body: str) -> str:
     return render(body, _web_rewriter(variant, unit))
 
@@ -166,6 +169,8 @@ def save(user, variant: Variant, unit: Unit, title: str, body: str) -> UnitTrans
     title = (title or "").strip()
     if not title:
         raise LocalisationError(_l("Please give the translated title."))
+    if len(title) > TITLE_MAX:  # the column's length: PostgreSQL refuses longer ones
+        raise LocalisationError(_l("The title is too long: at most %(num)d characters.", num=TITLE_MAX))
     questions = _checked_questions(unit, body) if unit.kind == QUIZ else []
     translation = own_translation(variant, unit)
     if translation is None:
@@ -291,6 +296,8 @@ def create_local_unit(variant: Variant, module_slug: str, *, kind: str, title: s
         raise LocalisationError(_l("Choose a lesson, an interview or a case story."))
     if not title:
         raise LocalisationError(_l("Please give the translated title."))
+    if len(title) > TITLE_MAX:
+        raise LocalisationError(_l("The title is too long: at most %(num)d characters.", num=TITLE_MAX))
     checked = {}
     for key, (required, check) in KIND_KEYS[kind].items():
         value = meta.get(key)

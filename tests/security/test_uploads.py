@@ -48,7 +48,7 @@ def test_the_cohort_roster_refuses_a_file_that_is_not_csv(app, course, lead):
                                       "roster": (io.BytesIO(b"PK\x03\x04 a spreadsheet"), "learners.xlsx")},
                            content_type="multipart/form-data")
     assert response.status_code in (200, 400)
-    assert "The file must be a CSV file (.csv or .txt)." in response.get_data(as_text=True)
+    assert "The file must be a CSV file (.csv, .txt)." in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("data", "filename", "message"), [
