@@ -78,7 +78,8 @@ def test_search_syntax_cannot_break_the_query(client, corpus):
     for query in INJECTIONS:
         for url in ("/board/", "/board/feed.atom", "/board/events.ics"):
             response = client.get(url, query_string={"q": query})
-            assert response.status_code == 200, (url, query)
+            # a NUL byte is refused before any view (elearn.core.uploads.refuse_nul_bytes)
+            assert response.status_code == (400 if "\x00" in query else 200), (url, query)
 
 
 def test_operators_are_plain_words(client, corpus):
