@@ -22,8 +22,7 @@ import re
 from functools import partial
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 
 import bleach
 from bleach.callbacks import nofollow
@@ -665,11 +664,11 @@ def _relay(sender: User, recipient: User, post: Post | None, body: str, share_em
     db.session.add(message)
     db.session.commit()
     title = post.title if post else ""
-    email = _message(recipient.email, _l("%(name)s wrote to you about “%(title)s”", name=sender.name, title=title),
-                     "board/mail/contact", recipient.language, sender=sender, recipient=recipient, post=post,
-                     body=message.body, share_email=share_email,
-                     answer_link=url_for("board.message", message_id=message.id, _external=True),
-                     post_link=url_for("board.post", post_id=post.id, _external=True) if post else None)
+    email = mail.compose(recipient.email, _l("%(name)s wrote to you about “%(title)s”", name=sender.name, title=title),
+                         "board/mail/contact", language=recipient.language, sender=sender, recipient=recipient,
+                         post=post, body=message.body, share_email=share_email,
+                         answer_link=url_for("board.message", message_id=message.id, _external=True),
+                         post_link=url_for("board.post", post_id=post.id, _external=True) if post else None)
     if share_email:
         email["Reply-To"] = formataddr((sender.name, sender.email))
     mail.deliver(email)
@@ -680,21 +679,6 @@ def message_for(user: User, message_id: int) -> ContactMessage | None:
     message = db.session.get(ContactMessage, message_id)
     if message is None or user.id not in {message.recipient_id, message.sender_id}:
         return None
-    return message
-
-
-def _message(to: str, subject, template: str, language: str | None, **context) -> EmailMessage:
-    """An EmailMessage like ``mail.send`` builds, for the callers that add headers of their own."""
-    config = current_app.config
-    subject, text, html = mail.render(template, subject=subject, language=language, **context)
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = formataddr((config["SITE_NAME"], config["MAIL_DEFAULT_SENDER"]))
-    message["To"] = to
-    message["Message-ID"] = make_msgid(domain=config["MAIL_DEFAULT_SENDER"].split("@")[-1])
-    message.set_content(text)
-    if html:
-        message.add_alternative(html, subtype="html")
     return message
 
 
@@ -799,10 +783,10 @@ def _parse_query(query: str) -> dict[str, str]:
 def _send_digest(saved: SavedFilter, posts: list[Post], board_filter: BoardFilter) -> None:
     user = saved.user
     link = url_for("board.unsubscribe", token=unsubscribe_token(saved), _external=True)
-    message = _message(user.email, _l("New on the board: %(name)s", name=saved.name), "board/mail/digest",
-                       user.language, user=user, saved=saved, posts=posts, unsubscribe_link=link,
-                       board_link=url_for("board.index", _external=True, **board_filter.params()),
-                       filters_link=url_for("board.my_filters", _external=True))
+    message = mail.compose(user.email, _l("New on the board: %(name)s", name=saved.name), "board/mail/digest",
+                           language=user.language, user=user, saved=saved, posts=posts, unsubscribe_link=link,
+                           board_link=url_for("board.index", _external=True, **board_filter.params()),
+                           filters_link=url_for("board.my_filters", _external=True))
     message["List-Unsubscribe"] = f"<{link}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.deliver(message)

@@ -30,6 +30,13 @@ def render(template: str, *, subject: str, language: str | None = None, **contex
 
 def send(to: str, subject: str, template: str, *, language: str | None = None, **context) -> EmailMessage:
     """Render ``templates/<template>.txt`` (and ``.html`` if present) and send it."""
+    message = compose(to, subject, template, language=language, **context)
+    deliver(message)
+    return message
+
+
+def compose(to: str, subject: str, template: str, *, language: str | None = None, **context) -> EmailMessage:
+    """The message ``send`` sends, for callers that add headers (Reply-To, List-Unsubscribe) first."""
     config = current_app.config
     subject, text, html = render(template, subject=subject, language=language, **context)
     message = EmailMessage()
@@ -40,7 +47,6 @@ def send(to: str, subject: str, template: str, *, language: str | None = None, *
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
-    deliver(message)
     return message
 
 
