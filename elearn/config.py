@@ -93,6 +93,9 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # The sign-in session's idle and absolute limits are kept in the database (auth.sessions);
+    # re-signing the cookie on every response would only cost time.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "RATELIMIT_HEADERS_ENABLED": True,
 }
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from elearn.auth.models import User, UserSession
 from elearn.core.models import utcnow
@@ -61,11 +62,11 @@ def end_other_sessions(user: User) -> int:
 
 
 def load_user(token: str) -> User | None:
-    """Flask-Login's user loader: one query, plus a write at most once a minute."""
+    """Flask-Login's user loader: one query (the user's roles joined in), plus a write at most once a minute."""
     row = db.session.execute(
         select(UserSession, User).join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _hash(token))
-    ).first()
+        .where(UserSession.token_hash == _hash(token)).options(joinedload(User.grants))
+    ).unique().first()
     if row is None:
         return None
     user_session, user = row

@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from elearn.auth.models import User
 from elearn.certificates.models import Certificate
 from elearn.cohorts.models import Cohort, CohortMember
 from elearn.courses import reading as rd
-from elearn.courses.models import Module, Unit
+from elearn.courses.tree import tree_of
 from elearn.core.cache import remember
 from elearn.core.models import utcnow
 from elearn.extensions import db
@@ -96,22 +96,14 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 def _unit_totals(reading: rd.Reading) -> dict[str, int]:
     """Units per module as the cohort's version shows them (country-only in, hidden out)."""
-    query = (select(Module.slug, Unit.slug).join(Unit, Unit.module_id == Module.id)
-             .where(Module.course_id == reading.course.id))
-    query = query.where(or_(Unit.variant_id.is_(None), Unit.variant_id.in_(reading.variant_ids)))
-    totals: dict[str, int] = {}
-    hidden = reading.hidden
-    for module_slug, unit_slug in db.session.execute(query):
-        if f"{module_slug}/{unit_slug}" not in hidden:
-            totals[module_slug] = totals.get(module_slug, 0) + 1
-    return totals
+    return {m.slug: len(rd.units(reading, m)) for m in reading.course.modules}
 
 
 def build(cohort: Cohort, *, status: str = "all", sort: str = "name", descending: bool = False,
           search: str = "", page: int = 1, today: datetime | None = None, every_row: bool = False) -> Dashboard:
     """The dashboard; ``every_row`` gives every filtered row its cells (for exports), else the page's."""
     now = today or utcnow()
-    course = cohort.course
+    course = tree_of(cohort.course_id)
     reading = rd.Reading(course, rd.variant_chain(course, cohort.variant_tag))
     modules = rd.modules(reading)
     totals = _unit_totals(reading)
@@ -119,7 +111,7 @@ def build(cohort: Cohort, *, status: str = "all", sort: str = "name", descending
     members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id).scalar_subquery()
     cutoff = now - timedelta(days=cohort.inactive_days)
 
-    people, started, finished = _facts(cohort, members)
+    people, started, finished = _facts(cohort, members, course.content_stamp)
     rows = [_row(values, units_total, cutoff) for values in people]
 
     dashboard = Dashboard(
@@ -138,7 +130,7 @@ def build(cohort: Cohort, *, status: str = "all", sort: str = "name", descending
     return dashboard
 
 
-def _facts(cohort: Cohort, members) -> tuple[list[tuple], dict[str, int], dict[str, int]]:
+def _facts(cohort: Cohort, members, content_stamp: str) -> tuple[list[tuple], dict[str, int], dict[str, int]]:
     """Every member's totals and the per-module funnel: the costly part, kept for a minute.
 
     The key includes the cohort's membership (count and latest join), so joining or leaving
@@ -161,7 +153,7 @@ def _facts(cohort: Cohort, members) -> tuple[list[tuple], dict[str, int], dict[s
     membership = tuple(db.session.execute(select(func.count(), func.max(CohortMember.joined_at))
                                           .where(CohortMember.cohort_id == cohort.id)).one())
     return remember("cohort-dashboard", [cohort.id, course_id, cohort.variant_tag, membership,
-                                         cohort.course.tree_hash], make, timeout=CACHE_SECONDS)
+                                         content_stamp], make, timeout=CACHE_SECONDS)
 
 
 def _people(cohort: Cohort, members):

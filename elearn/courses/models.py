@@ -11,6 +11,7 @@ that renumbers or rewrites content keeps every learner's progress.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -21,6 +22,10 @@ from elearn.extensions import db
 
 LESSON, INTERVIEW, CASE_STORY, QUIZ = "lesson", "interview", "case-story", "quiz"
 UNIT_KINDS = (LESSON, INTERVIEW, CASE_STORY, QUIZ)
+
+
+def new_stamp() -> str:
+    return secrets.token_hex(16)
 
 
 class Course(TimestampMixin, db.Model):
@@ -36,6 +41,8 @@ class Course(TimestampMixin, db.Model):
     description_html: Mapped[str] = mapped_column(Text, default="")
     source_dir: Mapped[str] = mapped_column(Text, default="")
     tree_hash: Mapped[str] = mapped_column(String(64), default="")
+    # Replaced whenever a row of the course's content is written: see elearn.courses.tree.
+    content_stamp: Mapped[str] = mapped_column(String(32), default=new_stamp, server_default="0")
 
     modules: Mapped[list[Module]] = relationship(
         back_populates="course", order_by="Module.position", cascade="all, delete-orphan"

@@ -1,8 +1,9 @@
 """What the reading pages show: a course, module or unit in a variant, with fallback.
 
 A variant ``lv-LV`` is read unit by unit from its own translation, else the language
-translation ``lv``, else the course's source. Each function runs a fixed number of
-queries whatever the size of the course (see ``tests/courses/test_pages.py``).
+translation ``lv``, else the course's source. The structure comes from the worker's copy of
+the course (:mod:`elearn.courses.tree`): :func:`get_course` makes one query, :func:`with_body`
+one, the others none, whatever the size of the course (see ``tests/courses/test_pages.py``).
 """
 
 from __future__ import annotations
@@ -11,17 +12,10 @@ from dataclasses import dataclass, field
 
 from flask import abort
 from sqlalchemy import or_, select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import selectinload
 
-from elearn.courses.models import (
-    Course,
-    CourseTranslation,
-    Module,
-    ModuleTranslation,
-    Unit,
-    UnitTranslation,
-    Variant,
-)
+from elearn.courses.models import Course, Unit, UnitTranslation, Variant
+from elearn.courses.tree import CourseTree, ModuleInfo, UnitInfo, UnitTranslationInfo, VariantInfo, get_tree
 from elearn.extensions import db
 
 
@@ -29,8 +23,8 @@ from elearn.extensions import db
 class Reading:
     """A course as read in one variant: the chain of variants to fall back through."""
 
-    course: Course
-    chain: list[Variant]  # most specific first; empty = the source
+    course: CourseTree
+    chain: list[VariantInfo]  # most specific first; empty = the source
 
     @property
     def tag(self) -> str | None:
@@ -57,8 +51,8 @@ class Reading:
 
 @dataclass
 class UnitView:
-    unit: Unit
-    translation: UnitTranslation | None
+    unit: UnitInfo
+    translation: UnitTranslationInfo | None
     title: str
     lang: str
     body_html: str = ""
@@ -76,16 +70,15 @@ class UnitView:
         return self.unit.kind
 
 
-def get_course(slug: str) -> Course:
-    course = db.session.scalar(
-        select(Course).where(Course.slug == slug).options(selectinload(Course.variants))
-    )
+def get_course(slug: str) -> CourseTree:
+    """The course's structure (see :mod:`elearn.courses.tree`): one query, or 404."""
+    course = get_tree(slug)
     if course is None:
         abort(404)
     return course
 
 
-def variant_chain(course: Course, tag: str | None) -> list[Variant]:
+def variant_chain(course: CourseTree, tag: str | None) -> list[VariantInfo]:
     """``lv-LV`` → [lv-LV, lv] (those that exist); an unknown tag → the source."""
     by_tag = {v.tag: v for v in course.variants}
     if not tag:
@@ -94,7 +87,7 @@ def variant_chain(course: Course, tag: str | None) -> list[Variant]:
     return [by_tag[t] for t in dict.fromkeys(tags) if t in by_tag]
 
 
-def default_variant(course: Course, ui_lang: str) -> str | None:
+def default_variant(course: CourseTree, ui_lang: str) -> str | None:
     """For a reader who chose nothing: a variant in the interface language, if any."""
     if ui_lang == course.language:
         return None
@@ -119,10 +112,7 @@ def catalogue(language: str | None = None, country: str | None = None) -> list[C
 def course_texts(reading: Reading) -> tuple[str, str, str, str]:
     """(title, summary, description_html, lang) of the course in the reading's variant."""
     course = reading.course
-    translations = list(db.session.scalars(
-        select(CourseTranslation).where(CourseTranslation.variant_id.in_(reading.variant_ids))
-    )) if reading.chain else []
-    chosen = reading.pick(translations)
+    chosen = reading.pick(course.translations)
     if chosen is None:
         return course.title, course.summary, course.description_html, course.language
     return (chosen.title, chosen.summary or course.summary, chosen.description_html or course.description_html,
@@ -131,7 +121,7 @@ def course_texts(reading: Reading) -> tuple[str, str, str, str]:
 
 @dataclass
 class ModuleView:
-    module: Module
+    module: ModuleInfo
     title: str
     summary: str
     objectives: list
@@ -144,26 +134,12 @@ class ModuleView:
 
 
 def modules(reading: Reading) -> list[ModuleView]:
-    """All modules of the course, translated; two queries."""
-    rows = list(db.session.scalars(
-        select(Module).where(Module.course_id == reading.course.id).order_by(Module.position, Module.slug)
-    ))
-    translations = _module_translations(reading, [m.id for m in rows])
-    return [_module_view(reading, m, translations.get(m.id, [])) for m in rows]
+    """All modules of the course, translated."""
+    translations = reading.course.module_translations
+    return [_module_view(reading, m, translations.get(m.id, ())) for m in reading.course.modules]
 
 
-def _module_translations(reading: Reading, module_ids: list[int]) -> dict[int, list]:
-    if not reading.chain or not module_ids:
-        return {}
-    found: dict[int, list] = {}
-    for t in db.session.scalars(select(ModuleTranslation).where(
-        ModuleTranslation.variant_id.in_(reading.variant_ids), ModuleTranslation.module_id.in_(module_ids)
-    )):
-        found.setdefault(t.module_id, []).append(t)
-    return found
-
-
-def _module_view(reading: Reading, module: Module, translations: list) -> ModuleView:
+def _module_view(reading: Reading, module: ModuleInfo, translations) -> ModuleView:
     chosen = reading.pick(translations)
     if chosen is None:
         return ModuleView(module, module.title, module.summary, module.objectives, module.outline_html,
@@ -179,32 +155,19 @@ def get_module(reading: Reading, slug: str, siblings: list[ModuleView]) -> Modul
     abort(404)
 
 
-def units(reading: Reading, module: Module) -> list[UnitView]:
+def units(reading: Reading, module: ModuleInfo) -> list[UnitView]:
     """The module's units as the variant shows them (hidden ones left out, country-only ones in)."""
-    columns = [Unit.id, Unit.module_id, Unit.variant_id, Unit.slug, Unit.position, Unit.kind, Unit.title,
-               Unit.revision, Unit.meta]
-    variant_ids = reading.variant_ids
-    rows = db.session.scalars(
-        select(Unit)
-        .options(load_only(*columns))
-        .where(Unit.module_id == module.id,
-               or_(Unit.variant_id.is_(None), Unit.variant_id.in_(variant_ids) if variant_ids else False))
-        .order_by(Unit.position, Unit.variant_id.is_not(None), Unit.slug)
-    )
+    variant_ids = set(reading.variant_ids)
     hidden = reading.hidden
-    rows = [u for u in rows if f"{module.slug}/{u.slug}" not in hidden]
-    translations: dict[int, list] = {}
-    if variant_ids and rows:
-        t_columns = [UnitTranslation.id, UnitTranslation.variant_id, UnitTranslation.unit_id, UnitTranslation.title,
-                     UnitTranslation.source_revision, UnitTranslation.meta]
-        for t in db.session.scalars(select(UnitTranslation).options(load_only(*t_columns)).where(
-            UnitTranslation.variant_id.in_(variant_ids), UnitTranslation.unit_id.in_([u.id for u in rows])
-        )):
-            translations.setdefault(t.unit_id, []).append(t)
-    return [_unit_view(reading, u, translations.get(u.id, [])) for u in rows]
+    translations = reading.course.unit_translations
+    return [
+        _unit_view(reading, u, [t for t in translations.get(u.id, ()) if t.variant_id in variant_ids])
+        for u in reading.course.units.get(module.id, ())
+        if (u.variant_id is None or u.variant_id in variant_ids) and f"{module.slug}/{u.slug}" not in hidden
+    ]
 
 
-def _unit_view(reading: Reading, unit: Unit, translations: list) -> UnitView:
+def _unit_view(reading: Reading, unit: UnitInfo, translations: list) -> UnitView:
     if unit.variant_id is not None:  # a country-only unit is written in its variant's language
         lang = next(v.language for v in reading.chain if v.id == unit.variant_id)
         chosen = None
