@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from elearn.auth.models import User, UserSession
@@ -23,6 +23,12 @@ from elearn.core.models import utcnow
 from elearn.extensions import db
 
 LAST_SEEN_RESOLUTION = timedelta(seconds=60)  # write last_seen_at at most once a minute
+
+# Built once: every signed-in request runs it, and building a statement costs more than running it.
+_SESSION_AND_USER = (
+    select(UserSession, User).join(User, User.id == UserSession.user_id)
+    .where(UserSession.token_hash == bindparam("token_hash")).options(joinedload(User.grants))
+)
 
 
 def _hash(token: str) -> str:
@@ -63,10 +69,7 @@ def end_other_sessions(user: User) -> int:
 
 def load_user(token: str) -> User | None:
     """Flask-Login's user loader: one query (the user's roles joined in), plus a write at most once a minute."""
-    row = db.session.execute(
-        select(UserSession, User).join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _hash(token)).options(joinedload(User.grants))
-    ).unique().first()
+    row = db.session.execute(_SESSION_AND_USER, {"token_hash": _hash(token)}).unique().first()
     if row is None:
         return None
     user_session, user = row

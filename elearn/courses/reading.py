@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import abort
+from collections.abc import Callable
+
+from flask import abort, render_template
+from flask_babel import get_locale
+from markupsafe import Markup
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -42,6 +46,11 @@ class Reading:
         """The translation of the most specific variant in the chain, if any."""
         by_variant = {t.variant_id: t for t in translations}
         return next((by_variant[v.id] for v in self.chain if v.id in by_variant), None)
+
+    def fragment(self, key: tuple, template: str, context: Callable[[], dict]) -> Markup:
+        """``template`` rendered for this variant and interface language, once per worker and content."""
+        return Markup(self.course.fragment((self.tag, str(get_locale()), template, *key),
+                                           lambda: render_template(template, reading=self, **context())))
 
     def language_of(self, translation) -> str:
         if translation is None:

@@ -11,17 +11,20 @@ a change is seen by every worker at its next request. The stamp is random rather
 counter so that a database restored from a backup, or re-created by the tests, can never
 match a copy made from other content.
 
-Bodies (``body_html``, quiz questions) are not copied: a page loads the one it shows.
+Bodies (``body_html``, quiz questions) are not copied: a page loads the one it shows. The
+parts of a page that depend only on the content (a module's outline and unit list, a unit's
+text) are rendered once and kept with the copy (:meth:`CourseTree.fragment`).
 The copy's lists and dicts (``meta``, ``objectives``, ``hidden``) are shared between
 requests and must not be changed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from itertools import chain
 
-from sqlalchemy import event, inspect, or_, select, update
+from sqlalchemy import bindparam, event, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from elearn.courses.models import (
@@ -37,6 +40,7 @@ from elearn.courses.models import (
 from elearn.extensions import db
 
 MAX_TREES = 200  # courses kept per worker; a larger catalogue just rebuilds more often
+MAX_FRAGMENTS = 2000  # rendered parts of pages kept per course (variants x pages x languages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,14 +137,30 @@ class CourseTree:
     module_translations: dict[int, tuple[ModuleTranslationInfo, ...]]  # by module id
     units: dict[int, tuple[UnitInfo, ...]]  # by module id: source and country-only units, in order
     unit_translations: dict[int, tuple[UnitTranslationInfo, ...]]  # by unit id
+    fragments: dict[tuple, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def fragment(self, key: tuple, render: Callable[[], str]) -> str:
+        """HTML that depends only on this content and ``key``, rendered once per worker.
+
+        The key must name everything else the HTML depends on (the variant, the page, the
+        interface language); the fragments go with the copy when the content changes.
+        """
+        html = self.fragments.get(key)
+        if html is None:
+            html = render()
+            if len(self.fragments) >= MAX_FRAGMENTS:
+                self.fragments.clear()
+            self.fragments[key] = html
+        return html
 
 
 _trees: dict[int, CourseTree] = {}  # per worker process; replaced whole, so threads need no lock
+_STAMP = select(Course.id, Course.content_stamp).where(Course.slug == bindparam("slug"))  # built once
 
 
 def get_tree(slug: str) -> CourseTree | None:
     """The course's structure as it is now in the database: one query when the copy is current."""
-    row = db.session.execute(select(Course.id, Course.content_stamp).where(Course.slug == slug)).first()
+    row = db.session.execute(_STAMP, {"slug": slug}).first()
     if row is None:
         return None
     return tree_of(row.id, row.content_stamp)

@@ -61,29 +61,28 @@ def course(course_slug):
 @bp.get("/<course_slug>/<module_slug>/")
 def module(course_slug, module_slug):
     reading = reading_for(course_slug)
-    course_title = rd.course_texts(reading)[0]
     modules = rd.modules(reading)
     current = rd.get_module(reading, module_slug, modules)
-    return render_template(
-        "courses/module.html", reading=reading, course_title=course_title, module=current,
-        units=rd.units(reading, current.module), neighbours=_neighbours(modules, current),
-    )
+    body = reading.fragment((module_slug,), "courses/_module_body.html", lambda: dict(
+        course_title=rd.course_texts(reading)[0], module=current, units=rd.units(reading, current.module),
+        neighbours=_neighbours(modules, current)))
+    return render_template("courses/module.html", title=current.title, body=body)
 
 
 @bp.get("/<course_slug>/<module_slug>/<unit_slug>/")
 def unit(course_slug, module_slug, unit_slug):
     reading = reading_for(course_slug)
-    course_title = rd.course_texts(reading)[0]
     modules = rd.modules(reading)
     current_module = rd.get_module(reading, module_slug, modules)
     units = rd.units(reading, current_module.module)
     index = next((i for i, u in enumerate(units) if u.slug == unit_slug), None)
     if index is None:
         abort(404)
+    body = reading.fragment((module_slug, unit_slug), "courses/_unit_body.html", lambda: dict(
+        course_title=rd.course_texts(reading)[0], module=current_module, unit=rd.with_body(units[index])))
     return render_template(
-        "courses/unit.html", reading=reading, course_title=course_title, module=current_module,
-        learner=_learner_state(reading, current_module, units[index]), form=ConfirmForm(),
-        unit=rd.with_body(units[index]), units=units,
+        "courses/unit.html", reading=reading, module=current_module, body=body,
+        learner=_learner_state(reading, current_module, units[index]), form=ConfirmForm(), unit=units[index],
         previous=units[index - 1] if index > 0 else None,
         next=units[index + 1] if index + 1 < len(units) else None,
         next_module=_neighbours(modules, current_module)[1],

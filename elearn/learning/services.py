@@ -19,7 +19,7 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from elearn.courses import reading as rd
@@ -40,8 +40,12 @@ class LearningError(Exception):
 # ---------------------------------------------------------------- enrolment
 
 
+_ENROLMENT = select(Enrolment).where(Enrolment.user_id == bindparam("user_id"),
+                                     Enrolment.course_id == bindparam("course_id"))  # built once: every page asks
+
+
 def get_enrolment(user, course: Course) -> Enrolment | None:
-    return db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id))
+    return db.session.scalar(_ENROLMENT, {"user_id": user.id, "course_id": course.id})
 
 
 def default_variant_for(user, course: Course) -> str | None:

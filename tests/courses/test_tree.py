@@ -99,3 +99,16 @@ def test_a_course_deleted_and_imported_again_under_the_same_id_is_read_anew(app,
     assert "Brand new" in text and "Another lesson" not in text
     if new_id != old_id:  # PostgreSQL's sequence never gives an id twice; SQLite does, the case that matters
         assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+
+
+def test_kept_fragments_are_per_variant_and_interface_language(app, client, course, count_queries):
+    """The rendered outline and unit text are kept per variant and language, and reused only for those."""
+    english = page(client, "/courses/demo/one/lesson/?variant=&lang=en")
+    latvian_ui = page(client, "/courses/demo/one/lesson/?variant=&lang=lv")
+    assert '<html lang="en">' in english and ">Lesson<" in english
+    assert '<html lang="lv">' in latvian_ui and ">Nodarbība<" in latvian_ui and ">Lesson<" not in latvian_ui
+    assert "Nodarbība</h1>" in page(client, "/courses/demo/one/lesson/?variant=lv-LV&lang=en")
+    assert "A lesson</h1>" in page(client, "/courses/demo/one/lesson/?variant=&lang=en")
+    with count_queries() as counter:  # kept: the unit's text is not read again
+        page(client, "/courses/demo/one/lesson/?variant=&lang=en")
+    assert not any("body_html" in s for s in counter.statements), counter.statements
