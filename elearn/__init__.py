@@ -73,9 +73,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     for command in (courses_cli, translate_cli, users_cli, backup_cli, check_deploy_command, board_cli):
         app.cli.add_command(command)
 
+    from elearn.core import fragments
     from elearn.core.i18n import init_app as init_i18n
     from elearn.core.views import register_error_handlers
 
     init_i18n(app)
+    fragments.init_app(app)
     register_error_handlers(app)
     return app

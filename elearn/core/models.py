@@ -1,6 +1,7 @@
 """Model mixins shared by several domains."""
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from sqlalchemy import DateTime
 from sqlalchemy.orm import Mapped, mapped_column
@@ -23,11 +24,15 @@ def insert_ignore(model, **values) -> bool:
     Two requests racing to create the same row (double click, two tabs) both succeed and
     exactly one row exists afterwards, without an exception in either.
     """
-    from sqlalchemy.dialects import postgresql, sqlite
-
     from elearn.extensions import db
 
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)
+    statement = _insert_ignore(model.__table__, db.session.get_bind().dialect.name)
+    return bool(db.session.execute(statement, values).rowcount)
+
+
+@lru_cache(maxsize=None)
+def _insert_ignore(table, dialect: str):
+    """Built once per table: the values come as parameters."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).on_conflict_do_nothing()

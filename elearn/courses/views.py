@@ -18,12 +18,14 @@ bp = Blueprint("courses", __name__, url_prefix="/courses")
 
 def reading_for(course_slug: str) -> rd.Reading:
     """The course in the variant the reader asked for (``?variant=``), enrolled in, chose before, or speaks."""
-    course = rd.get_course(course_slug)
-    g.enrolment = None
     if current_user.is_authenticated:
-        from elearn.learning.services import get_enrolment
+        from elearn.learning.services import course_and_enrolment
 
-        g.enrolment = get_enrolment(current_user, course)
+        course, g.enrolment = course_and_enrolment(current_user, course_slug)
+        if course is None:
+            abort(404)
+    else:
+        course, g.enrolment = rd.get_course(course_slug), None
     key = f"variant:{course.slug}"
     tags = {v.tag for v in course.variants}
     requested = request.args.get("variant")
@@ -82,7 +84,7 @@ def unit(course_slug, module_slug, unit_slug):
         course_title=rd.course_texts(reading)[0], module=current_module, unit=rd.with_body(units[index])))
     return render_template(
         "courses/unit.html", reading=reading, module=current_module, body=body,
-        learner=_learner_state(reading, current_module, units[index]), form=ConfirmForm(), unit=units[index],
+        learner=_learner_state(reading, current_module, units[index]), unit=units[index],
         previous=units[index - 1] if index > 0 else None,
         next=units[index + 1] if index + 1 < len(units) else None,
         next_module=_neighbours(modules, current_module)[1],
@@ -96,11 +98,9 @@ def _learner_state(reading: rd.Reading, module: rd.ModuleView, unit: rd.UnitView
     from elearn.learning import services
 
     user = current_user._get_current_object()
-    if unit.kind != QUIZ:
-        services.record_seen(user, g.enrolment, module.slug, unit.slug)
-    progress = services.module_progress(user, reading.course.id, module.slug).get(unit.slug)
     attempts = services.attempts_for(user, reading.course.id, module.slug, unit.slug) if unit.kind == QUIZ else []
-    return {"done": bool(progress and progress.done_at), "attempts": attempts}
+    done = services.open_unit(user, g.enrolment, module.slug, unit.slug, record=unit.kind != QUIZ)
+    return {"done": done, "attempts": attempts}
 
 
 @bp.get("/<course_slug>/media/<path:filename>")

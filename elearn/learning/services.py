@@ -17,6 +17,7 @@ Rules (documented for learners and trainers in ``docs/learning.md``):
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select, update
@@ -24,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from elearn.courses import reading as rd
 from elearn.courses.models import QUIZ, Course, Module, Unit
+from elearn.courses.tree import CourseTree, tree_of
 from elearn.core.models import insert_ignore, utcnow
 from elearn.extensions import db
 from elearn.learning import grading
@@ -46,6 +48,21 @@ _ENROLMENT = select(Enrolment).where(Enrolment.user_id == bindparam("user_id"),
 
 def get_enrolment(user, course: Course) -> Enrolment | None:
     return db.session.scalar(_ENROLMENT, {"user_id": user.id, "course_id": course.id})
+
+
+_COURSE_AND_ENROLMENT = (
+    select(Course.id, Course.content_stamp, Enrolment)
+    .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")))
+    .where(Course.slug == bindparam("slug"))
+)
+
+
+def course_and_enrolment(user, course_slug: str) -> tuple[CourseTree | None, Enrolment | None]:
+    """The course's structure and the learner's enrolment in it, in one query (every page they read asks)."""
+    row = db.session.execute(_COURSE_AND_ENROLMENT, {"slug": course_slug, "user_id": user.id}).first()
+    if row is None:
+        return None, None
+    return tree_of(row.id, row.content_stamp), row.Enrolment
 
 
 def default_variant_for(user, course: Course) -> str | None:
@@ -84,14 +101,30 @@ def _check_variant(course: Course, variant_tag: str | None) -> None:
 # ---------------------------------------------------------------- progress
 
 
-def record_seen(user, enrolment: Enrolment, module_slug: str, unit_slug: str) -> None:
-    """Opening a unit: seen (once), and where "continue" will lead."""
-    now = utcnow()
-    insert_ignore(UnitProgress, user_id=user.id, course_id=enrolment.course_id, module_slug=module_slug,
-                  unit_slug=unit_slug, seen_at=now)
-    db.session.execute(update(Enrolment).where(Enrolment.id == enrolment.id)
-                       .values(last_module=module_slug, last_unit=unit_slug, last_activity_at=now))
-    db.session.commit()
+_UNIT_PROGRESS = select(UnitProgress.done_at).where(
+    UnitProgress.user_id == bindparam("user_id"), UnitProgress.course_id == bindparam("course_id"),
+    UnitProgress.module_slug == bindparam("module_slug"), UnitProgress.unit_slug == bindparam("unit_slug"))
+_VISIT = (update(Enrolment.__table__).where(Enrolment.__table__.c.id == bindparam("enrolment_id"))
+          .values(last_module=bindparam("module"), last_unit=bindparam("unit"), last_activity_at=bindparam("now")))
+ACTIVITY_RESOLUTION = timedelta(seconds=60)  # a visit to the same unit within a minute is not written again
+
+
+def open_unit(user, enrolment: Enrolment, module_slug: str, unit_slug: str, *, record: bool) -> bool:
+    """The learner opens a unit: whether they have done it. With ``record`` (not for quizzes) the
+    visit is written: seen (once), and where "continue" will lead."""
+    keys = {"user_id": user.id, "course_id": enrolment.course_id, "module_slug": module_slug, "unit_slug": unit_slug}
+    progress = db.session.execute(_UNIT_PROGRESS, keys).first()
+    if record:
+        now = utcnow()
+        if progress is None:
+            insert_ignore(UnitProgress, **keys, seen_at=now)
+        last = enrolment.last_activity_at
+        if ((enrolment.last_module, enrolment.last_unit) != (module_slug, unit_slug) or last is None
+                or now - (last if last.tzinfo else last.replace(tzinfo=UTC)) > ACTIVITY_RESOLUTION):
+            db.session.execute(_VISIT, {"enrolment_id": enrolment.id, "module": module_slug, "unit": unit_slug,
+                                        "now": now})
+        db.session.commit()
+    return progress is not None and progress.done_at is not None
 
 
 def _ensure_enrolled(user, reading: rd.Reading) -> None:
