@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import urllib.parse
 from dataclasses import dataclass, field

@@ -143,14 +143,19 @@ def mark_done(user, reading: rd.Reading, module: Module, unit_slug: str) -> None
     db.session.commit()
 
 
+_progress = UnitProgress.__table__.c
+_DONE = update(UnitProgress.__table__).where(
+    _progress.user_id == bindparam("b_user"), _progress.course_id == bindparam("b_course"),
+    _progress.module_slug == bindparam("b_module"), _progress.unit_slug == bindparam("b_unit"),
+    _progress.done_at.is_(None)).values(done_at=bindparam("b_now"))
+
+
 def _set_done(user, course_id: int, module_slug: str, unit_slug: str) -> None:
     now = utcnow()
-    insert_ignore(UnitProgress, user_id=user.id, course_id=course_id, module_slug=module_slug,
-                  unit_slug=unit_slug, seen_at=now, done_at=now)
-    db.session.execute(update(UnitProgress).where(
-        UnitProgress.user_id == user.id, UnitProgress.course_id == course_id,
-        UnitProgress.module_slug == module_slug, UnitProgress.unit_slug == unit_slug,
-        UnitProgress.done_at.is_(None)).values(done_at=now))
+    if not insert_ignore(UnitProgress, user_id=user.id, course_id=course_id, module_slug=module_slug,
+                         unit_slug=unit_slug, seen_at=now, done_at=now):
+        db.session.execute(_DONE, {"b_user": user.id, "b_course": course_id, "b_module": module_slug,
+                                   "b_unit": unit_slug, "b_now": now})
 
 
 def _visible_unit(reading: rd.Reading, module: Module, unit_slug: str) -> rd.UnitView:
@@ -173,7 +178,7 @@ def _complete_if_done(user, reading: rd.Reading, module: Module) -> None:
         return
     insert_ignore(ModuleCompletion, user_id=user.id, course_id=reading.course.id, module_slug=module.slug,
                   completed_at=utcnow())
-    module_slugs = set(db.session.scalars(select(Module.slug).where(Module.course_id == reading.course.id)))
+    module_slugs = {m.slug for m in reading.course.modules}
     completed = set(db.session.scalars(select(ModuleCompletion.module_slug).where(
         ModuleCompletion.user_id == user.id, ModuleCompletion.course_id == reading.course.id)))
     if module_slugs <= completed:
@@ -219,11 +224,16 @@ def start_attempt(user, reading: rd.Reading, module: Module, unit_slug: str) -> 
     return attempt
 
 
+_ATTEMPT = select(QuizAttempt).where(
+    QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.course_id == bindparam("course_id"),
+    QuizAttempt.module_slug == bindparam("module_slug"), QuizAttempt.unit_slug == bindparam("unit_slug"),
+    QuizAttempt.number == bindparam("number"))
+
+
 def get_attempt(user, course: Course, module_slug: str, unit_slug: str, number: int) -> QuizAttempt | None:
     """Only the learner's own attempt: another learner's number finds nothing."""
-    return db.session.scalar(select(QuizAttempt).where(
-        QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id, QuizAttempt.module_slug == module_slug,
-        QuizAttempt.unit_slug == unit_slug, QuizAttempt.number == number))
+    return db.session.scalar(_ATTEMPT, {"user_id": user.id, "course_id": course.id, "module_slug": module_slug,
+                                        "unit_slug": unit_slug, "number": number})
 
 
 class StaleSubmission(LearningError):
@@ -249,8 +259,7 @@ def submit_attempt(user, reading: rd.Reading, module: Module, attempt: QuizAttem
         _set_done(user, reading.course.id, module.slug, attempt.unit_slug)
         _complete_if_done(user, reading, module)
     db.session.commit()
-    db.session.refresh(attempt)
-    return attempt
+    return attempt  # expired by the commit: read again, graded, when used
 
 
 def _result_dict(result: grading.QuestionResult) -> dict:

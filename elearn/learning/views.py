@@ -13,15 +13,11 @@ from elearn.courses.views import reading_for
 from elearn.learning import grading, services
 
 bp = Blueprint("learning", __name__, url_prefix="/me")
+# Every POST here carries a CSRF token: Flask-WTF's CSRFProtect checks it for the whole app.
 
 
 def _user():
     return current_user._get_current_object()
-
-
-def _checked_form() -> None:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
 
 
 def _unit_url(course_slug, module_slug, unit_slug):
@@ -44,7 +40,6 @@ def dashboard():
 
 @bp.post("/courses/<course_slug>/enrol")
 def enrol(course_slug):
-    _checked_form()
     course = rd.get_course(course_slug)
     try:
         services.enrol(_user(), course, request.form.get("variant") or None)
@@ -57,7 +52,6 @@ def enrol(course_slug):
 
 @bp.post("/courses/<course_slug>/variant")
 def change_variant(course_slug):
-    _checked_form()
     course = rd.get_course(course_slug)
     try:
         services.change_variant(_user(), course, request.form.get("variant") or None)
@@ -70,7 +64,6 @@ def change_variant(course_slug):
 
 @bp.post("/courses/<course_slug>/<module_slug>/<unit_slug>/done")
 def mark_done(course_slug, module_slug, unit_slug):
-    _checked_form()
     reading, module = _learner_module(course_slug, module_slug)
     try:
         services.mark_done(_user(), reading, module.module, unit_slug)
@@ -82,7 +75,6 @@ def mark_done(course_slug, module_slug, unit_slug):
 
 @bp.post("/courses/<course_slug>/<module_slug>/<unit_slug>/attempts")
 def start_attempt(course_slug, module_slug, unit_slug):
-    _checked_form()
     reading, module = _learner_module(course_slug, module_slug)
     try:
         attempt = services.start_attempt(_user(), reading, module.module, unit_slug)
@@ -104,7 +96,6 @@ def attempt(course_slug, module_slug, unit_slug, number):
 
 @bp.post("/courses/<course_slug>/<module_slug>/<unit_slug>/attempts/<int:number>/")
 def submit_attempt(course_slug, module_slug, unit_slug, number):
-    _checked_form()
     reading, module = _learner_module(course_slug, module_slug)
     found = services.get_attempt(_user(), reading.course, module_slug, unit_slug, number)
     if found is None:
