@@ -266,6 +266,14 @@ def run_wrk(base: str, lines: list, work: Path, name: str, *, duration: float, c
     return result
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(busy, stolen) CPU seconds of the whole machine so far, all cores summed (/proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    tick = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / tick, steal / tick
+
+
 def measure(server: Server, ctx: Context, scenario: Scenario, work: Path) -> dict:
     args = ctx.args
     lines = scenario.requests(ctx)
@@ -276,13 +284,18 @@ def measure(server: Server, ctx: Context, scenario: Scenario, work: Path) -> dic
     elif args.warmup:
         run_wrk(server.base, lines, work, scenario.key, duration=args.warmup, connections=connections,
                 expected=scenario.expected_status, once=False)
-    cpu_before, started = server.cpu_seconds(), time.monotonic()
+    cpu_before, machine_before, started = server.cpu_seconds(), machine_cpu(), time.monotonic()
     result = run_wrk(server.base, lines, work, scenario.key, duration=args.duration, connections=connections,
                      expected=scenario.expected_status, once=scenario.once)
     result["connections"] = connections
     elapsed = time.monotonic() - started
     result["server_cpu_percent"] = round(100 * (server.cpu_seconds() - cpu_before) / elapsed)
     result["wrk_cpu_percent"] = round(100 * result.pop("wrk_cpu_seconds") / elapsed)
+    busy, stolen = (after - before for after, before in zip(machine_cpu(), machine_before))
+    # what else ran meanwhile (this script, other programs) and what the hypervisor took: both slow the server
+    result["other_cpu_percent"] = max(0, round(100 * busy / elapsed) - result["server_cpu_percent"]
+                                      - result["wrk_cpu_percent"])
+    result["steal_cpu_percent"] = round(100 * stolen / elapsed)
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     result["errors"] = sum(result[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors",
                                                "timeouts", "unexpected_status", "exhausted"))
@@ -436,8 +449,8 @@ def verdict(scenario: Scenario, result: dict, hello_rps: float) -> tuple[str, li
 
 
 def table(report: dict) -> str:
-    rows = [("page", "conns", "req/s", "x hello", "CPU ms/req", "x hello CPU", "p50 ms", "p95 ms", "p99 ms",
-             "errors", "SQL", "target", "result")]
+    rows = [("page", "conns", "req/s", "x hello", "CPU ms/req", "x hello CPU", "others %", "p50 ms", "p95 ms",
+             "p99 ms", "errors", "SQL", "target", "result")]
 
     def cpu_ms(item) -> float:
         """The workers' CPU time per request: what a page costs whatever else the machine is doing."""
@@ -448,7 +461,8 @@ def table(report: dict) -> str:
         lat = item["latency_ms"]
         cpu = cpu_ms(item)
         rows.append((item["label"], str(item["connections"]), f"{item['rps']:.0f}", f"{item['ratio']:.2f}",
-                     f"{cpu:.1f}", f"{hello_cpu / cpu:.2f}" if cpu else "-", f"{lat['p50']:.1f}",
+                     f"{cpu:.1f}", f"{hello_cpu / cpu:.2f}" if cpu else "-",
+                     str(item.get("other_cpu_percent", 0) + item.get("steal_cpu_percent", 0)), f"{lat['p50']:.1f}",
                      f"{lat['p95']:.1f}", f"{lat['p99']:.1f}", str(item["errors"]),
                      str(item["sql"]["count"]) + ("" if item["sql"]["fixed"] else "*"), item["target"] or "0 errors",
                      item["result"]))

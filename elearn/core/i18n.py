@@ -72,6 +72,12 @@ def format_whole_percent(fraction: float) -> str:
     return _whole_percent(round(fraction * 100), str(get_locale()))
 
 
+@pass_context
+def _whole_percent_filter(context, fraction: float) -> str:
+    """``format_whole_percent`` for templates: the language from the page's context, not looked up per call."""
+    return _whole_percent(round(fraction * 100), context.get("ui_lang") or str(get_locale()))
+
+
 def language_label(code: str) -> str:
     return Locale.parse(code).get_display_name(get_locale()) or code
 
@@ -123,7 +129,7 @@ def init_app(app) -> None:
     app.add_template_filter(format_figure)
     app.add_template_filter(format_decimal)
     app.add_template_filter(format_percent)
-    app.add_template_filter(format_whole_percent)
+    app.add_template_filter(_whole_percent_filter, "format_whole_percent")
     app.add_template_filter(format_date)
     app.add_template_filter(format_datetime)
     app.add_template_filter(lambda url: urlsplit(url).hostname or url, "hostname")

@@ -320,7 +320,7 @@ def test_the_dashboard_runs_the_same_queries_for_4_and_40_learners(app, busy_coh
     with count_queries() as cached:  # within the minute: totals and funnel from the cache
         assert "40 learners" in text(client.get(f"/cohorts/{busy_cohort}/"))
     assert cached.count == few.count - 3
-    assert few.count <= 17, "\n".join(s.split("\n")[0][:120] for s in few.statements)
+    assert few.count == 13, "\n".join(s.split("\n")[0][:120] for s in few.statements)
 
 
 # ---------------------------------------------------------------- reminders
