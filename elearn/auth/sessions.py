@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from elearn.auth.models import User, UserSession
@@ -26,7 +26,8 @@ LAST_SEEN_RESOLUTION = timedelta(seconds=60)  # write last_seen_at at most once 
 
 # Built once: every signed-in request runs it, and building a statement costs more than running it.
 _SESSION_AND_USER = (
-    select(UserSession, User).join(User, User.id == UserSession.user_id)
+    select(User, UserSession.id, UserSession.created_at, UserSession.last_seen_at)
+    .join(User, User.id == UserSession.user_id)
     .where(UserSession.token_hash == bindparam("token_hash")).options(joinedload(User.grants))
 )
 
@@ -72,17 +73,17 @@ def load_user(token: str) -> User | None:
     row = db.session.execute(_SESSION_AND_USER, {"token_hash": _hash(token)}).unique().first()
     if row is None:
         return None
-    user_session, user = row
+    user, session_id, created_at, last_seen_at = row
     now = utcnow()
     config = current_app.config
     idle = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
     lifetime = timedelta(hours=config["SESSION_MAX_HOURS"])
-    if now - _aware(user_session.last_seen_at) > idle or now - _aware(user_session.created_at) > lifetime:
-        db.session.delete(user_session)
+    if now - _aware(last_seen_at) > idle or now - _aware(created_at) > lifetime:
+        db.session.execute(delete(UserSession).where(UserSession.id == session_id))
         db.session.commit()
         return None
-    if now - _aware(user_session.last_seen_at) > LAST_SEEN_RESOLUTION:
-        user_session.last_seen_at = now
+    if now - _aware(last_seen_at) > LAST_SEEN_RESOLUTION:
+        db.session.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
         db.session.commit()
     user.session_token = token
     return user

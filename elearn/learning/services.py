@@ -17,7 +17,8 @@ Rules (documented for learners and trainers in ``docs/learning.md``):
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select, update
@@ -50,19 +51,34 @@ def get_enrolment(user, course: Course) -> Enrolment | None:
     return db.session.scalar(_ENROLMENT, {"user_id": user.id, "course_id": course.id})
 
 
+@dataclass(frozen=True, slots=True)
+class EnrolmentState:
+    """What the reading pages need of an enrolment, read without the ORM (every page a learner reads asks)."""
+
+    id: int
+    course_id: int
+    variant_tag: str | None
+    last_module: str | None
+    last_unit: str | None
+    last_activity_at: datetime | None
+
+
 _COURSE_AND_ENROLMENT = (
-    select(Course.id, Course.content_stamp, Enrolment)
+    select(Course.id, Course.content_stamp, Enrolment.id.label("enrolment_id"), Enrolment.variant_tag,
+           Enrolment.last_module, Enrolment.last_unit, Enrolment.last_activity_at)
     .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")))
     .where(Course.slug == bindparam("slug"))
 )
 
 
-def course_and_enrolment(user, course_slug: str) -> tuple[CourseTree | None, Enrolment | None]:
-    """The course's structure and the learner's enrolment in it, in one query (every page they read asks)."""
+def course_and_enrolment(user, course_slug: str) -> tuple[CourseTree | None, EnrolmentState | None]:
+    """The course's structure and the learner's enrolment in it, in one query."""
     row = db.session.execute(_COURSE_AND_ENROLMENT, {"slug": course_slug, "user_id": user.id}).first()
     if row is None:
         return None, None
-    return tree_of(row.id, row.content_stamp), row.Enrolment
+    enrolment = None if row.enrolment_id is None else EnrolmentState(
+        row.enrolment_id, row.id, row.variant_tag, row.last_module, row.last_unit, row.last_activity_at)
+    return tree_of(row.id, row.content_stamp), enrolment
 
 
 def default_variant_for(user, course: Course) -> str | None:
@@ -109,7 +125,7 @@ _VISIT = (update(Enrolment.__table__).where(Enrolment.__table__.c.id == bindpara
 ACTIVITY_RESOLUTION = timedelta(seconds=60)  # a visit to the same unit within a minute is not written again
 
 
-def open_unit(user, enrolment: Enrolment, module_slug: str, unit_slug: str, *, record: bool) -> bool:
+def open_unit(user, enrolment: EnrolmentState, module_slug: str, unit_slug: str, *, record: bool) -> bool:
     """The learner opens a unit: whether they have done it. With ``record`` (not for quizzes) the
     visit is written: seen (once), and where "continue" will lead."""
     keys = {"user_id": user.id, "course_id": enrolment.course_id, "module_slug": module_slug, "unit_slug": unit_slug}
