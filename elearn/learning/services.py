@@ -275,7 +275,8 @@ def submit_attempt(user, reading: rd.Reading, module: Module, attempt: QuizAttem
         _set_done(user, reading.course.id, module.slug, attempt.unit_slug)
         _complete_if_done(user, reading, module)
     db.session.commit()
-    return attempt  # expired by the commit: read again, graded, when used
+    db.session.expire(attempt)  # read again, graded, when used (the view only redirects)
+    return attempt
 
 
 def _result_dict(result: grading.QuestionResult) -> dict:
