@@ -116,7 +116,22 @@ class UnitRevision(db.Model):
     unit: Mapped[Unit] = relationship()
 
 
-class Variant(db.Model):
+class VariantTag:
+    """``lv-LV`` → language ``lv``, country ``LV``: for the model and the reading pages' copy of it."""
+
+    __slots__ = ()
+
+    @property
+    def language(self) -> str:
+        return self.tag.split("-")[0]
+
+    @property
+    def country(self) -> str | None:
+        parts = self.tag.split("-")
+        return parts[1] if len(parts) > 1 else None
+
+
+class Variant(VariantTag, db.Model):
     """A translation (``lv``) or a country variant (``lv-LV``) of a course."""
 
     __table_args__ = (UniqueConstraint("course_id", "tag"),)
@@ -127,15 +142,6 @@ class Variant(db.Model):
     hidden: Mapped[list] = mapped_column(JSON, default=list)  # ["module-slug/unit-slug", …]
 
     course: Mapped[Course] = relationship(back_populates="variants")
-
-    @property
-    def language(self) -> str:
-        return self.tag.split("-")[0]
-
-    @property
-    def country(self) -> str | None:
-        parts = self.tag.split("-")
-        return parts[1] if len(parts) > 1 else None
 
 
 class TranslationMixin(TimestampMixin):

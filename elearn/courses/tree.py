@@ -35,6 +35,7 @@ from elearn.courses.models import (
     Unit,
     UnitTranslation,
     Variant,
+    VariantTag,
     new_stamp,
 )
 from elearn.extensions import db
@@ -44,20 +45,11 @@ MAX_FRAGMENTS = 2000  # rendered parts of pages kept per course (variants x page
 
 
 @dataclass(frozen=True, slots=True)
-class VariantInfo:
+class VariantInfo(VariantTag):
     id: int
     course_id: int
     tag: str
     hidden: tuple[str, ...]
-
-    @property
-    def language(self) -> str:
-        return self.tag.split("-")[0]
-
-    @property
-    def country(self) -> str | None:
-        parts = self.tag.split("-")
-        return parts[1] if len(parts) > 1 else None
 
 
 @dataclass(frozen=True, slots=True)

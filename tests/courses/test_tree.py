@@ -8,7 +8,6 @@ the same transaction, and the next page shows the change; writes that are not co
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from elearn.courses.importer import sync_tree
@@ -16,16 +15,8 @@ from elearn.courses.models import Course, Unit
 from elearn.extensions import db
 from elearn.localisation import services
 from tests.conftest import post_form, sign_in
-from tests.localisation.test_localisation import FILES, variant
 from tests.courses.test_validation import LESSON
-
-
-@pytest.fixture
-def course(app, write_course):
-    root = write_course(FILES)
-    with app.app_context():
-        assert sync_tree(root).ok
-    return root
+from tests.localisation.test_localisation import course, variant  # noqa: F401  (course is a fixture)
 
 
 def stamp(app) -> str:
