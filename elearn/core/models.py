@@ -27,7 +27,7 @@ def insert_ignore(model, **values) -> bool:
     from elearn.extensions import db
 
     statement = _insert_ignore(model.__table__, db.session.get_bind().dialect.name)
-    return bool(db.session.execute(statement, values).rowcount)
+    return db.session.execute(statement, values).first() is not None
 
 
 @lru_cache(maxsize=None)
@@ -35,4 +35,6 @@ def _insert_ignore(table, dialect: str):
     """Built once per table: the values come as parameters."""
     from sqlalchemy.dialects import postgresql, sqlite
 
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).on_conflict_do_nothing()
+    # RETURNING tells whether a row went in: psycopg's rowcount is -1 for a Core INSERT that returns the id
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
