@@ -43,11 +43,6 @@ def _managed(cohort_id: int):
     return cohort
 
 
-def _checked_form() -> None:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-
-
 @bp.get("/")
 def index():
     cohorts = services.visible_cohorts(_user())
@@ -114,7 +109,6 @@ def edit(cohort_id):
 @bp.post("/<int:cohort_id>/code")
 def new_code(cohort_id):
     cohort = _managed(cohort_id)
-    _checked_form()
     services.new_code(cohort)
     flash(_("The cohort has a new invitation code. The old link and code no longer work."))
     return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))
@@ -181,7 +175,6 @@ def _file(columns, rows, fmt: str, title: str, stem: str) -> Response:
 @bp.post("/<int:cohort_id>/members/<int:user_id>/remove")
 def remove_member(cohort_id, user_id):
     cohort = _managed(cohort_id)
-    _checked_form()
     services.remove_member(cohort, user_id)
     flash(_("The learner is no longer in this cohort. Their own progress is kept."))
     return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))
@@ -272,7 +265,6 @@ def join_confirm(code):
     cohort = services.by_code(code)
     if cohort is None:
         abort(404)
-    _checked_form()
     try:
         services.join(_user(), cohort)
     except services.CohortError as error:
@@ -286,7 +278,6 @@ def join_confirm(code):
 
 @bp.post("/<int:cohort_id>/leave")
 def leave(cohort_id):
-    _checked_form()
     services.leave(_user(), cohort_id)
     flash(_("You left the cohort. Its leads no longer see your progress."))
     return redirect(url_for("learning.dashboard"))
