@@ -36,9 +36,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     cache.init_app(app)
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_MAX_HOURS"] * 3600
 
-    from elearn.core import security, sqlite
+    from elearn.core import postgres, security, sqlite
 
     sqlite.configure(app)
+    postgres.configure(app)  # reads outside transactions, dead pooled connections replaced
     security.init_app(app)  # headers on every response; ProxyFix behind nginx/Caddy
     from elearn.core import uploads
 

@@ -82,7 +82,6 @@ def cache_settings(redis_url: str | None) -> dict:
 
 
 DEFAULTS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_TRANSLATION_DIRECTORIES": os.path.join(
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "translations"
