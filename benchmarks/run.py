@@ -222,16 +222,16 @@ class Server:
             return []
         return [int(pid) for pid in children]
 
-    def cpu_seconds(self) -> float:
-        """CPU time used so far by the workers (user + system)."""
-        total = 0
+    def cpu_by_worker(self) -> dict[int, float]:
+        """CPU time used so far by each worker (user + system), by process id."""
+        seconds = {}
         for pid in self.workers():
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            total += int(fields[11]) + int(fields[12])
-        return total / os.sysconf("SC_CLK_TCK")
+            seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return seconds
 
     def stop(self) -> None:
         """Quick shutdown (SIGINT) of the process group this script started; SIGKILL after 15 s."""
@@ -248,13 +248,16 @@ class Server:
 # ---------------------------------------------------------------- load generation
 
 
+CLOSE_EVERY = 25  # every 25th request closes its connection, so they spread over the workers (replay.lua)
+
+
 def run_wrk(base: str, lines: list, work: Path, name: str, *, duration: float, connections: int,
             expected: int, once: bool) -> dict:
     path = work / f"{name}.requests"
     path.write_text("".join(f"{m}\t{p}\t{c}\t{b}\n" for m, p, c, b in lines), encoding="utf-8")
     command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout", "10s",
                "-s", str(HERE / "wrk" / "replay.lua"), base, "--", str(path), str(expected),
-               "once" if once else "cycle", "1"]
+               "once" if once else "cycle", "1", str(CLOSE_EVERY)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -274,6 +277,13 @@ def machine_cpu() -> tuple[float, float]:
     return (user + nice + system + irq + softirq) / tick, steal / tick
 
 
+def _shares(before: dict[int, float], after: dict[int, float]) -> list[float]:
+    """Each worker's part of the workers' CPU time between two readings, largest first."""
+    used = [after[pid] - before.get(pid, 0.0) for pid in after]
+    total = sum(used)
+    return sorted((u / total for u in used), reverse=True) if total else []
+
+
 def measure(server: Server, ctx: Context, scenario: Scenario, work: Path) -> dict:
     args = ctx.args
     lines = scenario.requests(ctx)
@@ -284,14 +294,18 @@ def measure(server: Server, ctx: Context, scenario: Scenario, work: Path) -> dic
     elif args.warmup:
         run_wrk(server.base, lines, work, scenario.key, duration=args.warmup, connections=connections,
                 expected=scenario.expected_status, once=False)
-    cpu_before, machine_before, started = server.cpu_seconds(), machine_cpu(), time.monotonic()
+    workers_before, machine_before, started = server.cpu_by_worker(), machine_cpu(), time.monotonic()
     result = run_wrk(server.base, lines, work, scenario.key, duration=args.duration, connections=connections,
                      expected=scenario.expected_status, once=scenario.once)
-    result["connections"] = connections
     elapsed = time.monotonic() - started
-    result["server_cpu_percent"] = round(100 * (server.cpu_seconds() - cpu_before) / elapsed)
+    workers_after, machine_after = server.cpu_by_worker(), machine_cpu()
+    # each worker's part of the work: about even when wrk's connections are spread (CLOSE_EVERY)
+    result["worker_shares"] = [round(100 * share) for share in _shares(workers_before, workers_after)]
+    result["connections"] = connections
+    server_seconds = sum(workers_after.values()) - sum(workers_before.get(pid, 0.0) for pid in workers_after)
+    result["server_cpu_percent"] = round(100 * server_seconds / elapsed)
     result["wrk_cpu_percent"] = round(100 * result.pop("wrk_cpu_seconds") / elapsed)
-    busy, stolen = (after - before for after, before in zip(machine_cpu(), machine_before))
+    busy, stolen = (after - before for after, before in zip(machine_after, machine_before))
     # what else ran meanwhile (this script, other programs) and what the hypervisor took: both slow the server
     result["other_cpu_percent"] = max(0, round(100 * busy / elapsed) - result["server_cpu_percent"]
                                       - result["wrk_cpu_percent"])
@@ -449,8 +463,8 @@ def verdict(scenario: Scenario, result: dict, hello_rps: float) -> tuple[str, li
 
 
 def table(report: dict) -> str:
-    rows = [("page", "conns", "req/s", "x hello", "CPU ms/req", "x hello CPU", "others %", "p50 ms", "p95 ms",
-             "p99 ms", "errors", "SQL", "target", "result")]
+    rows = [("page", "conns", "req/s", "x hello", "CPU ms/req", "x hello CPU", "others %", "workers %", "p50 ms",
+             "p95 ms", "p99 ms", "errors", "SQL", "target", "result")]
 
     def cpu_ms(item) -> float:
         """The workers' CPU time per request: what a page costs whatever else the machine is doing."""
@@ -462,7 +476,8 @@ def table(report: dict) -> str:
         cpu = cpu_ms(item)
         rows.append((item["label"], str(item["connections"]), f"{item['rps']:.0f}", f"{item['ratio']:.2f}",
                      f"{cpu:.1f}", f"{hello_cpu / cpu:.2f}" if cpu else "-",
-                     str(item.get("other_cpu_percent", 0) + item.get("steal_cpu_percent", 0)), f"{lat['p50']:.1f}",
+                     str(item.get("other_cpu_percent", 0) + item.get("steal_cpu_percent", 0)),
+                     "/".join(map(str, item.get("worker_shares", []))) or "-", f"{lat['p50']:.1f}",
                      f"{lat['p95']:.1f}", f"{lat['p99']:.1f}", str(item["errors"]),
                      str(item["sql"]["count"]) + ("" if item["sql"]["fixed"] else "*"), item["target"] or "0 errors",
                      item["result"]))
@@ -572,7 +587,8 @@ def main() -> int:
                 result["graded"] = graded
                 if graded < result["requests"]:  # more graded: requests in flight when wrk stopped
                     result["errors"] += result["requests"] - graded
-            print(f" {result['rps']:.0f} req/s", flush=True)
+            print(f" {result['rps']:.0f} req/s (workers {'/'.join(map(str, result['worker_shares']))} %)",
+                  flush=True)
             results.append((scenario, result))
     finally:
         server.stop()

@@ -2,7 +2,12 @@
 --   METHOD <tab> PATH <tab> COOKIE <tab> BODY
 -- Arguments after "--": the file, the expected status, "cycle" (start again at the end)
 -- or "once" (each line is sent at most once: fresh quiz attempts; requests past the end
--- are counted as "exhausted" and repeat the last line), and wrk's thread count.
+-- are counted as "exhausted" and repeat the last line), wrk's thread count, and how often
+-- a request asks the server to close its connection (every Nth; 0 never).
+-- Closing now and then spreads the connections over gunicorn's workers: wrk opens them all
+-- at once, at the start, and the worker that wakes first often accepts every one, leaving
+-- the other idle for the whole run. wrk opens a new connection at once, and the worker that
+-- is free to accept it gets it. The new connection's time is not part of any latency.
 -- Every response whose status is not the expected one counts as unexpected, so a
 -- redirect to the sign-in page is an error here, not a fast page.
 -- At the end one line "WRK_RESULT {json}" carries the summary and the latency percentiles.
@@ -16,12 +21,14 @@ end
 
 function init(args)
   requests = {}
+  closing = {}  -- the same requests, asking the server to close the connection after answering
   counter = 0
   unexpected = 0
   exhausted = 0
   expected = tonumber(args[2]) or 200
   once = args[3] == "once"
   thread_count = tonumber(args[4]) or 1
+  close_every = tonumber(args[5]) or 0
   statuses = ""
   for line in io.lines(args[1]) do
     local method, path, cookie, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
@@ -33,6 +40,8 @@ function init(args)
       headers["Content-Type"] = "application/x-www-form-urlencoded"
     end
     table.insert(requests, wrk.format(method, path, headers, body))
+    headers["Connection"] = "close"
+    table.insert(closing, wrk.format(method, path, headers, body))
   end
 end
 
@@ -46,6 +55,9 @@ function request()
       return requests[#requests]
     end
     index = ((index - 1) % #requests) + 1
+  end
+  if close_every > 0 and counter % close_every == 0 then
+    return closing[index]
   end
   return requests[index]
 end
