@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from elearn.auth.models import User, UserSession
-from elearn.core.models import utcnow
+from elearn.core.models import as_utc, utcnow
 from elearn.extensions import db
 
 LAST_SEEN_RESOLUTION = timedelta(seconds=60)  # write last_seen_at at most once a minute
@@ -35,9 +35,6 @@ _SESSION_AND_USER = (
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def sign_in(user: User) -> None:
@@ -78,11 +75,11 @@ def load_user(token: str) -> User | None:
     config = current_app.config
     idle = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
     lifetime = timedelta(hours=config["SESSION_MAX_HOURS"])
-    if now - _aware(last_seen_at) > idle or now - _aware(created_at) > lifetime:
+    if now - as_utc(last_seen_at) > idle or now - as_utc(created_at) > lifetime:
         db.session.execute(delete(UserSession).where(UserSession.id == session_id))
         db.session.commit()
         return None
-    if now - _aware(last_seen_at) > LAST_SEEN_RESOLUTION:
+    if now - as_utc(last_seen_at) > LAST_SEEN_RESOLUTION:
         db.session.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
         db.session.commit()
     user.session_token = token

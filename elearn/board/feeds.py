@@ -20,17 +20,13 @@ from sqlalchemy import select
 from elearn.board.filters import BoardFilter
 from elearn.board.forms import KIND_LABELS
 from elearn.board.models import Post
-from elearn.core.models import utcnow
+from elearn.core.models import as_utc, utcnow
 from elearn.extensions import db
 
 FEED_SIZE = 50
 CALENDAR_SIZE = 500
 CALENDAR_PAST_DAYS = 90
 
-
-def aware(moment: datetime) -> datetime:
-    """SQLite gives naive datetimes back; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def plain_text(html: str) -> str:
@@ -55,7 +51,7 @@ def atom(board_filter: BoardFilter) -> bytes:
     feed.link(href=self_url, rel="self", type="application/atom+xml")
     feed.link(href=url_for("board.index", _external=True, **board_filter.params()), rel="alternate",
               type="text/html")
-    feed.updated(max((aware(p.updated_at) for p in posts), default=datetime(2024, 1, 1, tzinfo=UTC)))
+    feed.updated(max((as_utc(p.updated_at) for p in posts), default=datetime(2024, 1, 1, tzinfo=UTC)))
     feed.generator(current_app.config["SITE_NAME"])
     for post in posts:
         entry = feed.add_entry(order="append")
@@ -63,8 +59,8 @@ def atom(board_filter: BoardFilter) -> bytes:
         entry.id(link)
         entry.title(post.title)
         entry.link(href=link, rel="alternate", type="text/html")
-        entry.published(aware(post.created_at))
-        entry.updated(aware(post.updated_at))
+        entry.published(as_utc(post.created_at))
+        entry.updated(as_utc(post.updated_at))
         entry.author({"name": post.organisation.name if post.organisation else
                       (post.author.name if post.author else _("Former member"))})
         entry.category(term=post.kind, label=str(KIND_LABELS.get(post.kind, post.kind)))
@@ -106,8 +102,8 @@ def calendar_for(posts: list[Post]) -> bytes:
         event = Event()
         event.add("uid", f"board-post-{post.id}@{host}")
         event.add("dtstamp", stamp)
-        event.add("created", aware(post.created_at))
-        event.add("last-modified", aware(post.updated_at))
+        event.add("created", as_utc(post.created_at))
+        event.add("last-modified", as_utc(post.updated_at))
         event.add("summary", post.title)
         start = datetime.combine(post.event_date, post.event_start, tzinfo=zone)
         event.add("dtstart", start)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import current_app, url_for
@@ -24,7 +23,7 @@ from sqlalchemy import select
 from elearn.certificates import openbadges
 from elearn.certificates.models import Certificate
 from elearn.core.i18n import format_figure, variant_name
-from elearn.core.models import insert_ignore, utcnow
+from elearn.core.models import as_utc, insert_ignore, utcnow
 from elearn.extensions import db
 
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -124,9 +123,6 @@ def revoke(certificate: Certificate, reason: str, by) -> None:
 # ---------------------------------------------------------------- what a certificate shows
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
 
 def verify_url(certificate: Certificate) -> str:
     return url_for("certificates.verify", certificate_id=certificate.id, _external=True)
@@ -139,7 +135,7 @@ def credential(certificate: Certificate) -> dict:
     document = openbadges.build_credential(
         credential_id=verify_url(certificate),
         issuer={"id": profile_url, "name": certificate.issuer_name, "url": certificate.issuer_url},
-        valid_from=_aware(certificate.issued_at),
+        valid_from=as_utc(certificate.issued_at),
         learner_name=certificate.learner_name,
         achievement_id=course_url,
         achievement_name=certificate.course_title,
@@ -149,7 +145,7 @@ def credential(certificate: Certificate) -> dict:
         language=certificate.language,
         status_url=url_for("certificates.status", certificate_id=certificate.id, _external=True),
     )
-    return openbadges.sign(document, signing_key(), f"{profile_url}#key-1", _aware(certificate.issued_at))
+    return openbadges.sign(document, signing_key(), f"{profile_url}#key-1", as_utc(certificate.issued_at))
 
 
 def _course_slug(certificate: Certificate) -> str:
@@ -172,7 +168,7 @@ def status(certificate: Certificate) -> dict:
     revoked = []
     if certificate.revoked_at is not None:
         revoked.append({"id": verify_url(certificate), "revocationReason": certificate.revoked_reason,
-                        "revokedAt": _aware(certificate.revoked_at).isoformat()})
+                        "revokedAt": as_utc(certificate.revoked_at).isoformat()})
     return {
         "id": url_for("certificates.status", certificate_id=certificate.id, _external=True),
         "issuer": issuer_profile_url(certificate.issuer_key),
@@ -191,7 +187,7 @@ def pdf(certificate: Certificate) -> bytes:
             details.append(_("Version: %(variant)s", variant=variant_name(certificate.variant_tag)))
         if certificate.hours:
             details.append(_("Learning time: %(hours)s hours", hours=format_figure(certificate.hours)))
-        details.append(_("Completed on %(date)s", date=format_date(_aware(certificate.issued_at), "long")))
+        details.append(_("Completed on %(date)s", date=format_date(as_utc(certificate.issued_at), "long")))
         text = CertificateText(
             heading=_("Certificate of completion"), awarded_to=_("This certifies that"),
             learner_name=certificate.learner_name, completed=_("has completed the course"),
@@ -209,7 +205,7 @@ def pdf(certificate: Certificate) -> bytes:
 
 def linkedin_url(certificate: Certificate) -> str:
     """LinkedIn's "add licence or certification" form, filled in (the learner opens it)."""
-    issued = _aware(certificate.issued_at)
+    issued = as_utc(certificate.issued_at)
     return "https://www.linkedin.com/profile/add?" + urlencode({
         "startTask": "CERTIFICATION_NAME", "name": certificate.course_title,
         "organizationName": certificate.issuer_name, "issueYear": issued.year, "issueMonth": issued.month,

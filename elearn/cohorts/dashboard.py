@@ -21,7 +21,7 @@ from elearn.cohorts.models import Cohort, CohortMember
 from elearn.courses import reading as rd
 from elearn.courses.tree import tree_of
 from elearn.core.cache import remember
-from elearn.core.models import utcnow
+from elearn.core.models import as_utc, utcnow
 from elearn.extensions import db
 from elearn.learning.models import CourseCompletion, Enrolment, ModuleCompletion, QuizAttempt, UnitProgress
 
@@ -89,9 +89,6 @@ class Dashboard:
     def completion_rate(self) -> float:
         return self.completed / self.members if self.members else 0.0
 
-
-def _aware(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 def _unit_totals(reading: rd.Reading) -> dict[str, int]:
@@ -188,7 +185,7 @@ def _people(cohort: Cohort, members):
 
 def _with_time_zones(values) -> tuple:
     """A member's facts with their times in UTC (SQLite gives them without a zone), once per minute, not per view."""
-    return tuple(_aware(v) if isinstance(v, datetime) else v for v in values)
+    return tuple(as_utc(v) if isinstance(v, datetime) else v for v in values)
 
 
 def _row(values, units_total: int, cutoff: datetime) -> LearnerRow:

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from elearn.auth.models import ADMIN
 from elearn.certificates.models import Certificate
 from elearn.cohorts.models import Cohort, CohortMember
+from elearn.core.models import as_utc
 from elearn.courses.models import Course
 from elearn.extensions import db
 from elearn.learning.models import CourseCompletion, Enrolment, UnitProgress
@@ -88,7 +89,7 @@ def build(user, start: date, end: date) -> tuple[list[ReportRow], list[CohortRow
                        & (Enrolment.course_id == CourseCompletion.course_id))
             .where(CourseCompletion.completed_at >= since, CourseCompletion.completed_at < until)):
         durations.setdefault((course_id, tag), []).append(
-            None if enrolled_at is None else (_aware(completed_at) - _aware(enrolled_at)).total_seconds() / 86400)
+            None if enrolled_at is None else (as_utc(completed_at) - as_utc(enrolled_at)).total_seconds() / 86400)
     for (course_id, tag), spent in durations.items():
         known = [days for days in spent if days is not None]
         add(course_id, tag, "completed", len(spent))
@@ -114,6 +115,3 @@ def _cohorts(allowed: set[str] | None, start: date, end: date) -> list[CohortRow
         query = query.where(Cohort.variant_tag.in_(allowed))
     return [CohortRow(cohort, members, completed) for cohort, members, completed in db.session.execute(query)]
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

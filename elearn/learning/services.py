@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select, update
@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from elearn.courses import reading as rd
 from elearn.courses.models import QUIZ, Course, Module, Unit
 from elearn.courses.tree import CourseTree, tree_of
-from elearn.core.models import insert_ignore, utcnow
+from elearn.core.models import as_utc, insert_ignore, utcnow
 from elearn.extensions import db
 from elearn.learning import grading
 from elearn.learning.models import CourseCompletion, Enrolment, ModuleCompletion, QuizAttempt, UnitProgress
@@ -136,7 +136,7 @@ def open_unit(user, enrolment: EnrolmentState, module_slug: str, unit_slug: str,
             insert_ignore(UnitProgress, **keys, seen_at=now)
         last = enrolment.last_activity_at
         if ((enrolment.last_module, enrolment.last_unit) != (module_slug, unit_slug) or last is None
-                or now - (last if last.tzinfo else last.replace(tzinfo=UTC)) > ACTIVITY_RESOLUTION):
+                or now - as_utc(last) > ACTIVITY_RESOLUTION):
             db.session.execute(_VISIT, {"enrolment_id": enrolment.id, "module": module_slug, "unit": unit_slug,
                                         "now": now})
         db.session.commit()
