@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from elearn.certificates import openbadges
 from elearn.certificates.models import Certificate
-from elearn.core.i18n import format_figure, variant_name
+from elearn.core.i18n import format_hours, variant_name
 from elearn.core.models import as_utc, insert_ignore, utcnow
 from elearn.extensions import db
 
@@ -186,7 +186,7 @@ def pdf(certificate: Certificate) -> bytes:
         if certificate.variant_tag:
             details.append(_("Version: %(variant)s", variant=variant_name(certificate.variant_tag)))
         if certificate.hours:
-            details.append(_("Learning time: %(hours)s hours", hours=format_figure(certificate.hours)))
+            details.append(_("Learning time: %(duration)s", duration=format_hours(certificate.hours)))
         details.append(_("Completed on %(date)s", date=format_date(as_utc(certificate.issued_at), "long")))
         text = CertificateText(
             heading=_("Certificate of completion"), awarded_to=_("This certifies that"),

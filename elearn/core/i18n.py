@@ -10,6 +10,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from babel import Locale, numbers
+from babel.units import format_unit
 from flask import current_app, g, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale, get_translations
 from jinja2 import pass_context
@@ -93,6 +94,15 @@ def format_figure(value):
     return value
 
 
+def format_hours(value) -> str:
+    """A number of hours with the unit's right plural form: "1 hour", "1,5 stundas", "5 godzin".
+
+    From CLDR, which knows the plural rules for decimals too (gettext's plurals take
+    integers only), so the sentences around it carry no number and need no plural forms.
+    """
+    return format_unit(value, "duration-hour", length="long", locale=get_locale())
+
+
 def template_gettext(translations) -> dict:
     """``gettext`` and ``ngettext`` for one template render, bound to the request's catalogue.
 
@@ -127,6 +137,7 @@ def init_app(app) -> None:
     app.add_template_filter(language_label)
     app.add_template_filter(country_name)
     app.add_template_filter(format_figure)
+    app.add_template_filter(format_hours)
     app.add_template_filter(format_decimal)
     app.add_template_filter(format_percent)
     app.add_template_filter(_whole_percent_filter, "format_whole_percent")

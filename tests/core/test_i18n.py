@@ -63,3 +63,22 @@ def test_404_page_in_the_users_language(client):
     assert response.status_code == 404
     assert "English" not in response.get_data(as_text=True)[:200]
     assert "We could not find that page" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("hours", "language", "about", "duration"), [
+    (1, "en", "about", "1 hour"), (2.5, "en", "about", "2.5 hours"), (1, "lv", "apmēram", "1 stunda"),
+    (1.5, "lv", "apmēram", "1,5 stundas"), (21, "lv", "apmēram", "21 stunda"), (5, "pl", "w przybliżeniu", "5 godzin"),
+    (2, "ru", "примерно", "2 часа"), (1, "de", "etwa", "1 Stunde"), (1, "da", "cirka", "1 time"),
+])
+def test_a_courses_hours_take_the_plural_form_their_number_needs(app, client, write_course, hours, language, about,
+                                                                    duration):
+    """CLDR's plural rules, decimals included: gettext's plurals could not say "1,5 stundas" right."""
+    from elearn.courses.importer import sync_tree
+    from tests.courses.test_validation import COURSE, LESSON, MODULE
+
+    course = COURSE.replace("language: en", f"language: en\nestimated_hours: {hours}")
+    root = write_course({"course.md": course, "01-one/module.md": MODULE, "01-one/01-lesson.md": LESSON})
+    with app.app_context():
+        assert sync_tree(root).ok
+    assert f"{about} {duration}<" in client.get(f"/courses/?lang={language}").get_data(as_text=True)
+    assert f" {duration}." in client.get(f"/courses/demo/?lang={language}").get_data(as_text=True)
