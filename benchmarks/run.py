@@ -277,13 +277,6 @@ def machine_cpu() -> tuple[float, float]:
     return (user + nice + system + irq + softirq) / tick, steal / tick
 
 
-def _shares(before: dict[int, float], after: dict[int, float]) -> list[float]:
-    """Each worker's part of the workers' CPU time between two readings, largest first."""
-    used = [after[pid] - before.get(pid, 0.0) for pid in after]
-    total = sum(used)
-    return sorted((u / total for u in used), reverse=True) if total else []
-
-
 def measure(server: Server, ctx: Context, scenario: Scenario, work: Path) -> dict:
     args = ctx.args
     lines = scenario.requests(ctx)
@@ -299,10 +292,12 @@ def measure(server: Server, ctx: Context, scenario: Scenario, work: Path) -> dic
                      expected=scenario.expected_status, once=scenario.once)
     elapsed = time.monotonic() - started
     workers_after, machine_after = server.cpu_by_worker(), machine_cpu()
-    # each worker's part of the work: about even when wrk's connections are spread (CLOSE_EVERY)
-    result["worker_shares"] = [round(100 * share) for share in _shares(workers_before, workers_after)]
+    used = [workers_after[pid] - workers_before.get(pid, 0.0) for pid in workers_after]
+    server_seconds = sum(used)
+    # each worker's part of the work, largest first: about even when wrk's connections are spread (CLOSE_EVERY)
+    result["worker_shares"] = sorted((round(100 * u / server_seconds) for u in used), reverse=True) \
+        if server_seconds else []
     result["connections"] = connections
-    server_seconds = sum(workers_after.values()) - sum(workers_before.get(pid, 0.0) for pid in workers_after)
     result["server_cpu_percent"] = round(100 * server_seconds / elapsed)
     result["wrk_cpu_percent"] = round(100 * result.pop("wrk_cpu_seconds") / elapsed)
     busy, stolen = (after - before for after, before in zip(machine_after, machine_before))
