@@ -36,7 +36,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     cache.init_app(app)
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_MAX_HOURS"] * 3600
 
+    from elearn.core import csrf as csrf_tokens
     from elearn.core import postgres, security, sqlite
+    from elearn.core.session_cookie import CheckedOnceSessionInterface
+
+    app.session_interface = CheckedOnceSessionInterface()  # a session cookie's signature checked once per worker
+    csrf_tokens.init_app(app)  # a session's form token signed once per worker
 
     sqlite.configure(app)
     postgres.configure(app)  # reads outside transactions, dead pooled connections replaced

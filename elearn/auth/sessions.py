@@ -16,20 +16,28 @@ from datetime import timedelta
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import attributes
 
-from elearn.auth.models import User, UserSession
-from elearn.core.models import as_utc, utcnow
+from elearn.auth.models import RoleGrant, User, UserSession
+from elearn.core.models import as_loaded, as_utc, utcnow
 from elearn.extensions import db
 
 LAST_SEEN_RESOLUTION = timedelta(seconds=60)  # write last_seen_at at most once a minute
 
-# Built once: every signed-in request runs it, and building a statement costs more than running it.
+# Every signed-in request runs this, so it is built once and reads plain columns (a row per
+# role grant, one for a learner); load_user makes the ORM objects from them (core.models.as_loaded).
+_USER, _GRANT, _SESSION = User.__table__, RoleGrant.__table__, UserSession.__table__
 _SESSION_AND_USER = (
-    select(User, UserSession.id, UserSession.created_at, UserSession.last_seen_at)
-    .join(User, User.id == UserSession.user_id)
-    .where(UserSession.token_hash == bindparam("token_hash")).options(joinedload(User.grants))
+    select(*_USER.c, *(column.label(f"grant_{column.key}") for column in _GRANT.c),
+           _SESSION.c.id.label("session_id"), _SESSION.c.created_at.label("session_created_at"),
+           _SESSION.c.last_seen_at.label("session_last_seen_at"))
+    .select_from(_SESSION.join(_USER, _USER.c.id == _SESSION.c.user_id)
+                 .outerjoin(_GRANT, _GRANT.c.user_id == _USER.c.id))
+    .where(_SESSION.c.token_hash == bindparam("token_hash"))
+    .order_by(_GRANT.c.id)
 )
+_END_SESSION = delete(_SESSION).where(_SESSION.c.id == bindparam("session_id"))
+_SEEN = update(_SESSION).where(_SESSION.c.id == bindparam("session_id")).values(last_seen_at=bindparam("now"))
 
 
 def _hash(token: str) -> str:
@@ -67,20 +75,32 @@ def end_other_sessions(user: User) -> int:
 
 def load_user(token: str) -> User | None:
     """Flask-Login's user loader: one query (the user's roles joined in), plus a write at most once a minute."""
-    row = db.session.execute(_SESSION_AND_USER, {"token_hash": _hash(token)}).unique().first()
-    if row is None:
+    rows = db.session.execute(_SESSION_AND_USER, {"token_hash": _hash(token)}).all()
+    if not rows:
         return None
-    user, session_id, created_at, last_seen_at = row
+    session_id, created_at, last_seen_at = rows[0][-3:]
     now = utcnow()
     config = current_app.config
     idle = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
     lifetime = timedelta(hours=config["SESSION_MAX_HOURS"])
     if now - as_utc(last_seen_at) > idle or now - as_utc(created_at) > lifetime:
-        db.session.execute(delete(UserSession).where(UserSession.id == session_id))
+        db.session.execute(_END_SESSION, {"session_id": session_id})
         db.session.commit()
         return None
     if now - as_utc(last_seen_at) > LAST_SEEN_RESOLUTION:
-        db.session.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
+        db.session.execute(_SEEN, {"session_id": session_id, "now": now})
         db.session.commit()
+    user = _user_from(rows)
     user.session_token = token
+    return user
+
+
+def _user_from(rows) -> User:
+    """The user of :data:`_SESSION_AND_USER`'s rows, with their role grants, as the ORM would load them."""
+    first = rows[0]._mapping
+    grants = [as_loaded(db.session, RoleGrant, {c.key: row._mapping[f"grant_{c.key}"] for c in _GRANT.c})
+              for row in rows if row._mapping["grant_id"] is not None]
+    user = as_loaded(db.session, User, {c.key: first[c] for c in _USER.c}, grants=grants)
+    for grant in grants:
+        attributes.set_committed_value(grant, "user", user)
     return user

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from sqlalchemy import DateTime
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, attributes, make_transient_to_detached, mapped_column
 
 
 def utcnow() -> datetime:
@@ -14,6 +14,28 @@ def utcnow() -> datetime:
 def as_utc(moment: datetime | None) -> datetime | None:
     """A time read from the database, with its zone: SQLite gives times without one (they are UTC)."""
     return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def as_loaded(session, model, values: dict, **relationships):
+    """An instance of ``model`` made from a row of plain columns, as if a query had loaded it.
+
+    It is persistent in ``session`` and clean: changes to it are flushed as usual, and no
+    attribute is loaded again. ``values`` must hold every column; ``relationships`` sets
+    collections to instances made the same way. An instance already in the session is
+    returned as it is, as a query would. For the few statements every request runs:
+    building the object this way costs a fraction of the ORM's loading of a Core row.
+    """
+    mapper = model.__mapper__
+    key = mapper.identity_key_from_primary_key([values[column.key] for column in mapper.primary_key])
+    existing = session.identity_map.get(key)
+    if existing is not None:
+        return existing
+    instance = model(**values)
+    for name, related in relationships.items():
+        attributes.set_committed_value(instance, name, related)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
 
 
 class TimestampMixin:

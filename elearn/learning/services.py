@@ -63,11 +63,14 @@ class EnrolmentState:
     last_activity_at: datetime | None
 
 
+# Plain table columns: a Core statement skips the ORM's result processing (no entity is loaded).
+_C, _E = Course.__table__.c, Enrolment.__table__.c
 _COURSE_AND_ENROLMENT = (
-    select(Course.id, Course.content_stamp, Enrolment.id.label("enrolment_id"), Enrolment.variant_tag,
-           Enrolment.last_module, Enrolment.last_unit, Enrolment.last_activity_at)
-    .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")))
-    .where(Course.slug == bindparam("slug"))
+    select(_C.id, _C.content_stamp, _E.id.label("enrolment_id"), _E.variant_tag, _E.last_module, _E.last_unit,
+           _E.last_activity_at)
+    .select_from(Course.__table__.outerjoin(Enrolment.__table__, (_E.course_id == _C.id)
+                                            & (_E.user_id == bindparam("user_id"))))
+    .where(_C.slug == bindparam("slug"))
 )
 
 
@@ -117,9 +120,10 @@ def _check_variant(course: Course, variant_tag: str | None) -> None:
 # ---------------------------------------------------------------- progress
 
 
-_UNIT_PROGRESS = select(UnitProgress.done_at).where(
-    UnitProgress.user_id == bindparam("user_id"), UnitProgress.course_id == bindparam("course_id"),
-    UnitProgress.module_slug == bindparam("module_slug"), UnitProgress.unit_slug == bindparam("unit_slug"))
+_progress = UnitProgress.__table__.c
+_UNIT_PROGRESS = select(_progress.done_at).where(
+    _progress.user_id == bindparam("user_id"), _progress.course_id == bindparam("course_id"),
+    _progress.module_slug == bindparam("module_slug"), _progress.unit_slug == bindparam("unit_slug"))
 _VISIT = (update(Enrolment.__table__).where(Enrolment.__table__.c.id == bindparam("enrolment_id"))
           .values(last_module=bindparam("module"), last_unit=bindparam("unit"), last_activity_at=bindparam("now")))
 ACTIVITY_RESOLUTION = timedelta(seconds=60)  # a visit to the same unit within a minute is not written again
@@ -159,7 +163,6 @@ def mark_done(user, reading: rd.Reading, module: Module, unit_slug: str) -> None
     db.session.commit()
 
 
-_progress = UnitProgress.__table__.c
 _DONE = update(UnitProgress.__table__).where(
     _progress.user_id == bindparam("b_user"), _progress.course_id == bindparam("b_course"),
     _progress.module_slug == bindparam("b_module"), _progress.unit_slug == bindparam("b_unit"),
@@ -252,6 +255,15 @@ def get_attempt(user, course: Course, module_slug: str, unit_slug: str, number: 
                                         "unit_slug": unit_slug, "number": number})
 
 
+_attempt = QuizAttempt.__table__.c
+# A Core statement on the table: the ORM's UPDATE would also look for the attempt among the
+# session's objects to update them; submit_attempt expires it instead.
+_CLOSE_ATTEMPT = update(QuizAttempt.__table__).where(
+    _attempt.id == bindparam("attempt_id"), _attempt.submitted_at.is_(None)).values(
+    {name: bindparam(name, type_=_attempt[name].type)
+     for name in ("submitted_at", "responses", "score", "passed", "results")})
+
+
 class StaleSubmission(LearningError):
     pass
 
@@ -263,11 +275,9 @@ def submit_attempt(user, reading: rd.Reading, module: Module, attempt: QuizAttem
     responses = grading.parse_responses(attempt.questions, form)
     result = grading.grade_attempt(attempt.questions, responses)
     passed = result.percent >= attempt.pass_mark
-    closed = db.session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None)).values(
-            submitted_at=utcnow(), responses=responses, score=result.percent, passed=passed,
-            results=[_result_dict(r) for r in result.results])
-    ).rowcount
+    closed = db.session.execute(_CLOSE_ATTEMPT, {
+        "attempt_id": attempt.id, "submitted_at": utcnow(), "responses": responses, "score": result.percent,
+        "passed": passed, "results": [_result_dict(r) for r in result.results]}).rowcount
     if not closed:
         db.session.rollback()
         raise StaleSubmission(_l("This attempt was already submitted; your answers were counted once."))
