@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from sqlalchemy.orm import configure_mappers
 
 from elearn import config as config_module
 from elearn.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
@@ -66,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from elearn.learning.views import bp as learning_bp
     from elearn.localisation.views import bp as localisation_bp
 
+    configure_mappers()  # every model's relationships ready before a request builds objects (core.models.as_loaded)
     login_manager.user_loader(sessions.load_user)
     login_manager.login_view = "auth.login"
     app.before_request(access.enforce)

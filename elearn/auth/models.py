@@ -42,8 +42,9 @@ class User(UserMixin, db.Model):
         return self.session_token
 
     @property
-    def roles(self) -> set[str]:
-        return {LEARNER, *(g.role for g in self.grants)}
+    def roles(self) -> frozenset[str]:
+        """Frozen, so that it can be part of a key (the page header kept per roles: elearn.core.fragments)."""
+        return frozenset((LEARNER, *(g.role for g in self.grants)))
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))

@@ -30,7 +30,8 @@ def as_loaded(session, model, values: dict, **relationships):
     existing = session.identity_map.get(key)
     if existing is not None:
         return existing
-    instance = model(**values)
+    instance = mapper.class_manager.new_instance()  # as the ORM's loading does: no __init__, no set events
+    instance.__dict__.update(values)
     for name, related in relationships.items():
         attributes.set_committed_value(instance, name, related)
     make_transient_to_detached(instance)
