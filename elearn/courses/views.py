@@ -98,7 +98,7 @@ def _learner_state(reading: rd.Reading, module: rd.ModuleView, unit: rd.UnitView
     from elearn.learning import services
 
     user = current_user._get_current_object()
-    attempts = services.attempts_for(user, reading.course.id, module.slug, unit.slug) if unit.kind == QUIZ else []
+    attempts = services.attempt_summaries(user, reading.course.id, module.slug, unit.slug) if unit.kind == QUIZ else []
     done = services.open_unit(user, g.enrolment, module.slug, unit.slug, record=unit.kind != QUIZ)
     return {"done": done, "attempts": attempts}
 

@@ -218,6 +218,21 @@ def attempts_for(user, course_id: int, module_slug: str, unit_slug: str) -> list
         QuizAttempt.module_slug == module_slug, QuizAttempt.unit_slug == unit_slug).order_by(QuizAttempt.number)))
 
 
+_attempt = QuizAttempt.__table__.c
+_ATTEMPT_SUMMARIES = select(_attempt.number, _attempt.submitted_at, _attempt.score, _attempt.passed).where(
+    _attempt.user_id == bindparam("user_id"), _attempt.course_id == bindparam("course_id"),
+    _attempt.module_slug == bindparam("module_slug"), _attempt.unit_slug == bindparam("unit_slug"),
+).order_by(_attempt.number)
+
+
+def attempt_summaries(user, course_id: int, module_slug: str, unit_slug: str) -> list:
+    """What a quiz page lists of the learner's attempts (number, submitted_at, score, passed), in order.
+
+    Plain columns: the attempts' questions and answers (JSON) are not read for the list."""
+    return db.session.execute(_ATTEMPT_SUMMARIES, {"user_id": user.id, "course_id": course_id,
+                                                   "module_slug": module_slug, "unit_slug": unit_slug}).all()
+
+
 def start_attempt(user, reading: rd.Reading, module: Module, unit_slug: str) -> QuizAttempt:
     """The open attempt if there is one, else a new one (if attempts remain)."""
     view = rd.with_body(_visible_unit(reading, module, unit_slug))
@@ -255,7 +270,6 @@ def get_attempt(user, course: Course, module_slug: str, unit_slug: str, number: 
                                         "unit_slug": unit_slug, "number": number})
 
 
-_attempt = QuizAttempt.__table__.c
 # A Core statement on the table: the ORM's UPDATE would also look for the attempt among the
 # session's objects to update them; submit_attempt expires it instead.
 _CLOSE_ATTEMPT = update(QuizAttempt.__table__).where(
