@@ -184,16 +184,21 @@ def _visible_unit(reading: rd.Reading, module: Module, unit_slug: str) -> rd.Uni
     raise LearningError(_l("This unit is not part of your version of the course."))
 
 
-def module_progress(user, course_id: int, module_slug: str) -> dict[str, UnitProgress]:
-    return {p.unit_slug: p for p in db.session.scalars(select(UnitProgress).where(
-        UnitProgress.user_id == user.id, UnitProgress.course_id == course_id,
-        UnitProgress.module_slug == module_slug))}
+_DONE_IN_MODULE = select(_progress.unit_slug).where(
+    _progress.user_id == bindparam("user_id"), _progress.course_id == bindparam("course_id"),
+    _progress.module_slug == bindparam("module_slug"), _progress.done_at.is_not(None))
+
+
+def units_done(user, course_id: int, module_slug: str) -> set[str]:
+    """The slugs of the module's units the learner has done."""
+    return set(db.session.scalars(_DONE_IN_MODULE, {"user_id": user.id, "course_id": course_id,
+                                                    "module_slug": module_slug}))
 
 
 def _complete_if_done(user, reading: rd.Reading, module: Module) -> None:
     views = rd.units(reading, module)
-    progress = module_progress(user, reading.course.id, module.slug)
-    if not all(progress.get(v.slug) and progress[v.slug].done_at for v in views):
+    done = units_done(user, reading.course.id, module.slug)
+    if not all(v.slug in done for v in views):
         return
     insert_ignore(ModuleCompletion, user_id=user.id, course_id=reading.course.id, module_slug=module.slug,
                   completed_at=utcnow())
