@@ -553,6 +553,7 @@ def main() -> int:
         ctx.pools["quiz"] = seed.quiz_pool(app, seeded, int(args.duration * 600) + 1000, first_number=1000)
         ctx.pools["quiz_warmup"] = seed.quiz_pool(app, seeded, int(args.warmup * 600) + 500, first_number=500)
         ctx.pools["quiz_sql"] = seed.quiz_pool(app, seeded, 4, first_number=400)
+    seed.analyze(app)
     seed_seconds = time.monotonic() - started
     counts = seed.row_counts(app)
     print(f"Seeded in {seed_seconds:.0f} s: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if v),

@@ -307,3 +307,14 @@ def row_counts(app) -> dict[str, int]:
         existing = set(inspect(db.engine).get_table_names())
         return {table.name: db.session.execute(select(db.func.count()).select_from(table)).scalar()
                 for table in db.metadata.sorted_tables if table.name in existing}
+
+
+def analyze(app) -> None:
+    """Planner statistics for the freshly loaded tables, as autovacuum (or ``ANALYZE`` after a
+    restore) gives a running database: without them PostgreSQL plans from default estimates.
+    Some servers run with autovacuum off (this benchmark's machine does), so it is done here."""
+    from sqlalchemy import text
+
+    with app.app_context(), db.engine.connect() as connection:
+        connection.execute(text("ANALYZE"))
+        connection.commit()
