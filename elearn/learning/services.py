@@ -124,7 +124,7 @@ _progress = UnitProgress.__table__.c
 _UNIT_PROGRESS = select(_progress.done_at).where(
     _progress.user_id == bindparam("user_id"), _progress.course_id == bindparam("course_id"),
     _progress.module_slug == bindparam("module_slug"), _progress.unit_slug == bindparam("unit_slug"))
-_VISIT = (update(Enrolment.__table__).where(Enrolment.__table__.c.id == bindparam("enrolment_id"))
+_VISIT = (update(Enrolment.__table__).where(_E.id == bindparam("enrolment_id"))
           .values(last_module=bindparam("module"), last_unit=bindparam("unit"), last_activity_at=bindparam("now")))
 ACTIVITY_RESOLUTION = timedelta(seconds=60)  # a visit to the same unit within a minute is not written again
 
