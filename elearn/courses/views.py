@@ -16,12 +16,14 @@ from elearn.courses.models import QUIZ
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
 
-def reading_for(course_slug: str) -> rd.Reading:
-    """The course in the variant the reader asked for (``?variant=``), enrolled in, chose before, or speaks."""
+def reading_for(course_slug: str, unit: tuple[str, str] | None = None) -> rd.Reading:
+    """The course in the variant the reader asked for (``?variant=``), enrolled in, chose before, or speaks.
+
+    With ``unit`` (module slug, unit slug), a learner's progress in it is read in the same query."""
     if current_user.is_authenticated:
         from elearn.learning.services import course_and_enrolment
 
-        course, g.enrolment = course_and_enrolment(current_user, course_slug)
+        course, g.enrolment = course_and_enrolment(current_user, course_slug, unit)
         if course is None:
             abort(404)
     else:
@@ -73,7 +75,7 @@ def module(course_slug, module_slug):
 
 @bp.get("/<course_slug>/<module_slug>/<unit_slug>/")
 def unit(course_slug, module_slug, unit_slug):
-    reading = reading_for(course_slug)
+    reading = reading_for(course_slug, (module_slug, unit_slug))
     modules = rd.modules(reading)
     current_module = rd.get_module(reading, module_slug, modules)
     units = rd.units(reading, current_module.module)
@@ -82,12 +84,12 @@ def unit(course_slug, module_slug, unit_slug):
         abort(404)
     body = reading.fragment((module_slug, unit_slug), "courses/_unit_body.html", lambda: dict(
         course_title=rd.course_texts(reading)[0], module=current_module, unit=rd.with_body(units[index])))
+    pager = reading.fragment((module_slug, unit_slug), "courses/_unit_pager.html", lambda: dict(
+        module=current_module, previous=units[index - 1] if index > 0 else None,
+        next=units[index + 1] if index + 1 < len(units) else None, next_module=_neighbours(modules, current_module)[1]))
     return render_template(
-        "courses/unit.html", reading=reading, module=current_module, body=body,
+        "courses/unit.html", reading=reading, module=current_module, body=body, pager=pager,
         learner=_learner_state(reading, current_module, units[index]), unit=units[index],
-        previous=units[index - 1] if index > 0 else None,
-        next=units[index + 1] if index + 1 < len(units) else None,
-        next_module=_neighbours(modules, current_module)[1],
     )
 
 

@@ -17,7 +17,7 @@ Rules (documented for learners and trainers in ``docs/learning.md``):
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -61,10 +61,13 @@ class EnrolmentState:
     last_module: str | None
     last_unit: str | None
     last_activity_at: datetime | None
+    unit: tuple[str, str] | None = None  # (module slug, unit slug) of the unit page asked for, if any
+    unit_seen: bool = False  # the learner has a progress row for that unit
+    unit_done: bool = False
 
 
 # Plain table columns: a Core statement skips the ORM's result processing (no entity is loaded).
-_C, _E = Course.__table__.c, Enrolment.__table__.c
+_C, _E, _progress = Course.__table__.c, Enrolment.__table__.c, UnitProgress.__table__.c
 _COURSE_AND_ENROLMENT = (
     select(_C.id, _C.content_stamp, _E.id.label("enrolment_id"), _E.variant_tag, _E.last_module, _E.last_unit,
            _E.last_activity_at)
@@ -72,15 +75,32 @@ _COURSE_AND_ENROLMENT = (
                                             & (_E.user_id == bindparam("user_id"))))
     .where(_C.slug == bindparam("slug"))
 )
+# The same for a unit page, with the learner's progress in the unit: a statement less per unit view.
+_COURSE_ENROLMENT_AND_UNIT = (
+    _COURSE_AND_ENROLMENT.add_columns(_progress.id.label("progress_id"), _progress.done_at)
+    .outerjoin(UnitProgress.__table__, (_progress.user_id == _E.user_id) & (_progress.course_id == _C.id)
+               & (_progress.module_slug == bindparam("module_slug")) & (_progress.unit_slug == bindparam("unit_slug")))
+)
 
 
-def course_and_enrolment(user, course_slug: str) -> tuple[CourseTree | None, EnrolmentState | None]:
-    """The course's structure and the learner's enrolment in it, in one query."""
-    row = db.session.execute(_COURSE_AND_ENROLMENT, {"slug": course_slug, "user_id": user.id}).first()
+def course_and_enrolment(user, course_slug: str, unit: tuple[str, str] | None = None,
+                         ) -> tuple[CourseTree | None, EnrolmentState | None]:
+    """The course's structure and the learner's enrolment in it, in one query; with ``unit``
+    (module slug, unit slug), whether the learner has seen and done that unit too."""
+    if unit is None:
+        row = db.session.execute(_COURSE_AND_ENROLMENT, {"slug": course_slug, "user_id": user.id}).first()
+    else:
+        row = db.session.execute(_COURSE_ENROLMENT_AND_UNIT, {"slug": course_slug, "user_id": user.id,
+                                                              "module_slug": unit[0], "unit_slug": unit[1]}).first()
     if row is None:
         return None, None
-    enrolment = None if row.enrolment_id is None else EnrolmentState(
-        row.enrolment_id, row.id, row.variant_tag, row.last_module, row.last_unit, row.last_activity_at)
+    enrolment = None
+    if row.enrolment_id is not None:
+        enrolment = EnrolmentState(row.enrolment_id, row.id, row.variant_tag, row.last_module, row.last_unit,
+                                   row.last_activity_at)
+        if unit is not None:
+            enrolment = replace(enrolment, unit=unit, unit_seen=row.progress_id is not None,
+                                unit_done=row.done_at is not None)
     return tree_of(row.id, row.content_stamp), enrolment
 
 
@@ -120,7 +140,6 @@ def _check_variant(course: Course, variant_tag: str | None) -> None:
 # ---------------------------------------------------------------- progress
 
 
-_progress = UnitProgress.__table__.c
 _UNIT_PROGRESS = select(_progress.done_at).where(
     _progress.user_id == bindparam("user_id"), _progress.course_id == bindparam("course_id"),
     _progress.module_slug == bindparam("module_slug"), _progress.unit_slug == bindparam("unit_slug"))
@@ -133,10 +152,14 @@ def open_unit(user, enrolment: EnrolmentState, module_slug: str, unit_slug: str,
     """The learner opens a unit: whether they have done it. With ``record`` (not for quizzes) the
     visit is written: seen (once), and where "continue" will lead."""
     keys = {"user_id": user.id, "course_id": enrolment.course_id, "module_slug": module_slug, "unit_slug": unit_slug}
-    progress = db.session.execute(_UNIT_PROGRESS, keys).first()
+    if enrolment.unit == (module_slug, unit_slug):  # read with the enrolment (course_and_enrolment)
+        seen, done = enrolment.unit_seen, enrolment.unit_done
+    else:
+        progress = db.session.execute(_UNIT_PROGRESS, keys).first()
+        seen, done = progress is not None, progress is not None and progress.done_at is not None
     if record:
         now = utcnow()
-        if progress is None:
+        if not seen:
             insert_ignore(UnitProgress, **keys, seen_at=now)
         last = enrolment.last_activity_at
         if ((enrolment.last_module, enrolment.last_unit) != (module_slug, unit_slug) or last is None
@@ -144,7 +167,7 @@ def open_unit(user, enrolment: EnrolmentState, module_slug: str, unit_slug: str,
             db.session.execute(_VISIT, {"enrolment_id": enrolment.id, "module": module_slug, "unit": unit_slug,
                                         "now": now})
         db.session.commit()
-    return progress is not None and progress.done_at is not None
+    return done
 
 
 def _ensure_enrolled(user, reading: rd.Reading) -> None:

@@ -224,6 +224,8 @@ def test_pages_for_an_enrolled_learner_run_a_fixed_number_of_queries(app, write_
             measured[name] = counter.count
         counts.append(measured)
     assert counts[0] == counts[1], counts
+    # the signed-in user (1); the course, enrolment and, on a unit page, the unit's progress (1)
+    assert counts[0]["module"] == 2 and counts[0]["unit"] == 2, counts
 
 
 @pytest.mark.parametrize("language", ["en", "lv", "ru", "sl", "pl", "de"])
