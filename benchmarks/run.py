@@ -222,15 +222,15 @@ class Server:
             return []
         return [int(pid) for pid in children]
 
-    def cpu_by_worker(self) -> dict[int, float]:
-        """CPU time used so far by each worker (user + system), by process id."""
+    def cpu_by_worker(self) -> dict[int, tuple[float, float]]:
+        """CPU time used so far by each worker, (user, system) seconds, by process id."""
         seconds = {}
         for pid in self.workers():
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            seconds[pid] = (int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK"))
         return seconds
 
     def stop(self) -> None:
@@ -248,6 +248,10 @@ class Server:
 # ---------------------------------------------------------------- load generation
 
 
+# This VM's speed drifts by up to a third within minutes (hello-world: 3,190 req/s, then 1,876 a few
+# minutes later), so each page is compared with a hello-world run measured just before it, not only
+# with the one at the start of the run.
+HELLO_BESIDE_SECONDS = 3
 CLOSE_EVERY = 25  # every 25th request closes its connection, so they spread over the workers (replay.lua)
 
 
@@ -277,6 +281,15 @@ def machine_cpu() -> tuple[float, float]:
     return (user + nice + system + irq + softirq) / tick, steal / tick
 
 
+def measure_hello_beside(server: Server, ctx: Context, work: Path) -> dict:
+    """Hello-world again, just before a page: the page's ratio is taken to it (see HELLO_BESIDE_SECONDS)."""
+    hello = next(s for s in SCENARIOS if s.key == HELLO)
+    seconds = max(HELLO_BESIDE_SECONDS, ctx.args.duration / 3)
+    args = argparse.Namespace(**{**vars(ctx.args), "duration": seconds, "warmup": 1})
+    result = measure(server, Context(ctx.app, ctx.seeded, args, ctx.pools), hello, work)
+    return {"rps": result["rps"], "cpu_ms": result["cpu_ms"], "seconds": seconds}
+
+
 def measure(server: Server, ctx: Context, scenario: Scenario, work: Path) -> dict:
     args = ctx.args
     lines = scenario.requests(ctx)
@@ -292,8 +305,12 @@ def measure(server: Server, ctx: Context, scenario: Scenario, work: Path) -> dic
                      expected=scenario.expected_status, once=scenario.once)
     elapsed = time.monotonic() - started
     workers_after, machine_after = server.cpu_by_worker(), machine_cpu()
-    used = [workers_after[pid] - workers_before.get(pid, 0.0) for pid in workers_after]
+    user, system = ([after[i] - workers_before.get(pid, (0.0, 0.0))[i] for pid, after in workers_after.items()]
+                    for i in (0, 1))
+    used = [u + s for u, s in zip(user, system)]
     server_seconds = sum(used)
+    # system time is the kernel's part of the workers' work: sockets, SQLite's file locks and writes, thread wake-ups
+    result["server_system_percent"] = round(100 * sum(system) / server_seconds) if server_seconds else 0
     # each worker's part of the work, largest first: about even when wrk's connections are spread (CLOSE_EVERY)
     result["worker_shares"] = sorted((round(100 * u / server_seconds) for u in used), reverse=True) \
         if server_seconds else []
@@ -306,6 +323,7 @@ def measure(server: Server, ctx: Context, scenario: Scenario, work: Path) -> dic
                                       - result["wrk_cpu_percent"])
     result["steal_cpu_percent"] = round(100 * stolen / elapsed)
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["cpu_ms"] = server_seconds * 1000 / result["requests"] if result["requests"] else 0.0
     result["errors"] = sum(result[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors",
                                                "timeouts", "unexpected_status", "exhausted"))
     return result
@@ -458,18 +476,21 @@ def verdict(scenario: Scenario, result: dict, hello_rps: float) -> tuple[str, li
 
 
 def table(report: dict) -> str:
-    rows = [("page", "conns", "req/s", "x hello", "CPU ms/req", "x hello CPU", "others %", "workers %", "p50 ms",
-             "p95 ms", "p99 ms", "errors", "SQL", "target", "result")]
+    rows = [("page", "conns", "req/s", "hello req/s", "x hello", "CPU ms/req", "x hello CPU", "others %",
+             "workers %", "p50 ms", "p95 ms", "p99 ms", "errors", "SQL", "target", "result")]
 
     def cpu_ms(item) -> float:
         """The workers' CPU time per request: what a page costs whatever else the machine is doing."""
         return item["server_cpu_percent"] * 10 / item["rps"] if item["rps"] else 0.0
 
-    hello_cpu = next(cpu_ms(i) for i in report["scenarios"] if i["key"] == HELLO)
+    first_hello_cpu = next(cpu_ms(i) for i in report["scenarios"] if i["key"] == HELLO)
     for item in report["scenarios"]:
         lat = item["latency_ms"]
         cpu = cpu_ms(item)
-        rows.append((item["label"], str(item["connections"]), f"{item['rps']:.0f}", f"{item['ratio']:.2f}",
+        hello_cpu = (item.get("hello_beside") or {}).get("cpu_ms") or first_hello_cpu
+        beside = (item.get("hello_beside") or {}).get("rps") or item["rps"] / item["ratio"]
+        rows.append((item["label"], str(item["connections"]), f"{item['rps']:.0f}", f"{beside:.0f}",
+                     f"{item['ratio']:.2f}",
                      f"{cpu:.1f}", f"{hello_cpu / cpu:.2f}" if cpu else "-",
                      str(item.get("other_cpu_percent", 0) + item.get("steal_cpu_percent", 0)),
                      "/".join(map(str, item.get("worker_shares", []))) or "-", f"{lat['p50']:.1f}",
@@ -576,7 +597,9 @@ def main() -> int:
         weight = page_weight(server, ctx)
         for scenario in chosen:
             print(f"  {scenario.label} …", end="", flush=True)
+            beside = None if scenario.key == HELLO else measure_hello_beside(server, ctx, work)
             result = measure(server, ctx, scenario, work)
+            result["hello_beside"] = beside
             result["sql"] = sql[scenario.key]
             if scenario.once:  # a stale submission also answers 303: count what was really graded
                 graded = seed.submitted_count(app, seeded, 1000, 10**6)
@@ -594,14 +617,15 @@ def main() -> int:
     report = {
         "db": args.db, "when": time.strftime("%Y-%m-%d %H:%M:%S %z"), "duration_s": args.duration,
         "warmup_s": args.warmup, "connections": args.connections, "workers": args.workers,
-        "virtual_users": args.users, "gunicorn": server.config, "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                                 "load_before": load_before, "load_after": load_after},
+        "virtual_users": args.users, "gunicorn": server.config,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "load_before": load_before, "load_after": load_after},
         "seed": {"seconds": round(seed_seconds, 1), "rows": counts},
         "page_weight": weight, "scenarios": [],
         "skipped": [s.label for s in SCENARIOS if not s.available(ctx)],
     }
     for scenario, result in results:
-        result["ratio"] = result["rps"] / hello_rps
+        result["ratio"] = result["rps"] / (result["hello_beside"] or {"rps": hello_rps})["rps"]
         result["latency_ms"] = {k: v / 1000 for k, v in result.pop("latency_us").items()}
         result["result"], result["problems"] = verdict(scenario, result, hello_rps)
         report["scenarios"].append({"key": scenario.key, "label": scenario.label,
@@ -613,7 +637,8 @@ def main() -> int:
     print()
     g = server.config
     print(f"{args.db}: {args.duration:.0f} s per page, wrk -t1 -c{args.connections}, gunicorn {g['workers']} "
-          f"{g['worker_class']} workers ({g['threads']} threads), {args.users} signed-in learners; load average before/after "
+          f"{g['worker_class']} workers ({g['threads']} threads), {args.users} signed-in learners; "
+          f"load average before/after "
           f"{load_before[0]:.1f}/{load_after[0]:.1f}")
     print(table(report))
     if args.show_sql:
