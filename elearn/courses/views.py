@@ -101,7 +101,7 @@ def _learner_state(reading: rd.Reading, module: rd.ModuleView, unit: rd.UnitView
 
     user = current_user._get_current_object()
     attempts = services.attempt_summaries(user, reading.course.id, module.slug, unit.slug) if unit.kind == QUIZ else []
-    done = services.open_unit(user, g.enrolment, module.slug, unit.slug, record=unit.kind != QUIZ)
+    done = services.open_unit(user, g.enrolment, record=unit.kind != QUIZ)
     return {"done": done, "attempts": attempts}
 
 

@@ -17,7 +17,7 @@ Rules (documented for learners and trainers in ``docs/learning.md``):
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -94,13 +94,10 @@ def course_and_enrolment(user, course_slug: str, unit: tuple[str, str] | None = 
                                                               "module_slug": unit[0], "unit_slug": unit[1]}).first()
     if row is None:
         return None, None
-    enrolment = None
-    if row.enrolment_id is not None:
-        enrolment = EnrolmentState(row.enrolment_id, row.id, row.variant_tag, row.last_module, row.last_unit,
-                                   row.last_activity_at)
-        if unit is not None:
-            enrolment = replace(enrolment, unit=unit, unit_seen=row.progress_id is not None,
-                                unit_done=row.done_at is not None)
+    enrolment = None if row.enrolment_id is None else EnrolmentState(
+        row.enrolment_id, row.id, row.variant_tag, row.last_module, row.last_unit, row.last_activity_at, unit,
+        unit_seen=unit is not None and row.progress_id is not None,
+        unit_done=unit is not None and row.done_at is not None)
     return tree_of(row.id, row.content_stamp), enrolment
 
 
@@ -140,34 +137,28 @@ def _check_variant(course: Course, variant_tag: str | None) -> None:
 # ---------------------------------------------------------------- progress
 
 
-_UNIT_PROGRESS = select(_progress.done_at).where(
-    _progress.user_id == bindparam("user_id"), _progress.course_id == bindparam("course_id"),
-    _progress.module_slug == bindparam("module_slug"), _progress.unit_slug == bindparam("unit_slug"))
 _VISIT = (update(Enrolment.__table__).where(_E.id == bindparam("enrolment_id"))
           .values(last_module=bindparam("module"), last_unit=bindparam("unit"), last_activity_at=bindparam("now")))
 ACTIVITY_RESOLUTION = timedelta(seconds=60)  # a visit to the same unit within a minute is not written again
 
 
-def open_unit(user, enrolment: EnrolmentState, module_slug: str, unit_slug: str, *, record: bool) -> bool:
-    """The learner opens a unit: whether they have done it. With ``record`` (not for quizzes) the
-    visit is written: seen (once), and where "continue" will lead."""
-    keys = {"user_id": user.id, "course_id": enrolment.course_id, "module_slug": module_slug, "unit_slug": unit_slug}
-    if enrolment.unit == (module_slug, unit_slug):  # read with the enrolment (course_and_enrolment)
-        seen, done = enrolment.unit_seen, enrolment.unit_done
-    else:
-        progress = db.session.execute(_UNIT_PROGRESS, keys).first()
-        seen, done = progress is not None, progress is not None and progress.done_at is not None
+def open_unit(user, enrolment: EnrolmentState, *, record: bool) -> bool:
+    """The learner opens the unit the enrolment was read with (``course_and_enrolment(…, unit)``):
+    whether they have done it. With ``record`` (not for quizzes) the visit is written: seen (once),
+    and where "continue" will lead."""
+    module_slug, unit_slug = enrolment.unit
     if record:
         now = utcnow()
-        if not seen:
-            insert_ignore(UnitProgress, **keys, seen_at=now)
+        if not enrolment.unit_seen:
+            insert_ignore(UnitProgress, user_id=user.id, course_id=enrolment.course_id, module_slug=module_slug,
+                          unit_slug=unit_slug, seen_at=now)
         last = enrolment.last_activity_at
         if ((enrolment.last_module, enrolment.last_unit) != (module_slug, unit_slug) or last is None
                 or now - as_utc(last) > ACTIVITY_RESOLUTION):
             db.session.execute(_VISIT, {"enrolment_id": enrolment.id, "module": module_slug, "unit": unit_slug,
                                         "now": now})
         db.session.commit()
-    return done
+    return enrolment.unit_done
 
 
 def _ensure_enrolled(user, reading: rd.Reading) -> None:
