@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres check-catalogues install translations clean
+.PHONY: run test lint test-sqlite test-postgres check-catalogues install translations clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,12 @@ run: translations
 	$(BIN)/flask --app elearn board demo
 	$(BIN)/flask --app elearn run --host 127.0.0.1 --port 5000
 
-## The whole test suite, on SQLite and then on PostgreSQL, and the catalogues checked by gettext
-test: check-catalogues test-sqlite test-postgres
+## The linter (ruff, configured in pyproject.toml), the catalogues checked by gettext,
+## and the whole test suite, on SQLite and then on PostgreSQL
+test: lint check-catalogues test-sqlite test-postgres
+
+lint: install
+	$(BIN)/ruff check .
 
 check-catalogues:
 	@command -v msgfmt >/dev/null || { echo "msgfmt missing: apt-get install gettext"; exit 1; }

@@ -104,7 +104,8 @@ def _lesson(rng: random.Random, next_file: str | None) -> str:
     parts = [_paragraph(rng), f"## {_title(rng, 3)}", _paragraph(rng, 6),
              "\n".join(f"- {_sentence(rng)}" for _ in range(5)), _paragraph(rng),
              "| Activity | People | Income (EUR) |\n|---|---|---|\n"
-             + "\n".join(f"| {_title(rng, 2)} | {rng.randint(2, 40)} | {rng.randint(1, 90) * 1000} |" for _ in range(5)),
+             + "\n".join(f"| {_title(rng, 2)} | {rng.randint(2, 40)} | {rng.randint(1, 90) * 1000} |"
+                         for _ in range(5)),
              f"!!! tip\n    {_sentence(rng)}", f"## {_title(rng, 3)}", _paragraph(rng, 7), _paragraph(rng, 4)]
     if next_file:
         parts.append(f"Continue with [the next unit]({next_file}).")

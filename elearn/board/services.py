@@ -291,7 +291,8 @@ def _fill_post(post: Post, fields: PostFields, organisation: Organisation | None
 # (members cannot upload, and a public board needs no iframes), on top of core.markdown's allow-list.
 BOARD_TAGS = frozenset("""a abbr b blockquote br code del dd dl dt em h2 h3 h4 h5 h6 hr i ins kbd li mark ol p pre
     q s small strong sub sup table tbody td tfoot th thead tr u ul""".split())
-_board_cleaner = bleach.Cleaner(tags=BOARD_TAGS, attributes=md._allowed_attribute, protocols={"http", "https", "mailto"},
+_board_cleaner = bleach.Cleaner(tags=BOARD_TAGS, attributes=md._allowed_attribute,
+                                protocols={"http", "https", "mailto"},
                                 strip=True, strip_comments=True,
                                 filters=[partial(LinkifyFilter, callbacks=[nofollow], parse_email=False,
                                                  skip_tags={"pre", "code"})])

@@ -563,7 +563,12 @@ def render_pdf(text: CertificateText) -> bytes:
     if url_lines:
         c.linkURL(
             text.verify_url,
-            (min(l.x for l in url_lines), min(l.bottom for l in url_lines), QR_RIGHT, layout.qr_y + layout.qr_size),
+            (
+                min(line.x for line in url_lines),
+                min(line.bottom for line in url_lines),
+                QR_RIGHT,
+                layout.qr_y + layout.qr_size,
+            ),
             relative=0,
             thickness=0,
         )

@@ -2,10 +2,11 @@
 
 Counting happens in SQL: one query gives every member with their totals (units done,
 modules done, mean quiz score, last activity, completion, certificate), two more give
-the per-module funnel; these are cached for a minute (see ``_facts``). Only the learners on the page shown (100) get their per-module
-cells, in three more queries; exports ask for the cells of every row. So a cohort of
-2,000 learners runs the same queries as one of 2 (``tests/cohorts/test_cohorts.py``
-counts them) and Python handles 2,000 small rows, not 2,000 × 12 cells.
+the per-module funnel; these are cached for a minute (see ``_facts``). Only the learners
+on the page shown (100) get their per-module cells, in three more queries; exports ask
+for the cells of every row. So a cohort of 2,000 learners runs the same queries as one
+of 2 (``tests/cohorts/test_cohorts.py`` counts them) and Python handles 2,000 small
+rows, not 2,000 × 12 cells.
 """
 
 from __future__ import annotations

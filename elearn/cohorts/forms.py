@@ -44,8 +44,9 @@ class CohortForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    roster = FileField(_l("List of learners (CSV)"), description=_l("One learner per line: name, email and optionally the language of the invitation "
-                       "(lv, ru, en …). Commas, semicolons or tabs; a header line is allowed."))
+    roster = FileField(_l("List of learners (CSV)"),
+                       description=_l("One learner per line: name, email and optionally the language of the invitation "
+                                      "(lv, ru, en …). Commas, semicolons or tabs; a header line is allowed."))
     language = SelectField(_l("Language of invitations without one"), validators=[DataRequired()])
     submit = SubmitField(_l("Check and send invitations"))
 

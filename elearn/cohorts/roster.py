@@ -77,8 +77,8 @@ def parse(data: bytes, cohort: Cohort, default_language: str) -> tuple[list[Row]
             problems.append(Problem(line, str(_l("At most %(count)s learners per file.", count=MAX_ROWS))))
             break
         if len(cells) < 2 or len(cells) > 3:
-            problems.append(Problem(line, str(_l("Expected name, email and optionally language; found %(count)s columns.",
-                                                 count=len(cells)))))
+            problems.append(Problem(line, str(_l(
+                "Expected name, email and optionally language; found %(count)s columns.", count=len(cells)))))
             continue
         name, email = cells[0], cells[1]
         language = (cells[2] if len(cells) == 3 else "").lower() or default_language

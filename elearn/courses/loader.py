@@ -520,7 +520,9 @@ class _CourseReader:
                 url = self.media_url(path, line, target, kinds=AUDIO_EXTENSIONS | VIDEO_EXTENSIONS)
                 if url:
                     meta["media_url"] = url
-                    meta["media_type"] = "audio" if posixpath.splitext(target)[1].lower() in AUDIO_EXTENSIONS else "video"
+                    meta["media_type"] = (
+                        "audio" if posixpath.splitext(target)[1].lower() in AUDIO_EXTENSIONS else "video"
+                    )
         if not doc.body.strip():
             self.problem(path, line, "interview with media needs a transcript in its body")
 
@@ -712,7 +714,9 @@ def count_files(path: Path) -> int:
     )
 
 
-def load_path(path: Path, on_file: Callable[[str], None] | None = None) -> list[tuple[Path, CourseData | None, list[Problem]]]:
+def load_path(
+    path: Path, on_file: Callable[[str], None] | None = None
+) -> list[tuple[Path, CourseData | None, list[Problem]]]:
     """Load every course under ``path``; problem paths are relative to ``path``."""
     path = Path(path)
     results = []

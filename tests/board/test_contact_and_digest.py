@@ -74,7 +74,8 @@ def test_digest_of_a_saved_filter_and_one_click_unsubscribe(app, trusted, write_
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     link = re.match(r"<(.+)>", mail["List-Unsubscribe"]).group(1)
     assert link in text
-    assert "Sent 0 digest(s)." in runner.invoke(args=["board", "digest", "--url", "http://localhost"]).output  # nothing new, not due
+    # nothing new, not due
+    assert "Sent 0 digest(s)." in runner.invoke(args=["board", "digest", "--url", "http://localhost"]).output
 
     anonymous = app.test_client()
     page = anonymous.get(link)

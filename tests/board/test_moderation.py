@@ -95,7 +95,8 @@ def test_replies_wait_for_newcomers_and_can_be_hidden(app, trusted, write_post):
     assert post_form(moderator, f"/board/moderation/replies/{reply_id}/approve", {}).status_code == 302
     page = app.test_client().get(f"/board/posts/{post_id}").get_data(as_text=True)
     assert "We do, in Ptuj." in page and "1 reply" in app.test_client().get("/board/").get_data(as_text=True)
-    assert post_form(moderator, f"/board/moderation/replies/{reply_id}/hide", {"reason": "Off topic."}).status_code == 302
+    assert post_form(moderator, f"/board/moderation/replies/{reply_id}/hide",
+                     {"reason": "Off topic."}).status_code == 302
     assert "We do, in Ptuj." not in app.test_client().get(f"/board/posts/{post_id}").get_data(as_text=True)
 
 

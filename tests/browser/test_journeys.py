@@ -74,7 +74,8 @@ def test_a_learner_registers_learns_a_module_by_keyboard_passes_the_quiz_and_get
     complete_modules(live_server.app, live_server.user_id(email), COURSE, skip=(FIRST_MODULE,))
 
     # the first module, unit by unit: open, mark done, next
-    tab_and_press(page, page.get_by_role("region", name="Modules").get_by_role("link", name="What is a social enterprise?"))
+    tab_and_press(page, page.get_by_role("region", name="Modules")
+                  .get_by_role("link", name="What is a social enterprise?"))
     page.wait_for_url(f"**/{FIRST_MODULE}/")
     tab_and_press(page, page.locator(".unit-list a").first)
     for _ in range(3):

@@ -326,8 +326,8 @@ def test_a_120_character_title_wraps_within_the_width():
     x0, _, x1, _ = layout.content_box
     title = layout.by_role("course_title")
     assert 1 < len(title) <= 3
-    assert all(pdfmetrics.stringWidth(l.text, l.font, l.size) <= x1 - x0 for l in title)
-    assert _normalise(" ".join(l.text for l in title)) == _normalise(TITLE_120)
+    assert all(pdfmetrics.stringWidth(line.text, line.font, line.size) <= x1 - x0 for line in title)
+    assert _normalise(" ".join(line.text for line in title)) == _normalise(TITLE_120)
     assert title[0].size >= 12  # still readable
     _assert_within_page_and_apart(layout)
     _assert_main_text_in_box(layout)
@@ -339,10 +339,10 @@ def test_a_long_name_shrinks_before_it_wraps():
     name = "Anna-Marija Elīza Kristiāna Bērziņa-Ozoliņa"
     layout = layout_certificate(dataclasses.replace(PARTNERS[0], learner_name=name))
     lines = layout.by_role("learner_name")
-    assert [l.text for l in lines] == [name]
+    assert [line.text for line in lines] == [name]
     assert lines[0].size < pdf.NAME_STAGES[0].max_size
     # and the learner's name stays the most prominent line
-    assert all(l.size <= lines[0].size for l in layout.lines if l.role != "heading")
+    assert all(line.size <= lines[0].size for line in layout.lines if line.role != "heading")
 
 
 def test_absurdly_long_text_still_never_overflows():

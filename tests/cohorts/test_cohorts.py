@@ -334,7 +334,8 @@ def test_reminders_preview_in_each_language_send_and_log(client, app, busy_cohor
         from elearn.auth.models import User
 
         ids = {u.email: u.id for u in db.session.scalars(select(User))}
-    checked = page[page.index(f'value="{ids["idle@example.org"]}"') - 80:page.index(f'value="{ids["idle@example.org"]}"') + 40]
+    idle = page.index(f'value="{ids["idle@example.org"]}"')
+    checked = page[idle - 80:idle + 40]
     assert "checked" in checked  # the inactive learner is chosen for the lead
     data = {"csrf_token": csrf_from(page), "learners": [ids["idle@example.org"], ids["half@example.org"]]}
     page = text(client.post(f"/cohorts/{busy_cohort}/reminders", data={**data, "preview": "Preview"}))

@@ -31,7 +31,8 @@ def test_catalogue_is_complete_and_current(template, language):
         catalogue = read_po(f)
     missing = [m.id for m in template if m.id and m.id not in catalogue]
     assert missing == [], f"{language} lacks strings: run `flask translate update` and translate them"
-    untranslated = [m.id for m in catalogue if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))]
+    untranslated = [m.id for m in catalogue
+                    if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))]
     assert untranslated == []
     for message in catalogue:
         if message.id and message.python_format:

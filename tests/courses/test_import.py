@@ -77,7 +77,8 @@ def test_translation_becomes_outdated_when_its_source_changes(appctx, write_cour
     assert (unit.revision, translation.source_revision) == (2, 1)
 
     # Updating the translation file stamps it with the current source revision.
-    (root / "demo/locales/lv/01-one/01-lesson.md").write_text("---\ntitle: Nodarbība\n---\nMainīts.\n", encoding="utf-8")
+    (root / "demo/locales/lv/01-one/01-lesson.md").write_text("---\ntitle: Nodarbība\n---\nMainīts.\n",
+                                                              encoding="utf-8")
     sync_tree(root)
     db.session.expire_all()
     assert db.session.scalar(select(UnitTranslation)).source_revision == 2

@@ -934,9 +934,11 @@ EQUIVALENT_GIFT = """
 ~%-100%Landfilling#Landfilling is what reuse avoids.
 }
 
-::Founded::[markdown]A reuse centre must be run by a municipality.{F#Many are, but not all of them.#Right, many are run by social enterprises or cooperatives.}
+::Founded::[markdown]A reuse centre must be run by a municipality.{F#Many are, but not all of them.\
+#Right, many are run by social enterprises or cooperatives.}
 
-::Owned by members::[markdown]Which legal form is owned by its members?{=cooperative =co-operative =%50%coop#Write the full word.}
+::Owned by members::[markdown]Which legal form is owned by its members?\
+{=cooperative =co-operative =%50%coop#Write the full word.}
 
 ::Law::[markdown]In which year did the Latvian Social Enterprise Law come into force?{#=2018 =%50%2017:1#Close.}
 

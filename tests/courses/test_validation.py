@@ -64,17 +64,53 @@ def test_valid_course_has_no_problems(write_course):
 @pytest.mark.parametrize(
     ("path", "text", "expected"),
     [
-        ("01-one/01-lesson.md", "---\nkind: lesson\ntitle: [unclosed\n---\n", "demo/01-one/01-lesson.md:3: front matter is not valid YAML"),
+        (
+            "01-one/01-lesson.md",
+            "---\nkind: lesson\ntitle: [unclosed\n---\n",
+            "demo/01-one/01-lesson.md:3: front matter is not valid YAML",
+        ),
         ("01-one/01-lesson.md", "no front matter\n", "demo/01-one/01-lesson.md:1: missing front matter"),
-        ("01-one/01-lesson.md", "---\nkind: lesson\ntitle: x\n", "demo/01-one/01-lesson.md:1: front matter is not closed"),
-        ("01-one/01-lesson.md", "---\nkind: lecture\ntitle: x\n---\n", "demo/01-one/01-lesson.md:2: unknown kind 'lecture'"),
-        ("01-one/01-lesson.md", "---\nkind: lesson\n---\nbody\n", "demo/01-one/01-lesson.md:1: missing required key 'title'"),
-        ("01-one/01-lesson.md", "---\nkind: lesson\ntitle: x\ntitel: y\n---\n", "demo/01-one/01-lesson.md:4: unknown key 'titel'"),
-        ("01-one/01-lesson.md", "---\nkind: lesson\ntitle: x\nid: Bad_Id\n---\n", "demo/01-one/01-lesson.md:4: 'id' must be lowercase"),
+        (
+            "01-one/01-lesson.md",
+            "---\nkind: lesson\ntitle: x\n",
+            "demo/01-one/01-lesson.md:1: front matter is not closed",
+        ),
+        (
+            "01-one/01-lesson.md",
+            "---\nkind: lecture\ntitle: x\n---\n",
+            "demo/01-one/01-lesson.md:2: unknown kind 'lecture'",
+        ),
+        (
+            "01-one/01-lesson.md",
+            "---\nkind: lesson\n---\nbody\n",
+            "demo/01-one/01-lesson.md:1: missing required key 'title'",
+        ),
+        (
+            "01-one/01-lesson.md",
+            "---\nkind: lesson\ntitle: x\ntitel: y\n---\n",
+            "demo/01-one/01-lesson.md:4: unknown key 'titel'",
+        ),
+        (
+            "01-one/01-lesson.md",
+            "---\nkind: lesson\ntitle: x\nid: Bad_Id\n---\n",
+            "demo/01-one/01-lesson.md:4: 'id' must be lowercase",
+        ),
         ("01-one/01-lesson.md", "---\ntitle: x\n---\n", "demo/01-one/01-lesson.md:1: missing required key 'kind'"),
-        ("01-one/01-lesson.md", b"---\nkind: lesson\ntitle: \xff\n---\n", "demo/01-one/01-lesson.md:3: file is not valid UTF-8"),
-        ("course.md", "---\ntitle: Demo\nlanguage: english\nsummary: s\n---\n", "demo/course.md:3: 'language' must be a language code"),
-        ("course.md", "---\ntitle: Demo\nlanguage: en\nsummary: s\npass_mark: 120\n---\n", "demo/course.md:5: 'pass_mark' must be a percentage"),
+        (
+            "01-one/01-lesson.md",
+            b"---\nkind: lesson\ntitle: \xff\n---\n",
+            "demo/01-one/01-lesson.md:3: file is not valid UTF-8",
+        ),
+        (
+            "course.md",
+            "---\ntitle: Demo\nlanguage: english\nsummary: s\n---\n",
+            "demo/course.md:3: 'language' must be a language code",
+        ),
+        (
+            "course.md",
+            "---\ntitle: Demo\nlanguage: en\nsummary: s\npass_mark: 120\n---\n",
+            "demo/course.md:5: 'pass_mark' must be a percentage",
+        ),
         ("01-one/module.md", None, "demo/01-one:1: module folder has no module.md"),
         (
             "01-one/03-broken.md",
@@ -136,7 +172,11 @@ def test_valid_course_has_no_problems(write_course):
             "demo/01-one/02-quiz.md:7: GIFT: essay questions are not supported",
         ),
         ("01-one/03-quiz.md", QUIZ, "demo/01-one/03-quiz.md:1: more than one quiz in this module"),
-        ("01-one/05-lesson.md", LESSON, "demo/01-one/05-lesson.md:1: duplicate unit id 'lesson' (also demo/01-one/01-lesson.md)"),
+        (
+            "01-one/05-lesson.md",
+            LESSON,
+            "demo/01-one/05-lesson.md:1: duplicate unit id 'lesson' (also demo/01-one/01-lesson.md)",
+        ),
         ("02-one/module.md", MODULE, "demo/02-one/module.md:1: duplicate module id 'one' (also demo/01-one/module.md)"),
         ("01-one/05-media.md", "---\nkind: lesson\ntitle: x\n---\n", None),
         ("03-empty/module.md", MODULE, "demo/03-empty/module.md:1: module has no units"),
@@ -153,10 +193,15 @@ def test_valid_course_has_no_problems(write_course):
         ),
         (
             "locales/lv-LV/01-one/02-quiz.md",
-            "---\ntitle: Tests\n---\n## Viens\n\nIzvēlies.\n\n- [x] jā\n- [ ] nē\n\n## Divi\n\nX.\n\n- [x] a\n- [ ] b\n",
+            "---\ntitle: Tests\n---\n## Viens\n\nIzvēlies.\n\n- [x] jā\n- [ ] nē\n\n"
+            "## Divi\n\nX.\n\n- [x] a\n- [ ] b\n",
             "demo/locales/lv-LV/01-one/02-quiz.md:4: translated quiz has 2 questions; the source has 1",
         ),
-        ("locales/lv-LV/variant.yml", "hide:\n  - one/nothing\n", "demo/locales/lv-LV/variant.yml:2: hidden unit not found: one/nothing"),
+        (
+            "locales/lv-LV/variant.yml",
+            "hide:\n  - one/nothing\n",
+            "demo/locales/lv-LV/variant.yml:2: hidden unit not found: one/nothing",
+        ),
         ("locales/lv-LV/09-extra/module.md", MODULE, "demo/locales/lv-LV/09-extra:1: module 'extra' matches no module"),
     ],
 )
@@ -174,7 +219,8 @@ def test_every_problem_is_reported_at_once(write_course):
         "01-one/03-other.md": "---\nkind: lesson\n---\n[x](nowhere.md)\n",
         "course.md": "---\ntitle: Demo\nlanguage: en\n---\n",
     }))
-    assert "demo/01-one/01-lesson.md:2: unknown kind 'lecture'; expected one of lesson, interview, case-story, quiz" in problems
+    assert ("demo/01-one/01-lesson.md:2: unknown kind 'lecture'; "
+            "expected one of lesson, interview, case-story, quiz") in problems
     assert "demo/01-one/03-other.md:1: missing required key 'title'" in problems
     assert "demo/01-one/03-other.md:4: broken link: nowhere.md does not exist" in problems
     assert "demo/course.md:1: missing required key 'summary'" in problems

@@ -92,7 +92,8 @@ def test_a_backup_restored_into_a_fresh_database_has_every_row(populated, fresh_
     with populated.app_context():
         before = snapshot(db.engine)
     filled = {name for name, rows in before.items() if rows}
-    assert len(filled) >= 19 and {"alembic_version", "user", "user_session", "certificate", "translation_revision"} <= filled, (
+    assert len(filled) >= 19 and {"alembic_version", "user", "user_session", "certificate",
+                                  "translation_revision"} <= filled, (
         sorted(set(before) - filled))
 
     created = populated.test_cli_runner().invoke(args=["backup", "create", str(tmp_path / "backups" / "elearn.dump")])
@@ -144,7 +145,8 @@ def test_restore_refuses_what_is_not_a_backup(migrated, tmp_path):
     bogus = tmp_path / "notes.txt"
     bogus.write_text("not a database")
     result = migrated.test_cli_runner().invoke(args=["backup", "restore", str(bogus), "--yes"])
-    assert result.exit_code == 1 and ("not a SQLite database" in result.output or "not a pg_dump archive" in result.output)
+    assert result.exit_code == 1 and ("not a SQLite database" in result.output
+                                      or "not a pg_dump archive" in result.output)
     cancelled = migrated.test_cli_runner().invoke(args=["backup", "restore", str(bogus)], input="n\n")
     assert cancelled.exit_code == 1 and "Aborted" in cancelled.output
 

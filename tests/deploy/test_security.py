@@ -166,7 +166,8 @@ def test_development_never_sends_hsts(client):
 def test_behind_a_proxy_the_forwarded_headers_are_trusted_only_when_configured(make_app):
     from flask import request
 
-    forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "learn.example.org"}
+    forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https",
+                 "X-Forwarded-Host": "learn.example.org"}
     direct = make_app(ELEARN_ENV="production", SECRET_KEY=STRONG_SECRET)
     proxied = make_app(ELEARN_ENV="production", SECRET_KEY=STRONG_SECRET, ELEARN_PROXY_COUNT="1")
     seen = {}

@@ -111,7 +111,8 @@ def test_a_stale_resubmission_is_refused_and_counts_once(client, app, course, ma
     make_user("ana@example.org")
     sign_in(client, "ana@example.org")
     post_form(client, "/me/courses/demo/enrol", page_url="/courses/demo/")
-    url = post_form(client, "/me/courses/demo/one/quiz/attempts", page_url="/courses/demo/one/quiz/").headers["Location"]
+    url = post_form(client, "/me/courses/demo/one/quiz/attempts",
+                    page_url="/courses/demo/one/quiz/").headers["Location"]
     page = client.get(url).get_data(as_text=True)
     token = csrf_from(page)
     client.post(url, data={"csrf_token": token, "q0": "0", "q1": "2018"})
@@ -127,7 +128,8 @@ def test_attempt_limit(client, app, course, make_user):
     sign_in(client, "ana@example.org")
     post_form(client, "/me/courses/demo/enrol", page_url="/courses/demo/")
     for _ in range(3):
-        url = post_form(client, "/me/courses/demo/one/quiz/attempts", page_url="/courses/demo/one/quiz/").headers["Location"]
+        url = post_form(client, "/me/courses/demo/one/quiz/attempts",
+                        page_url="/courses/demo/one/quiz/").headers["Location"]
         answer_attempt(client, url, right=False)
     refused = post_form(client, "/me/courses/demo/one/quiz/attempts", page_url="/courses/demo/one/quiz/",
                         follow_redirects=True)
@@ -139,7 +141,8 @@ def test_answers_are_shuffled_per_attempt_and_stable_on_reload(client, app, cour
     make_user("ana@example.org")
     sign_in(client, "ana@example.org")
     post_form(client, "/me/courses/demo/enrol", page_url="/courses/demo/")
-    url = post_form(client, "/me/courses/demo/one/quiz/attempts", page_url="/courses/demo/one/quiz/").headers["Location"]
+    url = post_form(client, "/me/courses/demo/one/quiz/attempts",
+                    page_url="/courses/demo/one/quiz/").headers["Location"]
     first, reload = client.get(url).get_data(as_text=True), client.get(url).get_data(as_text=True)
     order = lambda page: page.index("The social aim") < page.index("Profit for shareholders")  # noqa: E731
     assert order(first) == order(reload)
