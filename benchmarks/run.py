@@ -287,7 +287,12 @@ def measure_hello_beside(server: Server, ctx: Context, work: Path) -> dict:
     seconds = max(HELLO_BESIDE_SECONDS, ctx.args.duration / 3)
     args = argparse.Namespace(**{**vars(ctx.args), "duration": seconds, "warmup": 1})
     result = measure(server, Context(ctx.app, ctx.seeded, args, ctx.pools), hello, work)
-    return {"rps": result["rps"], "cpu_ms": result["cpu_ms"], "seconds": seconds}
+    return {"rps": result["rps"], "cpu_ms": cpu_ms(result), "seconds": seconds}
+
+
+def cpu_ms(result: dict) -> float:
+    """The workers' CPU time per request: what a page costs whatever else the machine is doing."""
+    return result["server_cpu_percent"] * 10 / result["rps"] if result["rps"] else 0.0
 
 
 def measure(server: Server, ctx: Context, scenario: Scenario, work: Path) -> dict:
@@ -323,7 +328,6 @@ def measure(server: Server, ctx: Context, scenario: Scenario, work: Path) -> dic
                                       - result["wrk_cpu_percent"])
     result["steal_cpu_percent"] = round(100 * stolen / elapsed)
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
-    result["cpu_ms"] = server_seconds * 1000 / result["requests"] if result["requests"] else 0.0
     result["errors"] = sum(result[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors",
                                                "timeouts", "unexpected_status", "exhausted"))
     return result
@@ -478,10 +482,6 @@ def verdict(scenario: Scenario, result: dict, hello_rps: float) -> tuple[str, li
 def table(report: dict) -> str:
     rows = [("page", "conns", "req/s", "hello req/s", "x hello", "CPU ms/req", "x hello CPU", "others %",
              "workers %", "p50 ms", "p95 ms", "p99 ms", "errors", "SQL", "target", "result")]
-
-    def cpu_ms(item) -> float:
-        """The workers' CPU time per request: what a page costs whatever else the machine is doing."""
-        return item["server_cpu_percent"] * 10 / item["rps"] if item["rps"] else 0.0
 
     first_hello_cpu = next(cpu_ms(i) for i in report["scenarios"] if i["key"] == HELLO)
     for item in report["scenarios"]:
