@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms.fields import SelectChoice
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from elearn.auth.models import GRANTABLE_ROLES
+from elearn.auth.models import ADMIN, COHORT_LEAD, GRANTABLE_ROLES, LEARNER, PARTNER_ADMIN, TRAINER
 from elearn.auth.passwords import MAX_LENGTH, password_problem
 
 
@@ -99,8 +100,15 @@ class DeleteAccountForm(FlaskForm):
     submit = SubmitField(_l("Delete my account"))
 
 
+# What people read for each role (the code's names stay in the database, URLs and the CLI).
+ROLE_NAMES = {LEARNER: _l("Learner"), TRAINER: _l("Trainer"), PARTNER_ADMIN: _l("Partner admin"),
+              COHORT_LEAD: _l("Cohort lead"), ADMIN: _l("Site admin")}
+
+
 class GrantRoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[SelectChoice(r, r) for r in GRANTABLE_ROLES], validators=[DataRequired()])
+    # "Role" alone is also an interviewee's job ("Amats" in Latvian): the context tells translators which
+    role = SelectField(lazy_pgettext("user account", "Role"),
+                       choices=[SelectChoice(r, ROLE_NAMES[r]) for r in GRANTABLE_ROLES], validators=[DataRequired()])
     scope = StringField(_l("Course variant (partner admins only)"), validators=[Length(max=20)],
                         description=_l("For example lv-LV or ru-LV."))
     submit = SubmitField(_l("Give role"))

@@ -19,6 +19,7 @@ from elearn.auth.forms import (
     EmailForm,
     GrantRoleForm,
     LoginForm,
+    ROLE_NAMES,
     ProfileForm,
     RegisterForm,
     ResetPasswordForm,
@@ -27,6 +28,12 @@ from elearn.auth.models import User
 from elearn.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
+
+
+@bp.app_template_filter("role_name")
+def role_name(role: str) -> str:
+    """A role as people read it, in their language ("cohort_lead" is "Cohort lead")."""
+    return str(ROLE_NAMES.get(role, role))
 
 
 def safe_next(target: str | None) -> str:

@@ -243,3 +243,18 @@ def test_forged_or_tampered_links_are_refused(client, mailbox, make_user):
 def test_the_registration_form_offers_the_language_being_read(client):
     page = client.get("/register?lang=lv").get_data(as_text=True)
     assert '<option selected value="lv">Latviešu</option>' in page  # the form's select, not the header menu
+
+
+def test_admin_pages_name_roles_in_the_readers_language(client, make_user):
+    """Role names as people read them, translated; "Role" is the account's role, not an interviewee's job."""
+    make_user("admin@example.org", roles=("admin",), language="lv")  # signed-in people read their own language
+    target = make_user("lead@example.org", roles=("cohort_lead",))
+    sign_in(client, "admin@example.org")
+    page = client.get(f"/admin/users/{target}").get_data(as_text=True)
+    assert "<li>Dalībnieks</li>" in page and "Grupas vadītājs" in page  # learner, cohort lead
+    assert '<label for="role">Loma</label>' in page and "Amats" not in page
+    assert '<option value="partner_admin">Partnera administrators</option>' in page
+    assert "cohort_lead" not in page.replace('value="cohort_lead"', "")
+    listing = client.get("/admin/users/").get_data(as_text=True)
+    assert "Dalībnieks, Grupas vadītājs" in listing or "Grupas vadītājs, Dalībnieks" in listing
+    assert "Vietnes administrators" in listing
