@@ -74,7 +74,7 @@ class LearnerRow:
 @dataclass
 class Dashboard:
     cohort: Cohort
-    modules: list[rd.ModuleView]
+    modules: tuple[rd.ModuleView, ...]
     rows: list[LearnerRow]  # all members, filtered and sorted
     members: int
     completed: int
@@ -199,7 +199,7 @@ def _row(values, units_total: int, cutoff: datetime) -> LearnerRow:
     return row
 
 
-def _fill_cells(rows: list[LearnerRow], course_id: int, modules: list[rd.ModuleView], totals: dict[str, int],
+def _fill_cells(rows: list[LearnerRow], course_id: int, modules: tuple[rd.ModuleView, ...], totals: dict[str, int],
                 members) -> None:
     """Per-module cells of these rows: three queries, for the page's learners (or every member)."""
     if not rows:

@@ -8,7 +8,7 @@ one, the others none, whatever the size of the course (see ``tests/courses/test_
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from collections.abc import Callable
 
@@ -49,8 +49,8 @@ class Reading:
 
     def fragment(self, key: tuple, template: str, context: Callable[[], dict]) -> Markup:
         """``template`` rendered for this variant and interface language, once per worker and content."""
-        return Markup(self.course.fragment((self.tag, str(get_locale()), template, *key),
-                                           lambda: render_template(template, reading=self, **context())))
+        return Markup(self.course.kept((self.tag, str(get_locale()), template, *key),
+                                       lambda: render_template(template, reading=self, **context())))
 
     def language_of(self, translation) -> str:
         if translation is None:
@@ -58,7 +58,7 @@ class Reading:
         return next(v.language for v in self.chain if v.id == translation.variant_id)
 
 
-@dataclass
+@dataclass(frozen=True)
 class UnitView:
     unit: UnitInfo
     translation: UnitTranslationInfo | None
@@ -128,7 +128,7 @@ def course_texts(reading: Reading) -> tuple[str, str, str, str]:
             reading.language_of(chosen))
 
 
-@dataclass
+@dataclass(frozen=True)
 class ModuleView:
     module: ModuleInfo
     title: str
@@ -142,10 +142,11 @@ class ModuleView:
         return self.module.slug
 
 
-def modules(reading: Reading) -> list[ModuleView]:
-    """All modules of the course, translated."""
+def modules(reading: Reading) -> tuple[ModuleView, ...]:
+    """All modules of the course, translated (made once per variant and worker)."""
     translations = reading.course.module_translations
-    return [_module_view(reading, m, translations.get(m.id, ())) for m in reading.course.modules]
+    return reading.course.kept(("modules", reading.tag), lambda: tuple(
+        _module_view(reading, m, translations.get(m.id, ())) for m in reading.course.modules))
 
 
 def _module_view(reading: Reading, module: ModuleInfo, translations) -> ModuleView:
@@ -157,23 +158,28 @@ def _module_view(reading: Reading, module: ModuleInfo, translations) -> ModuleVi
                       chosen.outline_html or module.outline_html, reading.language_of(chosen))
 
 
-def get_module(reading: Reading, slug: str, siblings: list[ModuleView]) -> ModuleView:
+def get_module(reading: Reading, slug: str, siblings: tuple[ModuleView, ...]) -> ModuleView:
     for view in siblings:
         if view.slug == slug:
             return view
     abort(404)
 
 
-def units(reading: Reading, module: ModuleInfo) -> list[UnitView]:
-    """The module's units as the variant shows them (hidden ones left out, country-only ones in)."""
+def units(reading: Reading, module: ModuleInfo) -> tuple[UnitView, ...]:
+    """The module's units as the variant shows them (hidden ones left out, country-only ones in),
+    made once per variant and worker."""
+    return reading.course.kept(("units", reading.tag, module.id), lambda: _units(reading, module))
+
+
+def _units(reading: Reading, module: ModuleInfo) -> tuple[UnitView, ...]:
     variant_ids = set(reading.variant_ids)
     hidden = reading.hidden
     translations = reading.course.unit_translations
-    return [
+    return tuple(
         _unit_view(reading, u, [t for t in translations.get(u.id, ()) if t.variant_id in variant_ids])
         for u in reading.course.units.get(module.id, ())
         if (u.variant_id is None or u.variant_id in variant_ids) and f"{module.slug}/{u.slug}" not in hidden
-    ]
+    )
 
 
 def _unit_view(reading: Reading, unit: UnitInfo, translations: list) -> UnitView:
@@ -196,11 +202,10 @@ def _unit_view(reading: Reading, unit: UnitInfo, translations: list) -> UnitView
 
 
 def with_body(view: UnitView) -> UnitView:
-    """Load the body (and quiz questions) of the one unit a page shows: one or two queries."""
+    """A copy of ``view`` with the body (and quiz questions) of the one unit a page shows: one query."""
     if view.translation is None:
         row = db.session.execute(select(Unit.body_html, Unit.questions).where(Unit.id == view.unit.id)).one()
     else:
         row = db.session.execute(select(UnitTranslation.body_html, UnitTranslation.questions)
                                  .where(UnitTranslation.id == view.translation.id)).one()
-    view.body_html, view.questions = row.body_html, row.questions
-    return view
+    return replace(view, body_html=row.body_html, questions=row.questions)

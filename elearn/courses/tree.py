@@ -13,7 +13,8 @@ match a copy made from other content.
 
 Bodies (``body_html``, quiz questions) are not copied: a page loads the one it shows. The
 parts of a page that depend only on the content (a module's outline and unit list, a unit's
-text) are rendered once and kept with the copy (:meth:`CourseTree.fragment`).
+text), and the translated module and unit lists of each variant, are made once and kept with
+the copy (:meth:`CourseTree.kept`).
 The copy's lists and dicts (``meta``, ``objectives``, ``hidden``) are shared between
 requests and must not be changed.
 """
@@ -129,21 +130,22 @@ class CourseTree:
     module_translations: dict[int, tuple[ModuleTranslationInfo, ...]]  # by module id
     units: dict[int, tuple[UnitInfo, ...]]  # by module id: source and country-only units, in order
     unit_translations: dict[int, tuple[UnitTranslationInfo, ...]]  # by unit id
-    fragments: dict[tuple, str] = field(default_factory=dict, compare=False, repr=False)
+    made: dict[tuple, object] = field(default_factory=dict, compare=False, repr=False)
 
-    def fragment(self, key: tuple, render: Callable[[], str]) -> str:
-        """HTML that depends only on this content and ``key``, rendered once per worker.
+    def kept(self, key: tuple, make: Callable[[], object]) -> object:
+        """What ``make`` returns (rendered HTML, a variant's module list), made once per worker.
 
-        The key must name everything else the HTML depends on (the variant, the page, the
-        interface language); the fragments go with the copy when the content changes.
+        The key must name everything else the value depends on (the variant, the page, the
+        interface language); the values go with the copy when the content changes. They are
+        shared between requests and threads, so they must not be changed.
         """
-        html = self.fragments.get(key)
-        if html is None:
-            html = render()
-            if len(self.fragments) >= MAX_FRAGMENTS:
-                self.fragments.clear()
-            self.fragments[key] = html
-        return html
+        value = self.made.get(key)
+        if value is None:
+            value = make()
+            if len(self.made) >= MAX_FRAGMENTS:
+                self.made.clear()
+            self.made[key] = value
+        return value
 
 
 _trees: dict[int, CourseTree] = {}  # per worker process; replaced whole, so threads need no lock

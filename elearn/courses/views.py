@@ -115,6 +115,6 @@ def media(course_slug, filename):
     )
 
 
-def _neighbours(modules: list[rd.ModuleView], current: rd.ModuleView):
+def _neighbours(modules: tuple[rd.ModuleView, ...], current: rd.ModuleView):
     index = modules.index(current)
     return (modules[index - 1] if index > 0 else None, modules[index + 1] if index + 1 < len(modules) else None)

@@ -103,3 +103,25 @@ def test_kept_fragments_are_per_variant_and_interface_language(app, client, cour
     with count_queries() as counter:  # kept: the unit's text is not read again
         page(client, "/courses/demo/one/lesson/?variant=&lang=en")
     assert not any("body_html" in s for s in counter.statements), counter.statements
+
+
+def test_module_and_unit_lists_are_made_once_per_variant_and_cannot_be_changed(app, course):
+    """Every reading page shares the translated lists of its variant; a page cannot change them for the next."""
+    from dataclasses import FrozenInstanceError
+
+    import pytest
+
+    from elearn.courses import reading as rd
+
+    with app.test_request_context():
+        tree = rd.get_course("demo")
+        source, latvian = (rd.Reading(tree, rd.variant_chain(tree, tag)) for tag in (None, "lv-LV"))
+        module = tree.modules[0]
+        assert rd.modules(source) is rd.modules(rd.Reading(tree, []))
+        assert rd.units(latvian, module) is rd.units(rd.Reading(tree, rd.variant_chain(tree, "lv-LV")), module)
+        assert [u.title for u in rd.units(source, module)][0] == "A lesson"
+        assert [u.title for u in rd.units(latvian, module)][0] == "Nodarbība"
+        shown = rd.with_body(rd.units(source, module)[0])
+        assert "<p>" in shown.body_html and rd.units(source, module)[0].body_html == ""  # a copy has the body
+        with pytest.raises(FrozenInstanceError):
+            rd.units(source, module)[0].title = "Changed"
