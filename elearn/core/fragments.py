@@ -6,7 +6,7 @@ everything the block depends on, and nothing in the block may differ per request
 person (a CSRF token, the query string, a name): those stay outside it. The store belongs
 to the app object, so it starts empty with every deploy; it is bounded, and content that
 changes while the app runs (course text) is kept with the course instead
-(:meth:`elearn.courses.tree.CourseTree.fragment`).
+(:meth:`elearn.courses.tree.CourseTree.kept`).
 """
 
 from __future__ import annotations
