@@ -87,11 +87,10 @@ def course_and_enrolment(user, course_slug: str, unit: tuple[str, str] | None = 
                          ) -> tuple[CourseTree | None, EnrolmentState | None]:
     """The course's structure and the learner's enrolment in it, in one query; with ``unit``
     (module slug, unit slug), whether the learner has seen and done that unit too."""
-    if unit is None:
-        row = db.session.execute(_COURSE_AND_ENROLMENT, {"slug": course_slug, "user_id": user.id}).first()
-    else:
-        row = db.session.execute(_COURSE_ENROLMENT_AND_UNIT, {"slug": course_slug, "user_id": user.id,
-                                                              "module_slug": unit[0], "unit_slug": unit[1]}).first()
+    statement, params = _COURSE_AND_ENROLMENT, {"slug": course_slug, "user_id": user.id}
+    if unit is not None:
+        statement, params = _COURSE_ENROLMENT_AND_UNIT, {**params, "module_slug": unit[0], "unit_slug": unit[1]}
+    row = db.session.execute(statement, params).first()
     if row is None:
         return None, None
     enrolment = None if row.enrolment_id is None else EnrolmentState(
