@@ -463,7 +463,7 @@ def page_weight(server: Server, ctx: Context) -> dict:
 # ---------------------------------------------------------------- report
 
 
-def verdict(scenario: Scenario, result: dict, hello_rps: float) -> tuple[str, list[str]]:
+def verdict(scenario: Scenario, result: dict) -> tuple[str, list[str]]:
     problems = []
     if not result["requests"]:
         problems.append("no request completed")
@@ -627,7 +627,7 @@ def main() -> int:
     for scenario, result in results:
         result["ratio"] = result["rps"] / (result["hello_beside"] or {"rps": hello_rps})["rps"]
         result["latency_ms"] = {k: v / 1000 for k, v in result.pop("latency_us").items()}
-        result["result"], result["problems"] = verdict(scenario, result, hello_rps)
+        result["result"], result["problems"] = verdict(scenario, result)
         report["scenarios"].append({"key": scenario.key, "label": scenario.label,
                                     "target": scenario.target.describe() if scenario.target else "", **result})
     output = Path(args.output) if args.output else HERE / "results" / f"{args.db}.json"
