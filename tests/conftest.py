@@ -39,6 +39,7 @@ def app(tmp_path, signing_key_pem):
         "SQLALCHEMY_DATABASE_URI": url,
         "COURSES_PATH": str(DEMO_COURSES),
         "SIGNING_KEY": signing_key_pem,
+        "VISIT_WRITE_DELAY": 0,  # positions written in the request; tests/learning/test_visits.py batches them
     })
     with app.app_context():
         db.drop_all()

@@ -29,7 +29,7 @@ from elearn.courses.models import QUIZ, Course, Module, Unit
 from elearn.courses.tree import CourseTree, tree_of
 from elearn.core.models import as_utc, insert_ignore, utcnow
 from elearn.extensions import db
-from elearn.learning import grading
+from elearn.learning import grading, visits
 from elearn.learning.models import CourseCompletion, Enrolment, ModuleCompletion, QuizAttempt, UnitProgress
 
 
@@ -136,27 +136,26 @@ def _check_variant(course: Course, variant_tag: str | None) -> None:
 # ---------------------------------------------------------------- progress
 
 
-_VISIT = (update(Enrolment.__table__).where(_E.id == bindparam("enrolment_id"))
-          .values(last_module=bindparam("module"), last_unit=bindparam("unit"), last_activity_at=bindparam("now")))
-ACTIVITY_RESOLUTION = timedelta(seconds=60)  # a visit to the same unit within a minute is not written again
+ACTIVITY_RESOLUTION = timedelta(seconds=60)  # a visit to the same unit within a minute does not move the position
 
 
 def open_unit(user, enrolment: EnrolmentState, *, record: bool) -> bool:
     """The learner opens the unit the enrolment was read with (``course_and_enrolment(…, unit)``):
-    whether they have done it. With ``record`` (not for quizzes) the visit is written: seen (once),
-    and where "continue" will lead."""
+    whether they have done it. With ``record`` (not for quizzes) the visit counts: the unit is
+    seen (written at once, the first time), and "continue" leads here (written in a batch: visits)."""
     module_slug, unit_slug = enrolment.unit
     if record:
         now = utcnow()
-        if not enrolment.unit_seen:
+        wrote = not enrolment.unit_seen
+        if wrote:
             insert_ignore(UnitProgress, user_id=user.id, course_id=enrolment.course_id, module_slug=module_slug,
                           unit_slug=unit_slug, seen_at=now)
         last = enrolment.last_activity_at
         if ((enrolment.last_module, enrolment.last_unit) != (module_slug, unit_slug) or last is None
                 or now - as_utc(last) > ACTIVITY_RESOLUTION):
-            db.session.execute(_VISIT, {"enrolment_id": enrolment.id, "module": module_slug, "unit": unit_slug,
-                                        "now": now})
-        db.session.commit()
+            wrote = visits.record(enrolment.id, user.id, module_slug, unit_slug, now) or wrote
+        if wrote:
+            db.session.commit()
     return enrolment.unit_done
 
 
