@@ -4,6 +4,7 @@ Each setting can be changed through the environment variable named beside it, so
 same file serves every deployment (docs/deployment.md explains the choices).
 """
 
+import gc
 import os
 
 from elearn.core.deploy import default_workers
@@ -47,3 +48,11 @@ control_socket_disable = True
 
 # Each worker imports the app itself: no database connection is shared across a fork.
 preload_app = False
+
+
+def post_worker_init(worker):
+    """The app a worker has just loaded (modules, SQLAlchemy's mappers, templates, catalogues:
+    about 200,000 objects) lives as long as the worker, so it is taken out of the garbage
+    collector's view: otherwise every full collection scans it again, a pause of 0.1 s or
+    more in whichever request triggers it (Python's gc.freeze documentation)."""
+    gc.freeze()

@@ -249,8 +249,8 @@ class Server:
 
 
 # This VM's speed drifts by up to a third within minutes (hello-world: 3,190 req/s, then 1,876 a few
-# minutes later), so each page is compared with a hello-world run measured just before it, not only
-# with the one at the start of the run.
+# minutes later), so each page is compared with hello-world measured just before and just after it
+# (their mean), not only with the one at the start of the run.
 HELLO_BESIDE_SECONDS = 3
 CLOSE_EVERY = 25  # every 25th request closes its connection, so they spread over the workers (replay.lua)
 
@@ -281,13 +281,18 @@ def machine_cpu() -> tuple[float, float]:
     return (user + nice + system + irq + softirq) / tick, steal / tick
 
 
-def measure_hello_beside(server: Server, ctx: Context, work: Path) -> dict:
-    """Hello-world again, just before a page: the page's ratio is taken to it (see HELLO_BESIDE_SECONDS)."""
+def measure_beside(server: Server, ctx: Context, scenario: Scenario, work: Path) -> tuple[dict, dict]:
+    """The page, with hello-world measured just before and just after it: the page's ratio is taken
+    to their mean, which cancels a drift of the machine's speed while the page ran (HELLO_BESIDE_SECONDS)."""
     hello = next(s for s in SCENARIOS if s.key == HELLO)
     seconds = max(HELLO_BESIDE_SECONDS, ctx.args.duration / 3)
     args = argparse.Namespace(**{**vars(ctx.args), "duration": seconds, "warmup": 1})
-    result = measure(server, Context(ctx.app, ctx.seeded, args, ctx.pools), hello, work)
-    return {"rps": result["rps"], "cpu_ms": cpu_ms(result), "seconds": seconds}
+    before = measure(server, Context(ctx.app, ctx.seeded, args, ctx.pools), hello, work)
+    result = measure(server, ctx, scenario, work)
+    after = measure(server, Context(ctx.app, ctx.seeded, args, ctx.pools), hello, work)
+    beside = {"rps": (before["rps"] + after["rps"]) / 2, "cpu_ms": (cpu_ms(before) + cpu_ms(after)) / 2,
+              "seconds": seconds, "rps_before": before["rps"], "rps_after": after["rps"]}
+    return result, beside
 
 
 def cpu_ms(result: dict) -> float:
@@ -597,9 +602,11 @@ def main() -> int:
         weight = page_weight(server, ctx)
         for scenario in chosen:
             print(f"  {scenario.label} …", end="", flush=True)
-            beside = None if scenario.key == HELLO else measure_hello_beside(server, ctx, work)
-            result = measure(server, ctx, scenario, work)
-            result["hello_beside"] = beside
+            if scenario.key == HELLO:
+                result, result["hello_beside"] = measure(server, ctx, scenario, work), None
+            else:
+                result, beside = measure_beside(server, ctx, scenario, work)
+                result["hello_beside"] = beside
             result["sql"] = sql[scenario.key]
             if scenario.once:  # a stale submission also answers 303: count what was really graded
                 graded = seed.submitted_count(app, seeded, 1000, 10**6)

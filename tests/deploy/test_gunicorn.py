@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
+import runpy
 import signal
 import socket
 import subprocess
@@ -69,3 +71,13 @@ def test_gunicorn_serves_the_app_with_the_documented_configuration(tmp_path, sig
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     assert server.returncode == 0, log.read_text()
+
+
+def test_a_worker_takes_the_loaded_app_out_of_the_garbage_collectors_view():
+    config = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    assert gc.get_freeze_count() == 0
+    try:
+        config["post_worker_init"](None)
+        assert gc.get_freeze_count() > 1000  # this test process's modules, as a worker's app
+    finally:
+        gc.unfreeze()

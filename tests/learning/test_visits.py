@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
 import time
 from datetime import timedelta
 
@@ -108,3 +112,23 @@ def test_a_forked_worker_starts_with_an_empty_batch(app, client, learner, monkey
     child = batch_of(app)
     assert child is not parent and len(child) == 0 and len(parent) == 1
     parent._pending.clear()
+
+
+def test_a_worker_writes_its_pending_positions_when_it_exits(app, client, learner):
+    """As a gunicorn worker does on a graceful stop or restart: the interpreter's exit handlers run."""
+    enrolment = enrolment_of(app, learner)
+    script = textwrap.dedent(f"""
+        from elearn import create_app
+        from elearn.core.models import utcnow
+        from elearn.learning import visits
+
+        app = create_app({{"SQLALCHEMY_DATABASE_URI": {app.config["SQLALCHEMY_DATABASE_URI"]!r},
+                           "COURSES_PATH": {app.config["COURSES_PATH"]!r}, "VISIT_WRITE_DELAY": 60}})
+        with app.app_context():
+            assert not visits.record({enrolment.id}, {enrolment.user_id}, "one", "story", utcnow())
+        assert len(visits.batch_of(app)) == 1
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "SECRET_KEY": "x" * 40})
+    assert done.returncode == 0, done.stderr
+    assert enrolment_of(app, learner).last_unit == "story"
