@@ -10,8 +10,9 @@ Rules (documented for learners and trainers in ``docs/learning.md``):
 - Marking a unit done or starting a quiz enrols the learner if they were not yet.
 - The best attempt counts. Attempts are limited by the quiz's ``attempts`` (0 = no limit).
 - Every write is idempotent: unique rows are inserted with ON CONFLICT DO NOTHING and
-  state moves only forward (``UPDATE … WHERE done_at IS NULL``), so double clicks,
-  two tabs, retries and re-imports never duplicate, lose or lower anything.
+  state moves only forward (``done_at = COALESCE(done_at, …)``, ``UPDATE … WHERE
+  submitted_at IS NULL``), so double clicks, two tabs, retries and re-imports never
+  duplicate, lose or lower anything.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select, update
@@ -175,18 +177,23 @@ def mark_done(user, reading: rd.Reading, module: Module, unit_slug: str) -> None
     db.session.commit()
 
 
-_DONE = update(UnitProgress.__table__).where(
-    _progress.user_id == bindparam("b_user"), _progress.course_id == bindparam("b_course"),
-    _progress.module_slug == bindparam("b_module"), _progress.unit_slug == bindparam("b_unit"),
-    _progress.done_at.is_(None)).values(done_at=bindparam("b_now"))
-
-
 def _set_done(user, course_id: int, module_slug: str, unit_slug: str) -> None:
+    """Seen and done now, or done now if only seen before: one statement, and a done time never moves."""
     now = utcnow()
-    if not insert_ignore(UnitProgress, user_id=user.id, course_id=course_id, module_slug=module_slug,
-                         unit_slug=unit_slug, seen_at=now, done_at=now):
-        db.session.execute(_DONE, {"b_user": user.id, "b_course": course_id, "b_module": module_slug,
-                                   "b_unit": unit_slug, "b_now": now})
+    db.session.execute(_done_statement(db.session.get_bind().dialect.name), {
+        "user_id": user.id, "course_id": course_id, "module_slug": module_slug, "unit_slug": unit_slug,
+        "seen_at": now, "done_at": now})
+
+
+@lru_cache(maxsize=None)
+def _done_statement(dialect: str):
+    """INSERT … ON CONFLICT DO UPDATE SET done_at = COALESCE(done_at, the new time), built once per dialect."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(UnitProgress.__table__)
+    return insert.on_conflict_do_update(
+        index_elements=[_progress.user_id, _progress.course_id, _progress.module_slug, _progress.unit_slug],
+        set_={"done_at": func.coalesce(_progress.done_at, insert.excluded.done_at)})
 
 
 def _visible_unit(reading: rd.Reading, module: Module, unit_slug: str) -> rd.UnitView:

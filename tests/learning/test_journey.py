@@ -231,6 +231,28 @@ def test_twenty_threads_mark_the_same_unit_and_submit_the_same_attempt(app, cour
         assert db.session.get(QuizAttempt, attempt_id).score == 100
 
 
+def test_done_keeps_the_first_seen_and_done_times(client, app, course, make_user):
+    make_user("ana@example.org")
+    sign_in(client, "ana@example.org")
+    post_form(client, "/me/courses/demo/enrol", page_url="/courses/demo/")
+    client.get("/courses/demo/one/lesson/")  # seen, not done
+
+    def progress():
+        with app.app_context():
+            row = db.session.scalars(select(UnitProgress).where(UnitProgress.unit_slug == "lesson")).one()
+            return row.seen_at, row.done_at
+
+    seen, done = progress()
+    assert done is None
+    for _ in range(2):
+        post_form(client, "/me/courses/demo/one/lesson/done", page_url="/courses/demo/one/lesson/")
+        if done is None:
+            assert progress()[1] is not None
+            done = progress()[1]
+        assert progress() == (seen, done)  # marking again moves neither time
+    assert count(app, UnitProgress) == 1
+
+
 @pytest.mark.parametrize("variant_tag", ["", "lv-LV", "sl-SI"])
 def test_every_demo_quiz_can_be_taken_and_its_result_shown(client, app, demo, make_user, variant_tag):
     """All question types of the demo course (markdown and GIFT) through the attempt and result pages."""
