@@ -52,7 +52,7 @@ preload_app = False
 
 def post_worker_init(worker):
     """The app a worker has just loaded (modules, SQLAlchemy's mappers, templates, catalogues:
-    about 200,000 objects) lives as long as the worker, so it is taken out of the garbage
+    about 190,000 objects) lives as long as the worker, so it is taken out of the garbage
     collector's view: otherwise every full collection scans it again, a pause of 0.1 s or
     more in whichever request triggers it (Python's gc.freeze documentation)."""
     gc.freeze()

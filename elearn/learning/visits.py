@@ -5,8 +5,9 @@ Written in the request, that made every page view a write transaction (an UPDATE
 COMMIT; on PostgreSQL a wait for the WAL flush) for a value only the learner's dashboard
 and the cohort dashboard read. So each worker keeps the positions of the last
 ``VISIT_WRITE_DELAY`` seconds in memory and writes them together, in one transaction, from
-a timer thread; Moodle and Kolibri treat last-access times the same way. A learner's first
-view of a unit (*seen*, which counts as progress) is still written in the request.
+a timer thread (Moodle, likewise, writes a user's last access at most once a minute). A
+learner's first view of a unit (*seen*, which counts as progress) is still written in the
+request.
 
 The price, documented in docs/learning.md: a position can be up to ``VISIT_WRITE_DELAY``
 seconds stale, and a worker killed without running its exit handlers (SIGKILL) loses that
@@ -22,6 +23,7 @@ import atexit
 import os
 import threading
 
+from flask import current_app
 from sqlalchemy import bindparam, or_, update
 
 from elearn.extensions import db
@@ -37,8 +39,6 @@ _MOVE = (update(Enrolment.__table__)
 def record(enrolment_id: int, user_id: int, module_slug: str, unit_slug: str, now) -> bool:
     """Move the enrolment's position to the unit: with the worker's next batch when
     ``VISIT_WRITE_DELAY`` is set, else now, in the session's transaction (True: the caller commits)."""
-    from flask import current_app
-
     visit = {"enrolment_id": enrolment_id, "learner_id": user_id, "module": module_slug, "unit": unit_slug, "now": now}
     delay = current_app.config["VISIT_WRITE_DELAY"]
     if delay <= 0:
