@@ -65,7 +65,7 @@ class VisitBatch:
         self._lock = threading.Lock()
         self._pending: dict[int, dict] = {}
         self._timer: threading.Timer | None = None
-        self._at_exit = False
+        atexit.register(self.write)  # gunicorn's graceful stop and restarts (max_requests) run it
 
     def add(self, visit: dict, delay: float) -> None:
         with self._lock:
@@ -74,9 +74,6 @@ class VisitBatch:
                 self._timer = threading.Timer(delay, self.write)
                 self._timer.daemon = True
                 self._timer.start()
-            if not self._at_exit:  # gunicorn's graceful stop and restarts (max_requests) run these
-                atexit.register(self.write)
-                self._at_exit = True
 
     def __len__(self) -> int:
         return len(self._pending)
