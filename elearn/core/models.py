@@ -58,11 +58,15 @@ def insert_ignore(model, **values) -> bool:
     return db.session.execute(statement, values).first() is not None
 
 
+def dialect_insert(table, dialect: str):
+    """The INSERT of SQLite's or PostgreSQL's dialect, whose ON CONFLICT clauses both databases run."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
 @lru_cache(maxsize=None)
 def _insert_ignore(table, dialect: str):
     """Built once per table: the values come as parameters."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
     # RETURNING tells whether a row went in: psycopg's rowcount is -1 for a Core INSERT that returns the id
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    return dialect_insert(table, dialect).on_conflict_do_nothing().returning(*table.primary_key.columns)

@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from elearn.courses import reading as rd
 from elearn.courses.models import QUIZ, Course, Module, Unit
 from elearn.courses.tree import CourseTree, tree_of
-from elearn.core.models import as_utc, insert_ignore, utcnow
+from elearn.core.models import as_utc, dialect_insert, insert_ignore, utcnow
 from elearn.extensions import db
 from elearn.learning import grading, visits
 from elearn.learning.models import CourseCompletion, Enrolment, ModuleCompletion, QuizAttempt, UnitProgress
@@ -188,9 +188,7 @@ def _set_done(user, course_id: int, module_slug: str, unit_slug: str) -> None:
 @lru_cache(maxsize=None)
 def _done_statement(dialect: str):
     """INSERT … ON CONFLICT DO UPDATE SET done_at = COALESCE(done_at, the new time), built once per dialect."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(UnitProgress.__table__)
+    insert = dialect_insert(UnitProgress.__table__, dialect)
     return insert.on_conflict_do_update(
         index_elements=[_progress.user_id, _progress.course_id, _progress.module_slug, _progress.unit_slug],
         set_={"done_at": func.coalesce(_progress.done_at, insert.excluded.done_at)})
