@@ -355,9 +355,9 @@ def count_sql(ctx: Context, scenario: Scenario) -> dict:
     # One unmeasured round first: a worker copies a course's structure and renders the parts of
     # pages it keeps once (elearn.courses.tree, elearn.core.fragments); the load measures the
     # steady state. Each learner warms up on the other sample's page, so the counted request is
-    # still their first view of their own (a unit visit is still written).
-    warm = [("GET", f"/courses/{seed.coursegen.SLUG}/", c, "") if m == "POST" else ("GET", chosen[i - 1][1], c, "")
-            for i, (m, _p, c, _b) in enumerate(chosen)]
+    # still their first view of their own (a unit visit is still written); a submission's warm-up
+    # is its own attempt's page, which reads the quiz's question set as a worker keeps it.
+    warm = [("GET", p if m == "POST" else chosen[i - 1][1], c, "") for i, (m, p, c, _b) in enumerate(chosen)]
     for method, path, cookie, body in warm:
         client = app.test_client()
         if cookie:
@@ -588,6 +588,7 @@ def main() -> int:
         ctx.pools["quiz_warmup"] = seed.quiz_pool(app, seeded, int(args.warmup * 600) + 500, first_number=500)
         ctx.pools["quiz_sql"] = seed.quiz_pool(app, seeded, 4, first_number=400)
     seed.analyze(app)
+    seed.settle(app)
     seed_seconds = time.monotonic() - started
     counts = seed.row_counts(app)
     print(f"Seeded in {seed_seconds:.0f} s: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if v),

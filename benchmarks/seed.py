@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import urllib.parse
 from dataclasses import dataclass, field
@@ -107,7 +108,7 @@ def seed_learners(app) -> Seeded:
     from elearn.auth.models import User
     from elearn.auth.passwords import hash_password
     from elearn.courses.models import Course, Module, Unit
-    from elearn.learning import grading
+    from elearn.learning import grading, question_sets
     from elearn.learning.models import CourseCompletion, Enrolment, ModuleCompletion, QuizAttempt, UnitProgress
 
     rng = random.Random(5000)
@@ -120,6 +121,7 @@ def seed_learners(app) -> Seeded:
             .order_by(Module.position, Unit.position))]
         questions = db.session.scalar(select(Unit.questions).join(Module, Module.id == Unit.module_id).where(
             Module.course_id == course.id, Unit.variant_id.is_(None), Unit.kind == "quiz").limit(1))
+        question_set = question_sets.store(questions)
         right = grading.parse_responses(questions, coursegen.RIGHT)
         graded = grading.grade_attempt(questions, right)
         results = [{"score": r.score, "status": r.status, "feedback": r.feedback, "right_answer": r.right_answer}
@@ -163,7 +165,7 @@ def seed_learners(app) -> Seeded:
                 if done and kind == "quiz":
                     attempts.append({"user_id": user_id, "course_id": course.id, "module_slug": m,
                                      "unit_slug": u, "number": 1, "seed": rng.randrange(2**31),
-                                     "questions": questions, "pass_mark": 70, "started_at": moment,
+                                     "question_set_digest": question_set, "pass_mark": 70, "started_at": moment,
                                      "submitted_at": moment, "responses": right, "results": results,
                                      "score": graded.percent, "passed": True})
             done_units = {(m, u) for m, u, _k in units[:reached]}
@@ -266,6 +268,7 @@ def quiz_pool(app, seeded: Seeded, size: int, first_number: int) -> list[tuple[S
     body answers well enough to pass (which marks the quiz done and may complete a module).
     """
     from elearn.courses.models import Module, Unit
+    from elearn.learning import question_sets
     from elearn.learning.models import QuizAttempt
 
     quizzes = [(m, u) for m, u, k in seeded.units if k == "quiz"]
@@ -273,6 +276,7 @@ def quiz_pool(app, seeded: Seeded, size: int, first_number: int) -> list[tuple[S
     with app.app_context():
         questions = db.session.scalar(select(Unit.questions).join(Module, Module.id == Unit.module_id).where(
             Module.course_id == seeded.course_id, Unit.variant_id.is_(None), Unit.kind == "quiz").limit(1))
+        question_set = question_sets.store(questions)
         rows, pool = [], []
         for i in range(size):
             learner = seeded.learners[i % len(seeded.learners)]
@@ -280,7 +284,7 @@ def quiz_pool(app, seeded: Seeded, size: int, first_number: int) -> list[tuple[S
             number = first_number + i // (len(seeded.learners) * len(quizzes))
             rows.append({"user_id": learner.user_id, "course_id": seeded.course_id, "module_slug": module,
                          "unit_slug": unit, "number": number, "seed": rng.randrange(2**31),
-                         "questions": questions, "pass_mark": 70, "started_at": utcnow()})
+                         "question_set_digest": question_set, "pass_mark": 70, "started_at": utcnow()})
             answers = coursegen.RIGHT if i % 2 == 0 else coursegen.WRONG
             body = urllib.parse.urlencode({"csrf_token": learner.csrf, **answers}, doseq=True)
             pool.append((learner, f"/me/courses/{coursegen.SLUG}/{module}/{unit}/attempts/{number}/", body))
@@ -318,3 +322,13 @@ def analyze(app) -> None:
     with app.app_context(), db.engine.connect() as connection:
         connection.execute(text("ANALYZE"))
         connection.commit()
+
+
+def settle(app) -> None:
+    """Leave the data set as a running server finds it: SQLite's write-ahead log copied into the
+    database, and every seeded byte on disk. Otherwise the kernel writes the seed's few hundred
+    megabytes back while the first pages are measured, and their commits wait for it."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context(), db.engine.connect() as connection:
+            connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    os.sync()

@@ -6,6 +6,7 @@ models' (autogenerate finds nothing to add); and every revision upgrades and dow
 one step at a time, back to an empty database.
 """
 
+import json
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,35 @@ def test_downgrade_leaves_only_the_version_table(alembic_runner, alembic_engine)
     alembic_runner.migrate_up_to("heads")
     alembic_runner.migrate_down_to("base")
     assert set(inspect(alembic_engine).get_table_names()) == {"alembic_version"}
+
+
+def test_question_sets_carry_every_attempts_questions_up_and_down(alembic_runner, alembic_engine):
+    """51b7665c370c: each distinct quiz stored once, every attempt pointing at its own; and back."""
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    first = [{"type": "single", "stem": "<p>Aim?</p>", "choices": [{"text": "Social", "weight": 100}]}]
+    second = [{"type": "numeric", "stem": "<p>Year?</p>", "answers": [{"value": 2018, "weight": 100}]}]
+    alembic_runner.migrate_up_before("51b7665c370c")
+    alembic_runner.insert_into("user", {"id": 1, "email": "a@example.org", "name": "A", "password_hash": "x",
+                                        "country": "LV", "language": "lv", "password_changed_at": now,
+                                        "created_at": now})
+    alembic_runner.insert_into("course", {"id": 1, "slug": "demo", "title": "Demo", "summary": "", "language": "en",
+                                          "pass_mark": 70, "certificate": True, "tags": [], "description_html": "",
+                                          "source_dir": "/c", "tree_hash": "", "content_stamp": "0",
+                                          "created_at": now, "updated_at": now})
+    for number, questions in enumerate([first, second, first], 1):
+        alembic_runner.insert_into("quiz_attempt", {
+            "id": number, "user_id": 1, "course_id": 1, "module_slug": "m", "unit_slug": "q", "number": number,
+            "seed": 7, "questions": questions, "pass_mark": 70, "started_at": now})
+    alembic_runner.migrate_up_one()
+    with alembic_engine.connect() as connection:
+        stored = dict(connection.execute(text("SELECT digest, questions FROM question_set")).all())
+        pointers = connection.execute(text("SELECT question_set_digest FROM quiz_attempt ORDER BY id")).scalars()
+        assert [json.loads(stored[key]) if isinstance(stored[key], str) else stored[key] for key in pointers] == [
+            first, second, first]
+    assert len(stored) == 2
+    alembic_runner.migrate_down_one()
+    with alembic_engine.connect() as connection:
+        rows = connection.execute(text("SELECT questions FROM quiz_attempt ORDER BY id")).scalars()
+        assert [json.loads(r) if isinstance(r, str) else r for r in rows] == [first, second, first]

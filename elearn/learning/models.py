@@ -44,8 +44,22 @@ class UnitProgress(db.Model):
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class QuestionSet(db.Model):
+    """A quiz's questions exactly as attempts show and grade them, stored once per version.
+
+    Every attempt at the same version of a quiz refers to the same row, as Moodle's attempts
+    refer to question versions: a re-import mid-attempt changes nothing, and an attempt keeps
+    its answers and results only (a few hundred bytes instead of the whole quiz). The key is
+    the SHA-256 of the questions' canonical JSON, so a row never changes once written and a
+    worker may keep what it has read (:mod:`elearn.learning.question_sets`).
+    """
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    questions: Mapped[list] = mapped_column(JSON)
+
+
 class QuizAttempt(db.Model):
-    """One attempt; ``questions`` is the quiz as shown, so a re-import mid-attempt changes nothing."""
+    """One attempt at the questions of ``question_set_digest``, shown in the order ``seed`` gives."""
 
     __table_args__ = (UniqueConstraint("user_id", "course_id", "module_slug", "unit_slug", "number"),)
 
@@ -56,7 +70,7 @@ class QuizAttempt(db.Model):
     unit_slug: Mapped[str] = mapped_column(String(100))
     number: Mapped[int] = mapped_column(Integer)
     seed: Mapped[int] = mapped_column(Integer)
-    questions: Mapped[list] = mapped_column(JSON)
+    question_set_digest: Mapped[str] = mapped_column(ForeignKey("question_set.digest"), index=True)
     pass_mark: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

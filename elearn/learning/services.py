@@ -31,7 +31,7 @@ from elearn.courses.models import QUIZ, Course, Module, Unit
 from elearn.courses.tree import CourseTree, tree_of
 from elearn.core.models import as_utc, dialect_insert, insert_ignore, utcnow
 from elearn.extensions import db
-from elearn.learning import grading, visits
+from elearn.learning import grading, question_sets, visits
 from elearn.learning.models import CourseCompletion, Enrolment, ModuleCompletion, QuizAttempt, UnitProgress
 
 
@@ -269,7 +269,8 @@ def start_attempt(user, reading: rd.Reading, module: Module, unit_slug: str) -> 
     if limit and len(attempts) >= limit:
         raise LearningError(_l("You have used all your attempts at this quiz."))
     attempt = QuizAttempt(user_id=user.id, course_id=reading.course.id, module_slug=module.slug, unit_slug=unit_slug,
-                          number=len(attempts) + 1, seed=secrets.randbelow(2**31), questions=view.questions,
+                          number=len(attempts) + 1, seed=secrets.randbelow(2**31),
+                          question_set_digest=question_sets.store(view.questions),
                           pass_mark=view.meta.get("pass_mark", reading.course.pass_mark))
     db.session.add(attempt)
     try:
@@ -308,8 +309,9 @@ def submit_attempt(user, reading: rd.Reading, module: Module, attempt: QuizAttem
     """Grade and close an attempt exactly once; a repeated or stale submission is refused."""
     if attempt.user_id != user.id:
         raise LearningError(_l("This is not your attempt."))
-    responses = grading.parse_responses(attempt.questions, form)
-    result = grading.grade_attempt(attempt.questions, responses)
+    questions = question_sets.questions_of(attempt)
+    responses = grading.parse_responses(questions, form)
+    result = grading.grade_attempt(questions, responses)
     passed = result.percent >= attempt.pass_mark
     closed = db.session.execute(_CLOSE_ATTEMPT, {
         "attempt_id": attempt.id, "submitted_at": utcnow(), "responses": responses, "score": result.percent,

@@ -10,7 +10,7 @@ from elearn.auth.forms import ConfirmForm
 from elearn.auth.views import safe_next
 from elearn.courses import reading as rd
 from elearn.courses.views import reading_for
-from elearn.learning import grading, services
+from elearn.learning import grading, question_sets, services
 
 bp = Blueprint("learning", __name__, url_prefix="/me")
 # Every POST here carries a CSRF token: Flask-WTF's CSRFProtect checks it for the whole app.
@@ -117,7 +117,8 @@ def _learner_module(course_slug, module_slug):
 
 
 def _render_attempt(reading, module, attempt, form):
-    presented = [grading.present(q, i, attempt.seed) for i, q in enumerate(attempt.questions)]
+    questions = question_sets.questions_of(attempt)
+    presented = [grading.present(q, i, attempt.seed) for i, q in enumerate(questions)]
     return render_template("learning/attempt.html", reading=reading, module=module, attempt=attempt,
                            presented=presented, form=ConfirmForm(),
                            unit_url=_unit_url(reading.course.slug, module.slug, attempt.unit_slug))
