@@ -212,6 +212,11 @@ def units_done(user, course_id: int, module_slug: str) -> set[str]:
                                                     "module_slug": module_slug}))
 
 
+_COMPLETED_MODULES = select(ModuleCompletion.__table__.c.module_slug).where(
+    ModuleCompletion.__table__.c.user_id == bindparam("user_id"),
+    ModuleCompletion.__table__.c.course_id == bindparam("course_id"))
+
+
 def _complete_if_done(user, reading: rd.Reading, module: Module) -> None:
     views = rd.units(reading, module)
     done = units_done(user, reading.course.id, module.slug)
@@ -220,8 +225,7 @@ def _complete_if_done(user, reading: rd.Reading, module: Module) -> None:
     insert_ignore(ModuleCompletion, user_id=user.id, course_id=reading.course.id, module_slug=module.slug,
                   completed_at=utcnow())
     module_slugs = {m.slug for m in reading.course.modules}
-    completed = set(db.session.scalars(select(ModuleCompletion.module_slug).where(
-        ModuleCompletion.user_id == user.id, ModuleCompletion.course_id == reading.course.id)))
+    completed = set(db.session.scalars(_COMPLETED_MODULES, {"user_id": user.id, "course_id": reading.course.id}))
     if module_slugs <= completed:
         newly = insert_ignore(CourseCompletion, user_id=user.id, course_id=reading.course.id,
                               variant_tag=reading.tag, completed_at=utcnow())
