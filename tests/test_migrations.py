@@ -80,3 +80,17 @@ def test_question_sets_carry_every_attempts_questions_up_and_down(alembic_runner
     with alembic_engine.connect() as connection:
         rows = connection.execute(text("SELECT questions FROM quiz_attempt ORDER BY id")).scalars()
         assert [json.loads(r) if isinstance(r, str) else r for r in rows] == [first, second, first]
+
+
+def test_no_index_repeats_the_front_of_another(alembic_runner, alembic_engine):
+    """An index whose columns begin another index or unique constraint only slows writes (6b80b0a2e3ee)."""
+    alembic_runner.migrate_up_to("heads")
+    inspector = inspect(alembic_engine)
+    repeated = []
+    for table in inspector.get_table_names():
+        indexes = [(i["name"], tuple(i["column_names"])) for i in inspector.get_indexes(table)]
+        wider = indexes + [(u["name"], tuple(u["column_names"])) for u in inspector.get_unique_constraints(table)]
+        repeated += [(table, name, other) for name, columns in indexes for other, other_columns in wider
+                     if other != name and len(other_columns) > len(columns)
+                     and other_columns[:len(columns)] == columns]
+    assert repeated == []

@@ -59,7 +59,7 @@ class RoleGrant(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "role", "scope"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(20))
     scope: Mapped[str | None] = mapped_column(String(20))
     granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

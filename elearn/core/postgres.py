@@ -19,6 +19,7 @@ pool then opens a fresh connection (SQLAlchemy's ``DisconnectionError`` protocol
 
 from __future__ import annotations
 
+import functools
 import re
 import select
 
@@ -29,6 +30,7 @@ from sqlalchemy.engine import Engine
 _LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)  # statements come from SQLAlchemy's compiled cache: a few hundred texts
 def needs_transaction(statement: str) -> bool:
     """Whether ``statement`` writes, locks, or is anything else than a plain SELECT."""
     return statement.lstrip()[:6].upper() != "SELECT" or _LOCKING.search(statement) is not None

@@ -56,7 +56,7 @@ class Module(db.Model):
     __table_args__ = (UniqueConstraint("course_id", "slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
     slug: Mapped[str] = mapped_column(String(100))
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(300))
@@ -82,7 +82,7 @@ class Unit(db.Model):
     __table_args__ = (UniqueConstraint("module_id", "variant_id", "slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"))
     variant_id: Mapped[int | None] = mapped_column(
         ForeignKey("variant.id", ondelete="CASCADE"), index=True
     )
@@ -107,7 +107,7 @@ class UnitRevision(db.Model):
     __table_args__ = (UniqueConstraint("unit_id", "revision"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
     revision: Mapped[int]
     title: Mapped[str] = mapped_column(String(300))
     body_source: Mapped[str] = mapped_column(Text, default="")
@@ -137,7 +137,7 @@ class Variant(VariantTag, db.Model):
     __table_args__ = (UniqueConstraint("course_id", "tag"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
     tag: Mapped[str] = mapped_column(String(20))
     hidden: Mapped[list] = mapped_column(JSON, default=list)  # ["module-slug/unit-slug", …]
 
@@ -162,7 +162,7 @@ class ModuleTranslation(TranslationMixin, db.Model):
     __table_args__ = (UniqueConstraint("variant_id", "module_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    variant_id: Mapped[int] = mapped_column(ForeignKey("variant.id", ondelete="CASCADE"), index=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variant.id", ondelete="CASCADE"))
     module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"), index=True)
     summary: Mapped[str] = mapped_column(Text, default="")
     objectives: Mapped[list] = mapped_column(JSON, default=list)
@@ -175,7 +175,7 @@ class UnitTranslation(TranslationMixin, db.Model):
     __table_args__ = (UniqueConstraint("variant_id", "unit_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    variant_id: Mapped[int] = mapped_column(ForeignKey("variant.id", ondelete="CASCADE"), index=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variant.id", ondelete="CASCADE"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
     meta: Mapped[dict] = mapped_column(JSON, default=dict)
     body_source: Mapped[str] = mapped_column(Text, default="")

@@ -212,9 +212,9 @@ def units_done(user, course_id: int, module_slug: str) -> set[str]:
                                                     "module_slug": module_slug}))
 
 
-_COMPLETED_MODULES = select(ModuleCompletion.__table__.c.module_slug).where(
-    ModuleCompletion.__table__.c.user_id == bindparam("user_id"),
-    ModuleCompletion.__table__.c.course_id == bindparam("course_id"))
+_completion = ModuleCompletion.__table__.c
+_COMPLETED_MODULES = select(_completion.module_slug).where(
+    _completion.user_id == bindparam("user_id"), _completion.course_id == bindparam("course_id"))
 
 
 def _complete_if_done(user, reading: rd.Reading, module: Module) -> None:
