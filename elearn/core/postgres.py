@@ -6,7 +6,8 @@ so a pooled connection starts each checkout in autocommit, as Django runs by def
 The first statement that is not a plain SELECT (INSERT, UPDATE, DELETE, DDL, a SAVEPOINT,
 a SELECT … FOR UPDATE/SHARE, any text that does not start with SELECT) switches it back,
 so that statement and everything after it, up to the session's commit or rollback, form
-one transaction as before. Under PostgreSQL's READ COMMITTED every statement sees its own
+one transaction as before; a connection asked for ``isolation_level="AUTOCOMMIT"`` (VACUUM,
+CHECKPOINT) is left in autocommit. Under PostgreSQL's READ COMMITTED every statement sees its own
 snapshot in or out of a transaction, so the reads before the first write see exactly what
 they did inside one.
 
@@ -50,7 +51,8 @@ def _on_checkout(dbapi_connection, _record, _proxy) -> None:
 
 def _before_cursor_execute(connection, _cursor, statement, _parameters, _context, _executemany) -> None:
     dbapi_connection = connection.connection.dbapi_connection
-    if dbapi_connection.autocommit and needs_transaction(statement):
+    if (dbapi_connection.autocommit and needs_transaction(statement)
+            and connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT"):
         dbapi_connection.autocommit = False  # this statement opens the transaction (BEGIN)
 
 

@@ -103,3 +103,10 @@ def test_a_pooled_connection_the_server_closed_is_replaced_without_an_error(pg_a
         while not select.select([first.fileno()], [], [], 0.05)[0] and time.monotonic() < deadline:
             pass  # the server's notice reaches the socket
         assert db.session.scalar(select_(func.pg_backend_pid())) != backend  # the next request just works
+
+
+def test_a_connection_asked_for_autocommit_stays_in_it(pg_app):
+    """VACUUM refuses to run in a transaction: the write check must not open one here."""
+    with pg_app.app_context(), db.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM (ANALYZE) \"user\""))
+        assert connection.connection.dbapi_connection.info.transaction_status == TransactionStatus.IDLE
