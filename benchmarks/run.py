@@ -587,7 +587,6 @@ def main() -> int:
         ctx.pools["quiz"] = seed.quiz_pool(app, seeded, int(args.duration * 600) + 1000, first_number=1000)
         ctx.pools["quiz_warmup"] = seed.quiz_pool(app, seeded, int(args.warmup * 600) + 500, first_number=500)
         ctx.pools["quiz_sql"] = seed.quiz_pool(app, seeded, 4, first_number=400)
-    seed.analyze(app)
     seed.settle(app)
     seed_seconds = time.monotonic() - started
     counts = seed.row_counts(app)

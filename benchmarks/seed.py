@@ -313,28 +313,25 @@ def row_counts(app) -> dict[str, int]:
                 for table in db.metadata.sorted_tables if table.name in existing}
 
 
-def analyze(app) -> None:
-    """Planner statistics for the freshly loaded tables, as autovacuum (or ``ANALYZE`` after a
-    restore) gives a running database: without them PostgreSQL plans from default estimates.
-    Some servers run with autovacuum off (this benchmark's machine does), so it is done here;
-    on PostgreSQL as ``VACUUM (ANALYZE)``, which also records the rows as visible to every
-    transaction, so the first requests do not set the hint bits of a freshly loaded table."""
+def settle(app) -> None:
+    """Leave the data set as a running server finds it.
+
+    - Planner statistics, as autovacuum (or ``ANALYZE`` after a restore) keeps them: without
+      them PostgreSQL plans from default estimates. Some servers run with autovacuum off (this
+      benchmark's machine does). On PostgreSQL ``VACUUM (ANALYZE)`` also records the loaded rows
+      as visible to every transaction, so the first requests do not set their hint bits.
+    - The write-ahead log copied into the database (SQLite's checkpoint; PostgreSQL's
+      ``CHECKPOINT``, which needs a superuser or the ``pg_checkpoint`` role), and every seeded
+      byte on disk. Otherwise the seed's few hundred megabytes are written back while pages
+      are measured, and their commits wait for it.
+    """
     with app.app_context(), db.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM (ANALYZE)"))
+            outside_transaction = connection.execution_options(isolation_level="AUTOCOMMIT")
+            outside_transaction.execute(text("VACUUM (ANALYZE)"))
+            outside_transaction.execute(text("CHECKPOINT"))
         else:
             connection.execute(text("ANALYZE"))
             connection.commit()
-
-
-def settle(app) -> None:
-    """Leave the data set as a running server finds it: the write-ahead log copied into the
-    database (SQLite's checkpoint; PostgreSQL's ``CHECKPOINT``, which needs a superuser or the
-    ``pg_checkpoint`` role), and every seeded byte on disk. Otherwise the seed's few hundred
-    megabytes are written back while pages are measured, and their commits wait for it."""
-    with app.app_context(), db.engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("CHECKPOINT"))
-        else:
             connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     os.sync()
