@@ -16,8 +16,18 @@ import tempfile
 import time
 from pathlib import Path
 
-QUERIES = ["reuse", "training riga", "catering workshop", "youth", "eu projects", "work practice", "coop",
-           "social enterprise municipality", "nothingmatches", "grant loan"]
+QUERIES = [
+    "reuse",
+    "training riga",
+    "catering workshop",
+    "youth",
+    "eu projects",
+    "work practice",
+    "coop",
+    "social enterprise municipality",
+    "nothingmatches",
+    "grant loan",
+]
 FILTERS = [{}, {"country": "LV"}, {"kind": "event", "upcoming": "1"}, {"legal_form": "ngo"}, {"language": "sl"}]
 
 
@@ -74,8 +84,10 @@ def main() -> None:
 
     print(f"{dialect}, {args.posts} posts, {len(grid)} query × filter combinations")
     for name, samples in (("search function", function_ms), ("GET /board/?q=…", page_ms)):
-        print(f"  {name:18} n={len(samples):5}  p50={statistics.median(samples):6.1f} ms  "
-              f"p95={percentile(samples, 0.95):6.1f} ms  max={max(samples):6.1f} ms")
+        print(
+            f"  {name:18} n={len(samples):5}  p50={statistics.median(samples):6.1f} ms  "
+            f"p95={percentile(samples, 0.95):6.1f} ms  max={max(samples):6.1f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -18,15 +18,94 @@ SLUG = "bench-course"
 MODULES = 12
 UNITS = ("lesson", "lesson", "interview", "case-story", "lesson", "quiz")
 
-WORDS = (
-    "social enterprise cooperative municipality reuse centre employment training mentor grant loan revenue "
-    "customer community impact measure report board member volunteer partner network region market price "
-    "service product quality workshop repair furniture textile food catering cleaning care garden energy "
-    "housing migrants youth unemployed people disabilities inclusion support advice plan budget cash flow "
-    "investment public procurement tender contract law statute profit reinvest mission governance vote "
-    "stakeholder survey indicator outcome output baseline target story evidence trust local national "
-    "european fund programme call application deadline partner country language culture bridge"
-).split()
+WORDS = [
+    "social",
+    "enterprise",
+    "cooperative",
+    "municipality",
+    "reuse",
+    "centre",
+    "employment",
+    "training",
+    "mentor",
+    "grant",
+    "loan",
+    "revenue",
+    "customer",
+    "community",
+    "impact",
+    "measure",
+    "report",
+    "board",
+    "member",
+    "volunteer",
+    "partner",
+    "network",
+    "region",
+    "market",
+    "price",
+    "service",
+    "product",
+    "quality",
+    "workshop",
+    "repair",
+    "furniture",
+    "textile",
+    "food",
+    "catering",
+    "cleaning",
+    "care",
+    "garden",
+    "energy",
+    "housing",
+    "migrants",
+    "youth",
+    "unemployed",
+    "people",
+    "disabilities",
+    "inclusion",
+    "support",
+    "advice",
+    "plan",
+    "budget",
+    "cash",
+    "flow",
+    "investment",
+    "public",
+    "procurement",
+    "tender",
+    "contract",
+    "law",
+    "statute",
+    "profit",
+    "reinvest",
+    "mission",
+    "governance",
+    "vote",
+    "stakeholder",
+    "survey",
+    "indicator",
+    "outcome",
+    "output",
+    "baseline",
+    "target",
+    "story",
+    "evidence",
+    "trust",
+    "local",
+    "national",
+    "european",
+    "fund",
+    "programme",
+    "call",
+    "application",
+    "deadline",
+    "partner",
+    "country",
+    "language",
+    "culture",
+    "bridge",
+]
 
 # The quiz every module ends with; RIGHT and WRONG are form bodies for it (see seed.py).
 QUIZ = """
@@ -82,8 +161,16 @@ Match each kind of organisation with its main source of income.
 - match: Social enterprise -> Sales, for a social aim
 - match: Ordinary business -> Sales, for profit
 """
-RIGHT = {"q0": "1", "q1": ["0", "1"], "q2": "true", "q3": "social economy", "q4": "2011",
-         "q5-0": "Donations and grants", "q5-1": "Sales, for a social aim", "q5-2": "Sales, for profit"}
+RIGHT = {
+    "q0": "1",
+    "q1": ["0", "1"],
+    "q2": "true",
+    "q3": "social economy",
+    "q4": "2011",
+    "q5-0": "Donations and grants",
+    "q5-1": "Sales, for a social aim",
+    "q5-2": "Sales, for profit",
+}
 WRONG = {**RIGHT, "q0": "0", "q2": "false"}  # 4 of 6 right: 66.67%, below the pass mark
 
 
@@ -101,12 +188,19 @@ def _title(rng: random.Random, words: int = 4) -> str:
 
 
 def _lesson(rng: random.Random, next_file: str | None) -> str:
-    parts = [_paragraph(rng), f"## {_title(rng, 3)}", _paragraph(rng, 6),
-             "\n".join(f"- {_sentence(rng)}" for _ in range(5)), _paragraph(rng),
-             "| Activity | People | Income (EUR) |\n|---|---|---|\n"
-             + "\n".join(f"| {_title(rng, 2)} | {rng.randint(2, 40)} | {rng.randint(1, 90) * 1000} |"
-                         for _ in range(5)),
-             f"!!! tip\n    {_sentence(rng)}", f"## {_title(rng, 3)}", _paragraph(rng, 7), _paragraph(rng, 4)]
+    parts = [
+        _paragraph(rng),
+        f"## {_title(rng, 3)}",
+        _paragraph(rng, 6),
+        "\n".join(f"- {_sentence(rng)}" for _ in range(5)),
+        _paragraph(rng),
+        "| Activity | People | Income (EUR) |\n|---|---|---|\n"
+        + "\n".join(f"| {_title(rng, 2)} | {rng.randint(2, 40)} | {rng.randint(1, 90) * 1000} |" for _ in range(5)),
+        f"!!! tip\n    {_sentence(rng)}",
+        f"## {_title(rng, 3)}",
+        _paragraph(rng, 7),
+        _paragraph(rng, 4),
+    ]
     if next_file:
         parts.append(f"Continue with [the next unit]({next_file}).")
     return "\n\n".join(parts)
@@ -123,13 +217,27 @@ def _unit(rng: random.Random, kind: str, next_file: str | None) -> str:
         return _front(kind=kind, title=_title(rng)) + _lesson(rng, next_file)
     if kind == "interview":
         body = "\n\n".join(f"**Interviewer:** {_sentence(rng)}\n\n**Manager:** {_paragraph(rng, 3)}" for _ in range(6))
-        return _front(kind=kind, title=_title(rng), interviewee="A reuse-centre manager", role="Manager",
-                      organisation="A municipal reuse centre", country="SI") + body
+        return (
+            _front(
+                kind=kind,
+                title=_title(rng),
+                interviewee="A reuse-centre manager",
+                role="Manager",
+                organisation="A municipal reuse centre",
+                country="SI",
+            )
+            + body
+        )
     if kind == "case-story":
-        return _front(kind=kind, title=_title(rng), organisation=_title(rng, 2), country="LV",
-                      sector="reuse and recycling", year=2015,
-                      figures={"People trained": 120, "Jobs created": 14, "Funding (EUR)": 180000}) + (
-            "\n\n".join(_paragraph(rng, 6) for _ in range(5)))
+        return _front(
+            kind=kind,
+            title=_title(rng),
+            organisation=_title(rng, 2),
+            country="LV",
+            sector="reuse and recycling",
+            year=2015,
+            figures={"People trained": 120, "Jobs created": 14, "Funding (EUR)": 180000},
+        ) + ("\n\n".join(_paragraph(rng, 6) for _ in range(5)))
     return _front(kind="quiz", title=f"Check your understanding: {_title(rng, 3).lower()}") + QUIZ.lstrip()
 
 
@@ -147,15 +255,28 @@ def write_course(root: Path) -> Path:
     rng = random.Random(20240601)
     course = root / SLUG
     course.mkdir(parents=True, exist_ok=True)
-    (course / "course.md").write_text(_front(
-        title="Running a social enterprise: a twelve-module programme", language="en", estimated_hours=24,
-        pass_mark=70, certificate=True, tags=["social economy", "benchmark"],
-        summary="Twelve modules from the first idea to measuring impact (generated for benchmarks).",
-    ) + _paragraph(rng, 8) + "\n\n" + _paragraph(rng, 6) + "\n", encoding="utf-8")
+    (course / "course.md").write_text(
+        _front(
+            title="Running a social enterprise: a twelve-module programme",
+            language="en",
+            estimated_hours=24,
+            pass_mark=70,
+            certificate=True,
+            tags=["social economy", "benchmark"],
+            summary="Twelve modules from the first idea to measuring impact (generated for benchmarks).",
+        )
+        + _paragraph(rng, 8)
+        + "\n\n"
+        + _paragraph(rng, 6)
+        + "\n",
+        encoding="utf-8",
+    )
     lv = course / "locales" / "lv-LV"
     lv.mkdir(parents=True, exist_ok=True)
-    (lv / "course.md").write_text(_front(title="Sociālā uzņēmuma vadīšana", summary="Divpadsmit moduļi.")
-                                  + _paragraph(rng, 6) + "\n", encoding="utf-8")
+    (lv / "course.md").write_text(
+        _front(title="Sociālā uzņēmuma vadīšana", summary="Divpadsmit moduļi.") + _paragraph(rng, 6) + "\n",
+        encoding="utf-8",
+    )
     for m in range(1, MODULES + 1):
         folder = f"{m:02d}-module-{m:02d}"
         (course / folder).mkdir(exist_ok=True)
@@ -164,9 +285,12 @@ def write_course(root: Path) -> Path:
         outline = "\n".join(f"{i}. **{_title(rng, 3)}.** {_sentence(rng)}" for i in range(1, 7))
         (course / folder / "module.md").write_text(
             _front(title=f"Module {m}: {_title(rng, 3)}", summary=_sentence(rng), objectives=objectives)
-            + f"This module takes about **{rng.randint(40, 120)} minutes**.\n\n{outline}\n", encoding="utf-8")
+            + f"This module takes about **{rng.randint(40, 120)} minutes**.\n\n{outline}\n",
+            encoding="utf-8",
+        )
         (lv / folder / "module.md").write_text(
-            _front(title=f"Modulis {m}: {_title(rng, 3)}", summary=_sentence(rng)) + outline + "\n", encoding="utf-8")
+            _front(title=f"Modulis {m}: {_title(rng, 3)}", summary=_sentence(rng)) + outline + "\n", encoding="utf-8"
+        )
         files = [f"{u:02d}-unit-{u:02d}.md" for u in range(1, len(UNITS) + 1)]
         for u, kind in enumerate(UNITS):
             next_file = files[u + 1] if u + 1 < len(files) and kind == "lesson" else None

@@ -95,19 +95,23 @@ def _unit_path(i: int, ctx: Context) -> str:
 def _unit_lines(ctx: Context) -> list[tuple[str, str, str, str]]:
     """Each learner moves through eight units in turn, so every view records a visit (a write)."""
     learners = ctx.seeded.learners
-    return [("GET", _unit_path(i % len(learners) + (i // len(learners)) * 13, ctx), learners[i % len(learners)].cookie,
-             "") for i in range(len(learners) * 8)]
+    return [
+        ("GET", _unit_path(i % len(learners) + (i // len(learners)) * 13, ctx), learners[i % len(learners)].cookie, "")
+        for i in range(len(learners) * 8)
+    ]
 
 
 def _as_learner(build: Callable[[int, Context], str]):
     def lines(ctx: Context) -> list[tuple[str, str, str, str]]:
         return [("GET", build(i, ctx), s.cookie, "") for i, s in enumerate(ctx.seeded.learners)]
+
     return lines
 
 
 def _quiz_lines(pool_key: str):
     def lines(ctx: Context):
         return [("POST", path, s.cookie, body) for s, path, body in ctx.pools[pool_key]]
+
     return lines
 
 
@@ -119,32 +123,75 @@ def _board_lines(ctx: Context):
     from urllib.parse import quote_plus
 
     cookies = [s.cookie for s in ctx.seeded.learners]
-    return [("GET", f"/board/?q={quote_plus(q)}", cookies[i % len(cookies)], "")
-            for i, q in enumerate(ctx.seeded.board_queries * 10)]
+    return [
+        ("GET", f"/board/?q={quote_plus(q)}", cookies[i % len(cookies)], "")
+        for i, q in enumerate(ctx.seeded.board_queries * 10)
+    ]
 
 
 SCENARIOS: list[Scenario] = [
-    Scenario(HELLO, "hello world (/_bench/hello)", lambda ctx: [("GET", "/_bench/hello", "", "")],
-             lambda ctx: [("GET", "/_bench/hello", "", "")] * 2),
-    Scenario("fortunes", "fortunes, one query (/_bench/fortunes)", lambda ctx: [("GET", "/_bench/fortunes", "", "")],
-             lambda ctx: [("GET", "/_bench/fortunes", "", "")] * 2),
-    Scenario("catalogue", "catalogue (/courses/)", lambda ctx: [("GET", "/courses/", "", "")],
-             lambda ctx: [("GET", "/courses/", "", "")] * 2),
-    Scenario("module", "module page, learner", _as_learner(_module_path),
-             lambda ctx: _as_learner(_module_path)(ctx)[:2], target=Target(min_ratio=0.35)),
-    Scenario("unit", "unit page, learner", _unit_lines,
-             lambda ctx: [("GET", _unit_path(0, ctx), ctx.seeded.learners[0].cookie, ""),
-                          ("GET", _unit_path(6, ctx), ctx.seeded.learners[1].cookie, "")],  # two lessons
-             target=Target(min_ratio=0.35)),
-    Scenario("quiz_submit", "quiz submission (POST)", _quiz_lines("quiz"),
-             lambda ctx: [("POST", p, s.cookie, b) for s, p, b in ctx.pools["quiz_sql"][1:4:2]],  # two failing
-             expected_status=303, once=True, target=Target(min_ratio=0.2)),
-    Scenario("cohort_dashboard", "cohort dashboard, 2,000 learners", _dashboard_lines,
-             lambda ctx: _dashboard_lines(ctx) * 2, target=Target(max_p95_ms=250), connections=2,
-             available=lambda ctx: ctx.seeded.cohort_id is not None),
-    Scenario("board_search", "board search (/board/?q=)", _board_lines,
-             lambda ctx: _board_lines(ctx)[:2], target=Target(max_p95_ms=100), connections=2,
-             available=lambda ctx: bool(ctx.seeded.board_queries)),
+    Scenario(
+        HELLO,
+        "hello world (/_bench/hello)",
+        lambda ctx: [("GET", "/_bench/hello", "", "")],
+        lambda ctx: [("GET", "/_bench/hello", "", "")] * 2,
+    ),
+    Scenario(
+        "fortunes",
+        "fortunes, one query (/_bench/fortunes)",
+        lambda ctx: [("GET", "/_bench/fortunes", "", "")],
+        lambda ctx: [("GET", "/_bench/fortunes", "", "")] * 2,
+    ),
+    Scenario(
+        "catalogue",
+        "catalogue (/courses/)",
+        lambda ctx: [("GET", "/courses/", "", "")],
+        lambda ctx: [("GET", "/courses/", "", "")] * 2,
+    ),
+    Scenario(
+        "module",
+        "module page, learner",
+        _as_learner(_module_path),
+        lambda ctx: _as_learner(_module_path)(ctx)[:2],
+        target=Target(min_ratio=0.35),
+    ),
+    Scenario(
+        "unit",
+        "unit page, learner",
+        _unit_lines,
+        lambda ctx: [
+            ("GET", _unit_path(0, ctx), ctx.seeded.learners[0].cookie, ""),
+            ("GET", _unit_path(6, ctx), ctx.seeded.learners[1].cookie, ""),
+        ],  # two lessons
+        target=Target(min_ratio=0.35),
+    ),
+    Scenario(
+        "quiz_submit",
+        "quiz submission (POST)",
+        _quiz_lines("quiz"),
+        lambda ctx: [("POST", p, s.cookie, b) for s, p, b in ctx.pools["quiz_sql"][1:4:2]],  # two failing
+        expected_status=303,
+        once=True,
+        target=Target(min_ratio=0.2),
+    ),
+    Scenario(
+        "cohort_dashboard",
+        "cohort dashboard, 2,000 learners",
+        _dashboard_lines,
+        lambda ctx: _dashboard_lines(ctx) * 2,
+        target=Target(max_p95_ms=250),
+        connections=2,
+        available=lambda ctx: ctx.seeded.cohort_id is not None,
+    ),
+    Scenario(
+        "board_search",
+        "board search (/board/?q=)",
+        _board_lines,
+        lambda ctx: _board_lines(ctx)[:2],
+        target=Target(max_p95_ms=100),
+        connections=2,
+        available=lambda ctx: bool(ctx.seeded.board_queries),
+    ),
 ]
 # Issue #8 targets that apply to every scenario: 0 errors, SQL per page fixed.
 PAGE_WEIGHT_LIMIT = 50 * 1024
@@ -157,14 +204,22 @@ def environment(args, work: Path) -> dict[str, str]:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    pem = (
+        Ed25519PrivateKey.generate()
+        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .decode()
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ELEARN_", "DATABASE_URL"))}
-    env.update({
-        "DATABASE_URL": args.database_url, "SECRET_KEY": secrets.token_urlsafe(48),
-        "ELEARN_BENCHMARK_ROUTES": "1", "ELEARN_SIGNING_KEY": pem,
-        "ELEARN_COURSES_PATH": str(work / "courses"), "PYTHONDONTWRITEBYTECODE": "1",
-    })
+    env.update(
+        {
+            "DATABASE_URL": args.database_url,
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "ELEARN_BENCHMARK_ROUTES": "1",
+            "ELEARN_SIGNING_KEY": pem,
+            "ELEARN_COURSES_PATH": str(work / "courses"),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
     return env
 
 
@@ -179,9 +234,19 @@ class Server:
     def __init__(self, env: dict[str, str], args, work: Path):
         self.base = f"http://127.0.0.1:{args.port}"
         self.log = (work / "gunicorn.log").open("w")
-        command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(args.workers),
-                   "--bind", f"127.0.0.1:{args.port}", "--max-requests", "0", "--log-level", "warning",
-                   "--access-logfile", str(work / "access.log")]
+        command = [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--max-requests",
+            "0",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            str(work / "access.log"),
+        ]
         if args.worker_class:
             command += ["--worker-class", args.worker_class]
         if args.threads:
@@ -190,8 +255,9 @@ class Server:
             if probe.connect_ex(("127.0.0.1", args.port)) == 0:
                 raise SystemExit(f"127.0.0.1:{args.port} is in use: stop what listens there or pass --port")
         self.config = self._resolved(command, env)
-        self.process = subprocess.Popen(command + ["wsgi:app"], cwd=REPO, env=env, stdout=self.log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            command + ["wsgi:app"], cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -208,10 +274,13 @@ class Server:
     @staticmethod
     def _resolved(command: list[str], env: dict[str, str]) -> dict[str, object]:
         """The settings gunicorn will really use (config file + command line)."""
-        done = subprocess.run(command + ["--print-config", "wsgi:app"], cwd=REPO, env=env, capture_output=True,
-                              text=True, check=False)
-        settings = {key.strip(): value.strip() for key, value in
-                    (line.split(" = ", 1) for line in done.stdout.splitlines() if " = " in line)}
+        done = subprocess.run(
+            command + ["--print-config", "wsgi:app"], cwd=REPO, env=env, capture_output=True, text=True, check=False
+        )
+        settings = {
+            key.strip(): value.strip()
+            for key, value in (line.split(" = ", 1) for line in done.stdout.splitlines() if " = " in line)
+        }
         wanted = ("config", "worker_class", "workers", "threads", "keepalive", "max_requests", "timeout", "bind")
         return {key: settings.get(key, "?").strip() for key in wanted}
 
@@ -255,13 +324,28 @@ HELLO_BESIDE_SECONDS = 3
 CLOSE_EVERY = 25  # every 25th request closes its connection, so they spread over the workers (replay.lua)
 
 
-def run_wrk(base: str, lines: list, work: Path, name: str, *, duration: float, connections: int,
-            expected: int, once: bool) -> dict:
+def run_wrk(
+    base: str, lines: list, work: Path, name: str, *, duration: float, connections: int, expected: int, once: bool
+) -> dict:
     path = work / f"{name}.requests"
     path.write_text("".join(f"{m}\t{p}\t{c}\t{b}\n" for m, p, c, b in lines), encoding="utf-8")
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout", "10s",
-               "-s", str(HERE / "wrk" / "replay.lua"), base, "--", str(path), str(expected),
-               "once" if once else "cycle", "1", str(CLOSE_EVERY)]
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{max(1, round(duration))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(HERE / "wrk" / "replay.lua"),
+        base,
+        "--",
+        str(path),
+        str(expected),
+        "once" if once else "cycle",
+        "1",
+        str(CLOSE_EVERY),
+    ]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -290,8 +374,13 @@ def measure_beside(server: Server, ctx: Context, scenario: Scenario, work: Path)
     before = measure(server, Context(ctx.app, ctx.seeded, args, ctx.pools), hello, work)
     result = measure(server, ctx, scenario, work)
     after = measure(server, Context(ctx.app, ctx.seeded, args, ctx.pools), hello, work)
-    beside = {"rps": (before["rps"] + after["rps"]) / 2, "cpu_ms": (cpu_ms(before) + cpu_ms(after)) / 2,
-              "seconds": seconds, "rps_before": before["rps"], "rps_after": after["rps"]}
+    beside = {
+        "rps": (before["rps"] + after["rps"]) / 2,
+        "cpu_ms": (cpu_ms(before) + cpu_ms(after)) / 2,
+        "seconds": seconds,
+        "rps_before": before["rps"],
+        "rps_after": after["rps"],
+    }
     return result, beside
 
 
@@ -305,36 +394,73 @@ def measure(server: Server, ctx: Context, scenario: Scenario, work: Path) -> dic
     lines = scenario.requests(ctx)
     connections = scenario.connections or args.connections
     if scenario.once:  # warm up on attempts set aside for it, then measure on fresh ones
-        run_wrk(server.base, _quiz_lines("quiz_warmup")(ctx), work, scenario.key + "-warmup",
-                duration=args.warmup, connections=connections, expected=scenario.expected_status, once=True)
+        run_wrk(
+            server.base,
+            _quiz_lines("quiz_warmup")(ctx),
+            work,
+            scenario.key + "-warmup",
+            duration=args.warmup,
+            connections=connections,
+            expected=scenario.expected_status,
+            once=True,
+        )
     elif args.warmup:
-        run_wrk(server.base, lines, work, scenario.key, duration=args.warmup, connections=connections,
-                expected=scenario.expected_status, once=False)
+        run_wrk(
+            server.base,
+            lines,
+            work,
+            scenario.key,
+            duration=args.warmup,
+            connections=connections,
+            expected=scenario.expected_status,
+            once=False,
+        )
     workers_before, machine_before, started = server.cpu_by_worker(), machine_cpu(), time.monotonic()
-    result = run_wrk(server.base, lines, work, scenario.key, duration=args.duration, connections=connections,
-                     expected=scenario.expected_status, once=scenario.once)
+    result = run_wrk(
+        server.base,
+        lines,
+        work,
+        scenario.key,
+        duration=args.duration,
+        connections=connections,
+        expected=scenario.expected_status,
+        once=scenario.once,
+    )
     elapsed = time.monotonic() - started
     workers_after, machine_after = server.cpu_by_worker(), machine_cpu()
-    user, system = ([after[i] - workers_before.get(pid, (0.0, 0.0))[i] for pid, after in workers_after.items()]
-                    for i in (0, 1))
+    user, system = (
+        [after[i] - workers_before.get(pid, (0.0, 0.0))[i] for pid, after in workers_after.items()] for i in (0, 1)
+    )
     used = [u + s for u, s in zip(user, system)]
     server_seconds = sum(used)
     # system time is the kernel's part of the workers' work: sockets, SQLite's file locks and writes, thread wake-ups
     result["server_system_percent"] = round(100 * sum(system) / server_seconds) if server_seconds else 0
     # each worker's part of the work, largest first: about even when wrk's connections are spread (CLOSE_EVERY)
-    result["worker_shares"] = sorted((round(100 * u / server_seconds) for u in used), reverse=True) \
-        if server_seconds else []
+    result["worker_shares"] = (
+        sorted((round(100 * u / server_seconds) for u in used), reverse=True) if server_seconds else []
+    )
     result["connections"] = connections
     result["server_cpu_percent"] = round(100 * server_seconds / elapsed)
     result["wrk_cpu_percent"] = round(100 * result.pop("wrk_cpu_seconds") / elapsed)
     busy, stolen = (after - before for after, before in zip(machine_after, machine_before))
     # what else ran meanwhile (this script, other programs) and what the hypervisor took: both slow the server
-    result["other_cpu_percent"] = max(0, round(100 * busy / elapsed) - result["server_cpu_percent"]
-                                      - result["wrk_cpu_percent"])
+    result["other_cpu_percent"] = max(
+        0, round(100 * busy / elapsed) - result["server_cpu_percent"] - result["wrk_cpu_percent"]
+    )
     result["steal_cpu_percent"] = round(100 * stolen / elapsed)
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
-    result["errors"] = sum(result[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors",
-                                               "timeouts", "unexpected_status", "exhausted"))
+    result["errors"] = sum(
+        result[k]
+        for k in (
+            "connect_errors",
+            "read_errors",
+            "write_errors",
+            "status_errors",
+            "timeouts",
+            "unexpected_status",
+            "exhausted",
+        )
+    )
     return result
 
 
@@ -383,8 +509,13 @@ def count_sql(ctx: Context, scenario: Scenario) -> dict:
 
         event.listen(engine, "before_cursor_execute", record)
         try:
-            response = client.open(path, method=method, data=body or None, headers={"User-Agent": "wrk"},
-                                   content_type="application/x-www-form-urlencoded" if body else None)
+            response = client.open(
+                path,
+                method=method,
+                data=body or None,
+                headers={"User-Agent": "wrk"},
+                content_type="application/x-www-form-urlencoded" if body else None,
+            )
         finally:
             event.remove(engine, "before_cursor_execute", record)
         if response.status_code != scenario.expected_status:
@@ -410,11 +541,16 @@ def profile(ctx: Context, scenario: Scenario, work: Path, repeat: int = 200) -> 
         method, path, cookie, body = request
         if cookie:
             client.set_cookie(*cookie.split("=", 1))
-        response = client.open(path, method=method, data=body or None, headers={"User-Agent": "wrk"},
-                               content_type="application/x-www-form-urlencoded" if body else None)
+        response = client.open(
+            path,
+            method=method,
+            data=body or None,
+            headers={"User-Agent": "wrk"},
+            content_type="application/x-www-form-urlencoded" if body else None,
+        )
         assert response.status_code == scenario.expected_status, (path, response.status_code)
 
-    for request in requests[:20 if scenario.target is None or scenario.target.max_p95_ms is None else 2]:
+    for request in requests[: 20 if scenario.target is None or scenario.target.max_p95_ms is None else 2]:
         send(request)  # warm up: templates compiled, statement cache filled
     profiler = Profiler(interval=0.0002)
     cpu, started = time.process_time(), time.perf_counter()
@@ -427,9 +563,12 @@ def profile(ctx: Context, scenario: Scenario, work: Path, repeat: int = 200) -> 
     repeat = done
     per_request = (time.process_time() - cpu) / repeat * 1000
     out = work / f"profile-{scenario.key}.txt"
-    out.write_text(f"{scenario.label}: {per_request:.2f} ms CPU per request in-process (test client, "
-                   f"{repeat} requests, wall {(time.perf_counter() - started) / repeat * 1000:.2f} ms)\n\n"
-                   + profiler.output_text(unicode=False, color=False), encoding="utf-8")
+    out.write_text(
+        f"{scenario.label}: {per_request:.2f} ms CPU per request in-process (test client, "
+        f"{repeat} requests, wall {(time.perf_counter() - started) / repeat * 1000:.2f} ms)\n\n"
+        + profiler.output_text(unicode=False, color=False),
+        encoding="utf-8",
+    )
     return out
 
 
@@ -460,17 +599,34 @@ def page_weight(server: Server, ctx: Context) -> dict:
     parser = _Links()
     parser.feed(html.decode())
     host = urlparse(server.base).netloc
-    external = sorted({url for _t, _a, url in parser.urls
-                       if urlparse(urljoin(page_url, url)).scheme in ("http", "https")
-                       and urlparse(urljoin(page_url, url)).netloc != host})
-    assets = sorted({urljoin(page_url, url) for tag, attr, url in parser.urls
-                     if (tag == "script" and attr == "src") or (tag == "link" and attr == "href")})
+    external = sorted(
+        {
+            url
+            for _t, _a, url in parser.urls
+            if urlparse(urljoin(page_url, url)).scheme in ("http", "https")
+            and urlparse(urljoin(page_url, url)).netloc != host
+        }
+    )
+    assets = sorted(
+        {
+            urljoin(page_url, url)
+            for tag, attr, url in parser.urls
+            if (tag == "script" and attr == "src") or (tag == "link" and attr == "href")
+        }
+    )
     files = {page_url: html, **{url: fetch(url) for url in assets if urlparse(url).netloc == host}}
-    sizes = {url.replace(server.base, ""): {"bytes": len(body), "gzip": len(gzip.compress(body, 6))}
-             for url, body in files.items()}
+    sizes = {
+        url.replace(server.base, ""): {"bytes": len(body), "gzip": len(gzip.compress(body, 6))}
+        for url, body in files.items()
+    }
     total = sum(s["gzip"] for s in sizes.values())
-    return {"files": sizes, "gzip_total": total, "limit": PAGE_WEIGHT_LIMIT, "external_urls": external,
-            "pass": total <= PAGE_WEIGHT_LIMIT and not external}
+    return {
+        "files": sizes,
+        "gzip_total": total,
+        "limit": PAGE_WEIGHT_LIMIT,
+        "external_urls": external,
+        "pass": total <= PAGE_WEIGHT_LIMIT and not external,
+    }
 
 
 # ---------------------------------------------------------------- report
@@ -493,8 +649,26 @@ def verdict(scenario: Scenario, result: dict) -> tuple[str, list[str]]:
 
 
 def table(report: dict) -> str:
-    rows = [("page", "conns", "req/s", "hello req/s", "x hello", "CPU ms/req", "x hello CPU", "others %",
-             "workers %", "p50 ms", "p95 ms", "p99 ms", "errors", "SQL", "target", "result")]
+    rows = [
+        (
+            "page",
+            "conns",
+            "req/s",
+            "hello req/s",
+            "x hello",
+            "CPU ms/req",
+            "x hello CPU",
+            "others %",
+            "workers %",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "errors",
+            "SQL",
+            "target",
+            "result",
+        )
+    ]
 
     first_hello_cpu = next(cpu_ms(i) for i in report["scenarios"] if i["key"] == HELLO)
     for item in report["scenarios"]:
@@ -502,22 +676,38 @@ def table(report: dict) -> str:
         cpu = cpu_ms(item)
         hello_cpu = (item.get("hello_beside") or {}).get("cpu_ms") or first_hello_cpu
         beside = (item.get("hello_beside") or {}).get("rps") or item["rps"] / item["ratio"]
-        rows.append((item["label"], str(item["connections"]), f"{item['rps']:.0f}", f"{beside:.0f}",
-                     f"{item['ratio']:.2f}",
-                     f"{cpu:.1f}", f"{hello_cpu / cpu:.2f}" if cpu else "-",
-                     str(item.get("other_cpu_percent", 0) + item.get("steal_cpu_percent", 0)),
-                     "/".join(map(str, item.get("worker_shares", []))) or "-", f"{lat['p50']:.1f}",
-                     f"{lat['p95']:.1f}", f"{lat['p99']:.1f}", str(item["errors"]),
-                     str(item["sql"]["count"]) + ("" if item["sql"]["fixed"] else "*"), item["target"] or "0 errors",
-                     item["result"]))
+        rows.append(
+            (
+                item["label"],
+                str(item["connections"]),
+                f"{item['rps']:.0f}",
+                f"{beside:.0f}",
+                f"{item['ratio']:.2f}",
+                f"{cpu:.1f}",
+                f"{hello_cpu / cpu:.2f}" if cpu else "-",
+                str(item.get("other_cpu_percent", 0) + item.get("steal_cpu_percent", 0)),
+                "/".join(map(str, item.get("worker_shares", []))) or "-",
+                f"{lat['p50']:.1f}",
+                f"{lat['p95']:.1f}",
+                f"{lat['p99']:.1f}",
+                str(item["errors"]),
+                str(item["sql"]["count"]) + ("" if item["sql"]["fixed"] else "*"),
+                item["target"] or "0 errors",
+                item["result"],
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
-             + " |" for r in rows]
+    lines = [
+        "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) + " |"
+        for r in rows
+    ]
     lines.insert(1, "|" + "|".join(("-" * (w + 1)) + ("-" if i == 0 else ":") for i, w in enumerate(widths)) + "|")
     weight = report["page_weight"]
     lines.append("")
-    lines.append(f"Module page weight: {weight['gzip_total'] / 1024:.1f} KB gzipped (HTML + CSS + JS, limit 50 KB), "
-                 f"{len(weight['external_urls'])} URLs to other hosts: {'PASS' if weight['pass'] else 'FAIL'}")
+    lines.append(
+        f"Module page weight: {weight['gzip_total'] / 1024:.1f} KB gzipped (HTML + CSS + JS, limit 50 KB), "
+        f"{len(weight['external_urls'])} URLs to other hosts: {'PASS' if weight['pass'] else 'FAIL'}"
+    )
     for scenario in report["skipped"]:
         lines.append(f"Not measured: {scenario} (its package or data is not there yet)")
     return "\n".join(lines)
@@ -526,8 +716,11 @@ def table(report: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--database-url", help="PostgreSQL URL (its public schema is dropped and re-created!); "
-                        "default $BENCH_DATABASE_URL or postgresql+psycopg://postgres@127.0.0.1:5432/bench")
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL URL (its public schema is dropped and re-created!); "
+        "default $BENCH_DATABASE_URL or postgresql+psycopg://postgres@127.0.0.1:5432/bench",
+    )
     parser.add_argument("--duration", type=float, default=20, help="seconds of load per page (default 20)")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of unmeasured load before each page")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (default 4: 2 per worker)")
@@ -540,14 +733,19 @@ def main() -> int:
     parser.add_argument("--work-dir", default=str(HERE / ".work"))
     parser.add_argument("--output", help="JSON file (default benchmarks/results/<db>.json)")
     parser.add_argument("--show-sql", action="store_true", help="print every page's SQL statements")
-    parser.add_argument("--profile", action="store_true",
-                        help="profile each page in-process with pyinstrument first (work folder, profile-*.txt)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile each page in-process with pyinstrument first (work folder, profile-*.txt)",
+    )
     parser.add_argument("--table", metavar="JSON", help="print the table of an earlier run's results and exit")
     args = parser.parse_args()
     if args.table:
         report = json.loads(Path(args.table).read_text(encoding="utf-8"))
-        print(f"{report['db']}, {report['when']}, load average before/after "
-              f"{report['machine']['load_before'][0]:.1f}/{report['machine']['load_after'][0]:.1f}")
+        print(
+            f"{report['db']}, {report['when']}, load average before/after "
+            f"{report['machine']['load_before'][0]:.1f}/{report['machine']['load_after'][0]:.1f}"
+        )
         print(table(report))
         return 0
     if shutil.which("wrk") is None:
@@ -559,8 +757,11 @@ def main() -> int:
     if args.db == "sqlite":
         args.database_url = f"sqlite:///{work / 'bench.sqlite'}"
     else:
-        args.database_url = (args.database_url or os.environ.get("BENCH_DATABASE_URL")
-                             or "postgresql+psycopg://postgres@127.0.0.1:5432/bench")
+        args.database_url = (
+            args.database_url
+            or os.environ.get("BENCH_DATABASE_URL")
+            or "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
+        )
     env = environment(args, work)
     os.environ.update(env)
     for key in [k for k in os.environ if k.startswith("ELEARN_") and k not in env]:
@@ -590,8 +791,9 @@ def main() -> int:
     seed.settle(app)
     seed_seconds = time.monotonic() - started
     counts = seed.row_counts(app)
-    print(f"Seeded in {seed_seconds:.0f} s: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if v),
-          flush=True)
+    print(
+        f"Seeded in {seed_seconds:.0f} s: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if v), flush=True
+    )
 
     sql = {s.key: count_sql(ctx, s) for s in chosen}
     if args.profile:
@@ -622,8 +824,7 @@ def main() -> int:
                 result["graded"] = graded
                 if graded < result["requests"]:  # more graded: requests in flight when wrk stopped
                     result["errors"] += result["requests"] - graded
-            print(f" {result['rps']:.0f} req/s (workers {'/'.join(map(str, result['worker_shares']))} %)",
-                  flush=True)
+            print(f" {result['rps']:.0f} req/s (workers {'/'.join(map(str, result['worker_shares']))} %)", flush=True)
             results.append((scenario, result))
     finally:
         server.stop()
@@ -631,31 +832,49 @@ def main() -> int:
 
     hello_rps = next(r["rps"] for s, r in results if s.key == HELLO)
     report = {
-        "db": args.db, "when": time.strftime("%Y-%m-%d %H:%M:%S %z"), "duration_s": args.duration,
-        "warmup_s": args.warmup, "connections": args.connections, "workers": args.workers,
-        "virtual_users": args.users, "gunicorn": server.config,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "load_before": load_before, "load_after": load_after},
+        "db": args.db,
+        "when": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+        "duration_s": args.duration,
+        "warmup_s": args.warmup,
+        "connections": args.connections,
+        "workers": args.workers,
+        "virtual_users": args.users,
+        "gunicorn": server.config,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_before": load_before,
+            "load_after": load_after,
+        },
         "seed": {"seconds": round(seed_seconds, 1), "rows": counts},
-        "page_weight": weight, "scenarios": [],
+        "page_weight": weight,
+        "scenarios": [],
         "skipped": [s.label for s in SCENARIOS if not s.available(ctx)],
     }
     for scenario, result in results:
         result["ratio"] = result["rps"] / (result["hello_beside"] or {"rps": hello_rps})["rps"]
         result["latency_ms"] = {k: v / 1000 for k, v in result.pop("latency_us").items()}
         result["result"], result["problems"] = verdict(scenario, result)
-        report["scenarios"].append({"key": scenario.key, "label": scenario.label,
-                                    "target": scenario.target.describe() if scenario.target else "", **result})
+        report["scenarios"].append(
+            {
+                "key": scenario.key,
+                "label": scenario.label,
+                "target": scenario.target.describe() if scenario.target else "",
+                **result,
+            }
+        )
     output = Path(args.output) if args.output else HERE / "results" / f"{args.db}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     print()
     g = server.config
-    print(f"{args.db}: {args.duration:.0f} s per page, wrk -t1 -c{args.connections}, gunicorn {g['workers']} "
-          f"{g['worker_class']} workers ({g['threads']} threads), {args.users} signed-in learners; "
-          f"load average before/after "
-          f"{load_before[0]:.1f}/{load_after[0]:.1f}")
+    print(
+        f"{args.db}: {args.duration:.0f} s per page, wrk -t1 -c{args.connections}, gunicorn {g['workers']} "
+        f"{g['worker_class']} workers ({g['threads']} threads), {args.users} signed-in learners; "
+        f"load average before/after "
+        f"{load_before[0]:.1f}/{load_after[0]:.1f}"
+    )
     print(table(report))
     if args.show_sql:
         for item in report["scenarios"]:

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+import coursegen
 from sqlalchemy import insert, select, text
 
-import coursegen
 from elearn.core.models import utcnow
 from elearn.extensions import db
 
@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 class Session:
     user_id: int
     cookie: str  # "session=…", as a browser sends it
-    csrf: str    # the form token that goes with it
+    csrf: str  # the form token that goes with it
 
 
 @dataclass
@@ -100,7 +100,7 @@ def import_courses(app, work: Path) -> None:
 
 def _bulk(model, rows: list[dict]) -> None:
     for start in range(0, len(rows), CHUNK):
-        db.session.execute(insert(model), rows[start:start + CHUNK])
+        db.session.execute(insert(model), rows[start : start + CHUNK])
 
 
 def seed_learners(app) -> Seeded:
@@ -115,33 +115,52 @@ def seed_learners(app) -> Seeded:
     now = utcnow()
     with app.app_context():
         course = db.session.scalar(select(Course).where(Course.slug == coursegen.SLUG))
-        units = [(m, u, k) for m, u, k in db.session.execute(
-            select(Module.slug, Unit.slug, Unit.kind).join(Unit, Unit.module_id == Module.id)
-            .where(Module.course_id == course.id, Unit.variant_id.is_(None))
-            .order_by(Module.position, Unit.position))]
-        questions = db.session.scalar(select(Unit.questions).join(Module, Module.id == Unit.module_id).where(
-            Module.course_id == course.id, Unit.variant_id.is_(None), Unit.kind == "quiz").limit(1))
+        units = [
+            (m, u, k)
+            for m, u, k in db.session.execute(
+                select(Module.slug, Unit.slug, Unit.kind)
+                .join(Unit, Unit.module_id == Module.id)
+                .where(Module.course_id == course.id, Unit.variant_id.is_(None))
+                .order_by(Module.position, Unit.position)
+            )
+        ]
+        questions = db.session.scalar(
+            select(Unit.questions)
+            .join(Module, Module.id == Unit.module_id)
+            .where(Module.course_id == course.id, Unit.variant_id.is_(None), Unit.kind == "quiz")
+            .limit(1)
+        )
         question_set = question_sets.store(questions)
         right = grading.parse_responses(questions, coursegen.RIGHT)
         graded = grading.grade_attempt(questions, right)
-        results = [{"score": r.score, "status": r.status, "feedback": r.feedback, "right_answer": r.right_answer}
-                   for r in graded.results]
+        results = [
+            {"score": r.score, "status": r.status, "feedback": r.feedback, "right_answer": r.right_answer}
+            for r in graded.results
+        ]
 
         password_hash = hash_password(PASSWORD)  # once, shared by every generated account
         countries = ["LV", "LV", "SI", "PL", "LT", "EE", "DE", "DK", "SE", "FI", "HR"]
         users = []
         for i in range(LEARNERS):
             country = countries[i % len(countries)]
-            users.append({
-                "email": f"learner{i:05d}@bench.example.org", "name": f"Learner {i:05d}",
-                "password_hash": password_hash, "country": country,
-                "language": "lv" if country == "LV" and i % 4 == 0 else "en",
-                "email_confirmed_at": now - timedelta(days=200), "password_changed_at": now - timedelta(days=200),
-                "created_at": now - timedelta(days=200 - i % 100),
-            })
+            users.append(
+                {
+                    "email": f"learner{i:05d}@bench.example.org",
+                    "name": f"Learner {i:05d}",
+                    "password_hash": password_hash,
+                    "country": country,
+                    "language": "lv" if country == "LV" and i % 4 == 0 else "en",
+                    "email_confirmed_at": now - timedelta(days=200),
+                    "password_changed_at": now - timedelta(days=200),
+                    "created_at": now - timedelta(days=200 - i % 100),
+                }
+            )
         _bulk(User, users)
-        ids = list(db.session.execute(select(User.id, User.language).where(
-            User.email.like("learner%@bench.example.org")).order_by(User.id)))
+        ids = list(
+            db.session.execute(
+                select(User.id, User.language).where(User.email.like("learner%@bench.example.org")).order_by(User.id)
+            )
+        )
 
         per_module = {}
         for m, u, _k in units:
@@ -153,37 +172,91 @@ def seed_learners(app) -> Seeded:
             started = now - timedelta(days=rng.randint(20, 180))
             step = (now - started) / (reached + 1)
             last = units[min(reached, len(units) - 1)]
-            enrolments.append({"user_id": user_id, "course_id": course.id,
-                               "variant_tag": "lv-LV" if language == "lv" else None, "enrolled_at": started,
-                               "last_module": last[0], "last_unit": last[1],
-                               "last_activity_at": started + step * reached})
-            for j, (m, u, kind) in enumerate(units[:reached + 1]):
+            enrolments.append(
+                {
+                    "user_id": user_id,
+                    "course_id": course.id,
+                    "variant_tag": "lv-LV" if language == "lv" else None,
+                    "enrolled_at": started,
+                    "last_module": last[0],
+                    "last_unit": last[1],
+                    "last_activity_at": started + step * reached,
+                }
+            )
+            for j, (m, u, kind) in enumerate(units[: reached + 1]):
                 moment = started + step * j
                 done = j < reached
-                progress.append({"user_id": user_id, "course_id": course.id, "module_slug": m, "unit_slug": u,
-                                 "seen_at": moment, "done_at": moment if done else None})
+                progress.append(
+                    {
+                        "user_id": user_id,
+                        "course_id": course.id,
+                        "module_slug": m,
+                        "unit_slug": u,
+                        "seen_at": moment,
+                        "done_at": moment if done else None,
+                    }
+                )
                 if done and kind == "quiz":
-                    attempts.append({"user_id": user_id, "course_id": course.id, "module_slug": m,
-                                     "unit_slug": u, "number": 1, "seed": rng.randrange(2**31),
-                                     "question_set_digest": question_set, "pass_mark": 70, "started_at": moment,
-                                     "submitted_at": moment, "responses": right, "results": results,
-                                     "score": graded.percent, "passed": True})
+                    attempts.append(
+                        {
+                            "user_id": user_id,
+                            "course_id": course.id,
+                            "module_slug": m,
+                            "unit_slug": u,
+                            "number": 1,
+                            "seed": rng.randrange(2**31),
+                            "question_set_digest": question_set,
+                            "pass_mark": 70,
+                            "started_at": moment,
+                            "submitted_at": moment,
+                            "responses": right,
+                            "results": results,
+                            "score": graded.percent,
+                            "passed": True,
+                        }
+                    )
             done_units = {(m, u) for m, u, _k in units[:reached]}
             for m, slugs in per_module.items():
                 if all((m, u) in done_units for u in slugs):
-                    modules_done.append({"user_id": user_id, "course_id": course.id, "module_slug": m,
-                                         "completed_at": started + step * reached})
+                    modules_done.append(
+                        {
+                            "user_id": user_id,
+                            "course_id": course.id,
+                            "module_slug": m,
+                            "completed_at": started + step * reached,
+                        }
+                    )
             if reached == len(units):
-                courses_done.append({"user_id": user_id, "course_id": course.id,
-                                     "variant_tag": "lv-LV" if language == "lv" else None, "completed_at": now})
-        for model, rows in ((Enrolment, enrolments), (UnitProgress, progress), (QuizAttempt, attempts),
-                            (ModuleCompletion, modules_done), (CourseCompletion, courses_done)):
+                courses_done.append(
+                    {
+                        "user_id": user_id,
+                        "course_id": course.id,
+                        "variant_tag": "lv-LV" if language == "lv" else None,
+                        "completed_at": now,
+                    }
+                )
+        for model, rows in (
+            (Enrolment, enrolments),
+            (UnitProgress, progress),
+            (QuizAttempt, attempts),
+            (ModuleCompletion, modules_done),
+            (CourseCompletion, courses_done),
+        ):
             _bulk(model, rows)
         db.session.commit()
-        seeded = Seeded(course_id=course.id, units=units, counts={
-            "users": len(users), "enrolments": len(enrolments), "unit_progress": len(progress),
-            "quiz_attempts": len(attempts), "module_completions": len(modules_done),
-            "course_completions": len(courses_done)}, learner_ids=[user_id for user_id, _l in ids])
+        seeded = Seeded(
+            course_id=course.id,
+            units=units,
+            counts={
+                "users": len(users),
+                "enrolments": len(enrolments),
+                "unit_progress": len(progress),
+                "quiz_attempts": len(attempts),
+                "module_completions": len(modules_done),
+                "course_completions": len(courses_done),
+            },
+            learner_ids=[user_id for user_id, _l in ids],
+        )
         return seeded
 
 
@@ -201,12 +274,22 @@ def seed_cohort(app, seeded: Seeded) -> None:
     from elearn.courses.models import Course
 
     with app.app_context():
-        lead = create_user(email="lead@bench.example.org", name="Cohort Lead", password=PASSWORD,
-                           roles=("cohort_lead",))
+        lead = create_user(
+            email="lead@bench.example.org", name="Cohort Lead", password=PASSWORD, roles=("cohort_lead",)
+        )
         course = db.session.get(Course, seeded.course_id)
-        cohort = cohorts.create(lead, cohorts.CohortFields(
-            name="Benchmark cohort", course=course, variant_tag=None, starts_on=date.today() - timedelta(days=120),
-            ends_on=date.today() + timedelta(days=60), place="Riga", inactive_days=14))
+        cohort = cohorts.create(
+            lead,
+            cohorts.CohortFields(
+                name="Benchmark cohort",
+                course=course,
+                variant_tag=None,
+                starts_on=date.today() - timedelta(days=120),
+                ends_on=date.today() + timedelta(days=60),
+                place="Riga",
+                inactive_days=14,
+            ),
+        )
         members = seeded.learner_ids[:COHORT_SIZE]
         _bulk(CohortMember, [{"cohort_id": cohort.id, "user_id": uid, "joined_at": utcnow()} for uid in members])
         db.session.commit()
@@ -274,17 +357,31 @@ def quiz_pool(app, seeded: Seeded, size: int, first_number: int) -> list[tuple[S
     quizzes = [(m, u) for m, u, k in seeded.units if k == "quiz"]
     rng = random.Random(first_number)
     with app.app_context():
-        questions = db.session.scalar(select(Unit.questions).join(Module, Module.id == Unit.module_id).where(
-            Module.course_id == seeded.course_id, Unit.variant_id.is_(None), Unit.kind == "quiz").limit(1))
+        questions = db.session.scalar(
+            select(Unit.questions)
+            .join(Module, Module.id == Unit.module_id)
+            .where(Module.course_id == seeded.course_id, Unit.variant_id.is_(None), Unit.kind == "quiz")
+            .limit(1)
+        )
         question_set = question_sets.store(questions)
         rows, pool = [], []
         for i in range(size):
             learner = seeded.learners[i % len(seeded.learners)]
             module, unit = quizzes[(i // len(seeded.learners)) % len(quizzes)]
             number = first_number + i // (len(seeded.learners) * len(quizzes))
-            rows.append({"user_id": learner.user_id, "course_id": seeded.course_id, "module_slug": module,
-                         "unit_slug": unit, "number": number, "seed": rng.randrange(2**31),
-                         "question_set_digest": question_set, "pass_mark": 70, "started_at": utcnow()})
+            rows.append(
+                {
+                    "user_id": learner.user_id,
+                    "course_id": seeded.course_id,
+                    "module_slug": module,
+                    "unit_slug": unit,
+                    "number": number,
+                    "seed": rng.randrange(2**31),
+                    "question_set_digest": question_set,
+                    "pass_mark": 70,
+                    "started_at": utcnow(),
+                }
+            )
             answers = coursegen.RIGHT if i % 2 == 0 else coursegen.WRONG
             body = urllib.parse.urlencode({"csrf_token": learner.csrf, **answers}, doseq=True)
             pool.append((learner, f"/me/courses/{coursegen.SLUG}/{module}/{unit}/attempts/{number}/", body))
@@ -300,8 +397,11 @@ def submitted_count(app, seeded: Seeded, first_number: int, last_number: int) ->
     from elearn.learning.models import QuizAttempt
 
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(QuizAttempt).where(
-            QuizAttempt.number.between(first_number, last_number), QuizAttempt.submitted_at.is_not(None)))
+        return db.session.scalar(
+            select(func.count())
+            .select_from(QuizAttempt)
+            .where(QuizAttempt.number.between(first_number, last_number), QuizAttempt.submitted_at.is_not(None))
+        )
 
 
 def row_counts(app) -> dict[str, int]:
@@ -309,8 +409,11 @@ def row_counts(app) -> dict[str, int]:
 
     with app.app_context():
         existing = set(inspect(db.engine).get_table_names())
-        return {table.name: db.session.execute(select(db.func.count()).select_from(table)).scalar()
-                for table in db.metadata.sorted_tables if table.name in existing}
+        return {
+            table.name: db.session.execute(select(db.func.count()).select_from(table)).scalar()
+            for table in db.metadata.sorted_tables
+            if table.name in existing
+        }
 
 
 def settle(app) -> None:

@@ -71,8 +71,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.user_loader(sessions.load_user)
     login_manager.login_view = "auth.login"
     app.before_request(access.enforce)
-    for blueprint in (core_bp, courses_bp, auth_bp, learning_bp, certificates_bp, localisation_bp, cohorts_bp,
-                      board_bp):
+    for blueprint in (
+        core_bp,
+        courses_bp,
+        auth_bp,
+        learning_bp,
+        certificates_bp,
+        localisation_bp,
+        cohorts_bp,
+        board_bp,
+    ):
         app.register_blueprint(blueprint)
     if app.config.get("BENCHMARK_ROUTES"):  # reference pages for benchmarks/run.py only
         from elearn.benchmark.views import bp as benchmark_bp

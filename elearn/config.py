@@ -22,9 +22,7 @@ def from_environment(instance_path: str) -> dict:
     return {
         "ENV_NAME": env.get("ELEARN_ENV", "development"),
         "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
-        "SQLALCHEMY_DATABASE_URI": env.get(
-            "DATABASE_URL", "sqlite:///" + os.path.join(instance_path, "elearn.sqlite")
-        ),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL", "sqlite:///" + os.path.join(instance_path, "elearn.sqlite")),
         "COURSES_PATH": env.get("ELEARN_COURSES_PATH", os.path.join(os.getcwd(), "courses")),
         "SITE_NAME": env.get("ELEARN_SITE_NAME", "elearn"),
         "REDIS_URL": env.get("REDIS_URL"),
@@ -79,8 +77,12 @@ def cookie_settings(production: bool) -> dict:
 def cache_settings(redis_url: str | None) -> dict:
     """Flask-Caching: Redis, shared by every worker and machine, when REDIS_URL is set; else per process."""
     if redis_url:
-        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": "elearn:cache:",
-                "CACHE_DEFAULT_TIMEOUT": 24 * 3600}
+        return {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": "elearn:cache:",
+            "CACHE_DEFAULT_TIMEOUT": 24 * 3600,
+        }
     return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 200, "CACHE_DEFAULT_TIMEOUT": 24 * 3600}
 
 

@@ -26,21 +26,26 @@ def signing_key_pem() -> str:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    return Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .decode()
+    )
 
 
 @pytest.fixture
 def app(tmp_path, signing_key_pem):
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "COURSES_PATH": str(DEMO_COURSES),
-        "SIGNING_KEY": signing_key_pem,
-        "VISIT_WRITE_DELAY": 0,  # positions written in the request; tests/learning/test_visits.py batches them
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "COURSES_PATH": str(DEMO_COURSES),
+            "SIGNING_KEY": signing_key_pem,
+            "VISIT_WRITE_DELAY": 0,  # positions written in the request; tests/learning/test_visits.py batches them
+        }
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -142,7 +147,7 @@ class Mailbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, _server, _session, envelope):
         import email
         from email import policy
 
@@ -164,9 +169,9 @@ class Mailbox:
 
 @pytest.fixture
 def mailbox(app):
-    from aiosmtpd.controller import Controller
-
     import socket
+
+    from aiosmtpd.controller import Controller
 
     with socket.socket() as probe:  # a free port on the loopback interface
         probe.bind(("127.0.0.1", 0))
@@ -189,8 +194,14 @@ def make_user(app):
 
     def make(email: str, *, roles=(), name: str | None = None, language="en", country="LV"):
         with app.app_context():
-            user = create_user(email=email, name=name or email.split("@")[0].title(), password=PASSWORD,
-                               roles=tuple(r for r in roles if r != "learner"), language=language, country=country)
+            user = create_user(
+                email=email,
+                name=name or email.split("@")[0].title(),
+                password=PASSWORD,
+                roles=tuple(r for r in roles if r != "learner"),
+                language=language,
+                country=country,
+            )
             return user.id
 
     return make
@@ -200,7 +211,8 @@ def csrf_from(page: str) -> str:
     import re
 
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', page)
+        r'value="([^"]+)"[^>]*name="csrf_token"', page
+    )
     assert match, "no CSRF token on the page"
     return match.group(1)
 

@@ -58,23 +58,63 @@ def test_question_sets_carry_every_attempts_questions_up_and_down(alembic_runner
     first = [{"type": "single", "stem": "<p>Aim?</p>", "choices": [{"text": "Social", "weight": 100}]}]
     second = [{"type": "numeric", "stem": "<p>Year?</p>", "answers": [{"value": 2018, "weight": 100}]}]
     alembic_runner.migrate_up_before("51b7665c370c")
-    alembic_runner.insert_into("user", {"id": 1, "email": "a@example.org", "name": "A", "password_hash": "x",
-                                        "country": "LV", "language": "lv", "password_changed_at": now,
-                                        "created_at": now})
-    alembic_runner.insert_into("course", {"id": 1, "slug": "demo", "title": "Demo", "summary": "", "language": "en",
-                                          "pass_mark": 70, "certificate": True, "tags": [], "description_html": "",
-                                          "source_dir": "/c", "tree_hash": "", "content_stamp": "0",
-                                          "created_at": now, "updated_at": now})
+    alembic_runner.insert_into(
+        "user",
+        {
+            "id": 1,
+            "email": "a@example.org",
+            "name": "A",
+            "password_hash": "x",
+            "country": "LV",
+            "language": "lv",
+            "password_changed_at": now,
+            "created_at": now,
+        },
+    )
+    alembic_runner.insert_into(
+        "course",
+        {
+            "id": 1,
+            "slug": "demo",
+            "title": "Demo",
+            "summary": "",
+            "language": "en",
+            "pass_mark": 70,
+            "certificate": True,
+            "tags": [],
+            "description_html": "",
+            "source_dir": "/c",
+            "tree_hash": "",
+            "content_stamp": "0",
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
     for number, questions in enumerate([first, second, first], 1):
-        alembic_runner.insert_into("quiz_attempt", {
-            "id": number, "user_id": 1, "course_id": 1, "module_slug": "m", "unit_slug": "q", "number": number,
-            "seed": 7, "questions": questions, "pass_mark": 70, "started_at": now})
+        alembic_runner.insert_into(
+            "quiz_attempt",
+            {
+                "id": number,
+                "user_id": 1,
+                "course_id": 1,
+                "module_slug": "m",
+                "unit_slug": "q",
+                "number": number,
+                "seed": 7,
+                "questions": questions,
+                "pass_mark": 70,
+                "started_at": now,
+            },
+        )
     alembic_runner.migrate_up_one()
     with alembic_engine.connect() as connection:
         stored = dict(connection.execute(text("SELECT digest, questions FROM question_set")).all())
         pointers = connection.execute(text("SELECT question_set_digest FROM quiz_attempt ORDER BY id")).scalars()
         assert [json.loads(stored[key]) if isinstance(stored[key], str) else stored[key] for key in pointers] == [
-            first, second, first]
+            first,
+            second,
+            first,
+        ]
     assert len(stored) == 2
     alembic_runner.migrate_down_one()
     with alembic_engine.connect() as connection:
@@ -90,7 +130,10 @@ def test_no_index_repeats_the_front_of_another(alembic_runner, alembic_engine):
     for table in inspector.get_table_names():
         indexes = [(i["name"], tuple(i["column_names"])) for i in inspector.get_indexes(table)]
         wider = indexes + [(u["name"], tuple(u["column_names"])) for u in inspector.get_unique_constraints(table)]
-        repeated += [(table, name, other) for name, columns in indexes for other, other_columns in wider
-                     if other != name and len(other_columns) > len(columns)
-                     and other_columns[:len(columns)] == columns]
+        repeated += [
+            (table, name, other)
+            for name, columns in indexes
+            for other, other_columns in wider
+            if other != name and len(other_columns) > len(columns) and other_columns[: len(columns)] == columns
+        ]
     assert repeated == []

@@ -21,8 +21,14 @@ users_cli = AppGroup("users", help="Manage accounts.")
 def create_command(email, name, roles, country, language, password):
     """Create a confirmed account, e.g. the first admin: --email you@example.org --role admin."""
     try:
-        user = services.create_user(email=email, name=name or email.split("@")[0], password=password,
-                                    country=country, language=language, roles=roles)
+        user = services.create_user(
+            email=email,
+            name=name or email.split("@")[0],
+            password=password,
+            country=country,
+            language=language,
+            roles=roles,
+        )
     except services.AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created {user.email} with roles: {', '.join(sorted(user.roles))}.")

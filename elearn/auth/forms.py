@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
-from wtforms.fields import SelectChoice
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from elearn.auth.models import ADMIN, COHORT_LEAD, GRANTABLE_ROLES, LEARNER, PARTNER_ADMIN, TRAINER
@@ -20,8 +20,10 @@ def country_choices():
 
     territories = get_locale().territories
     codes = sorted(set(PARTNER_COUNTRIES) | {"OTHER"}, key=lambda c: territories.get(c, c))
-    return [SelectChoice(c, territories.get(c, c)) if c != "OTHER" else SelectChoice("XX", str(_l("Another country")))
-            for c in codes]
+    return [
+        SelectChoice(c, territories.get(c, c)) if c != "OTHER" else SelectChoice("XX", str(_l("Another country")))
+        for c in codes
+    ]
 
 
 def language_choices():
@@ -43,8 +45,11 @@ class NewPassword:
 
 
 class ProfileFields(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
-                       description=_l("As it should appear on your certificates."))
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("As it should appear on your certificates."),
+    )
     country = SelectField(_l("Country"), validators=[DataRequired()])
     language = SelectField(_l("Preferred language"), validators=[DataRequired()])
 
@@ -56,8 +61,11 @@ class ProfileFields(FlaskForm):
 
 class RegisterForm(ProfileFields):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), NewPassword(), Length(max=MAX_LENGTH)],
-                             description=_l("At least 8 characters. A few words you can remember work well."))
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), NewPassword(), Length(max=MAX_LENGTH)],
+        description=_l("At least 8 characters. A few words you can remember work well."),
+    )
     submit = SubmitField(_l("Create account"))
 
 
@@ -79,16 +87,20 @@ class EmailForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()])
-    confirm = PasswordField(_l("Repeat the new password"),
-                            validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
     submit = SubmitField(_l("Set the new password"))
 
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()])
-    confirm = PasswordField(_l("Repeat the new password"),
-                            validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
     submit = SubmitField(_l("Change password"))
 
 
@@ -96,21 +108,33 @@ class DeleteAccountForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired()])
     withdraw_certificates = BooleanField(
         _l("Also withdraw my certificates"),
-        description=_l("They stop being valid and your name is removed from their pages and PDFs."))
+        description=_l("They stop being valid and your name is removed from their pages and PDFs."),
+    )
     submit = SubmitField(_l("Delete my account"))
 
 
 # What people read for each role (the code's names stay in the database, URLs and the CLI).
-ROLE_NAMES = {LEARNER: _l("Learner"), TRAINER: _l("Trainer"), PARTNER_ADMIN: _l("Partner admin"),
-              COHORT_LEAD: _l("Cohort lead"), ADMIN: _l("Site admin")}
+ROLE_NAMES = {
+    LEARNER: _l("Learner"),
+    TRAINER: _l("Trainer"),
+    PARTNER_ADMIN: _l("Partner admin"),
+    COHORT_LEAD: _l("Cohort lead"),
+    ADMIN: _l("Site admin"),
+}
 
 
 class GrantRoleForm(FlaskForm):
     # "Role" alone is also an interviewee's job ("Amats" in Latvian): the context tells translators which
-    role = SelectField(lazy_pgettext("user account", "Role"),
-                       choices=[SelectChoice(r, ROLE_NAMES[r]) for r in GRANTABLE_ROLES], validators=[DataRequired()])
-    scope = StringField(_l("Course variant (partner admins only)"), validators=[Length(max=20)],
-                        description=_l("For example lv-LV or ru-LV."))
+    role = SelectField(
+        lazy_pgettext("user account", "Role"),
+        choices=[SelectChoice(r, ROLE_NAMES[r]) for r in GRANTABLE_ROLES],
+        validators=[DataRequired()],
+    )
+    scope = StringField(
+        _l("Course variant (partner admins only)"),
+        validators=[Length(max=20)],
+        description=_l("For example lv-LV or ru-LV."),
+    )
     submit = SubmitField(_l("Give role"))
 
 

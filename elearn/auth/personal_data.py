@@ -32,8 +32,10 @@ DOMAINS: tuple[str, ...] = ("learning", "certificates", "localisation", "cohorts
 FORMAT_VERSION = 1
 
 COLUMNS = {
-    "user.name", "user.email",
-    "role_grant.user_id", "role_grant.granted_by_id",
+    "user.name",
+    "user.email",
+    "role_grant.user_id",
+    "role_grant.granted_by_id",
     "user_session.user_id",
 }
 
@@ -87,8 +89,16 @@ def anonymous_twin(user: User) -> User:
     twin = getattr(user, "_anonymous_twin", None)
     if twin is None:
         now = utcnow()
-        twin = User(email=f"erased-{secrets.token_hex(16)}@erased.invalid", name="", password_hash="",
-                    country="", language="", created_at=now, password_changed_at=now, erased_at=now)
+        twin = User(
+            email=f"erased-{secrets.token_hex(16)}@erased.invalid",
+            name="",
+            password_hash="",
+            country="",
+            language="",
+            created_at=now,
+            password_changed_at=now,
+            erased_at=now,
+        )
         db.session.add(twin)
         db.session.flush()
         user._anonymous_twin = twin
@@ -105,16 +115,21 @@ def _iso(moment) -> str | None:
 def export(user: User) -> dict:
     grants = db.session.scalars(select(RoleGrant).where(RoleGrant.user_id == user.id).order_by(RoleGrant.id))
     given = db.session.scalars(select(RoleGrant).where(RoleGrant.granted_by_id == user.id).order_by(RoleGrant.id))
-    sessions = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)
-                                  .order_by(UserSession.id))
+    sessions = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.id))
     return {
-        "name": user.name, "email": user.email, "country": user.country, "language": user.language,
-        "created_at": _iso(user.created_at), "email_confirmed_at": _iso(user.email_confirmed_at),
+        "name": user.name,
+        "email": user.email,
+        "country": user.country,
+        "language": user.language,
+        "created_at": _iso(user.created_at),
+        "email_confirmed_at": _iso(user.email_confirmed_at),
         "password_changed_at": _iso(user.password_changed_at),
         "roles": [{"role": g.role, "scope": g.scope, "granted_at": _iso(g.granted_at)} for g in grants],
         "roles_you_granted": [{"role": g.role, "scope": g.scope, "granted_at": _iso(g.granted_at)} for g in given],
-        "sessions": [{"created_at": _iso(s.created_at), "last_seen_at": _iso(s.last_seen_at),
-                      "browser": s.user_agent} for s in sessions],
+        "sessions": [
+            {"created_at": _iso(s.created_at), "last_seen_at": _iso(s.last_seen_at), "browser": s.user_agent}
+            for s in sessions
+        ],
     }
 
 

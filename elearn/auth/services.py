@@ -61,8 +61,13 @@ def register(*, name: str, email: str, password: str, country: str, language: st
         # The page says nothing about the existing account (no enumeration); its owner gets a mail.
         send_already_registered(existing)
         return None
-    user = User(name=name.strip(), email=email, password_hash=passwords.hash_password(password),
-                country=country, language=language)
+    user = User(
+        name=name.strip(),
+        email=email,
+        password_hash=passwords.hash_password(password),
+        country=country,
+        language=language,
+    )
     db.session.add(user)
     db.session.commit()
     send_confirmation(user)
@@ -71,13 +76,25 @@ def register(*, name: str, email: str, password: str, country: str, language: st
 
 def send_confirmation(user: User) -> None:
     token = _serializer(CONFIRM_SALT).dumps({"id": user.id, "email": user.email})
-    mail.send(user.email, _l("Confirm your email address"), "auth/mail/confirm", language=user.language,
-              user=user, link=url_for("auth.confirm", token=token, _external=True))
+    mail.send(
+        user.email,
+        _l("Confirm your email address"),
+        "auth/mail/confirm",
+        language=user.language,
+        user=user,
+        link=url_for("auth.confirm", token=token, _external=True),
+    )
 
 
 def send_already_registered(user: User) -> None:
-    mail.send(user.email, _l("Someone tried to register with your email address"), "auth/mail/already_registered",
-              language=user.language, user=user, link=url_for("auth.forgot_password", _external=True))
+    mail.send(
+        user.email,
+        _l("Someone tried to register with your email address"),
+        "auth/mail/already_registered",
+        language=user.language,
+        user=user,
+        link=url_for("auth.forgot_password", _external=True),
+    )
 
 
 def resend_confirmation(email: str) -> None:
@@ -98,9 +115,13 @@ def _load_token(token: str, salt: str, max_age: int, *, expired, invalid) -> dic
 
 
 def confirm_email(token: str) -> User:
-    data = _load_token(token, CONFIRM_SALT, CONFIRM_MAX_AGE,
-                       expired=_l("This confirmation link has expired. Ask for a new one below."),
-                       invalid=_l("This confirmation link is not valid."))
+    data = _load_token(
+        token,
+        CONFIRM_SALT,
+        CONFIRM_MAX_AGE,
+        expired=_l("This confirmation link has expired. Ask for a new one below."),
+        invalid=_l("This confirmation link is not valid."),
+    )
     user = db.session.get(User, data.get("id"))
     if user is None or user.email != data.get("email"):
         raise AccountError(_l("This confirmation link is not valid."))
@@ -162,14 +183,24 @@ def request_password_reset(email: str) -> None:
     if user is None:
         return
     token = _serializer(RESET_SALT).dumps({"id": user.id, "fp": _password_fingerprint(user)})
-    mail.send(user.email, _l("Reset your password"), "auth/mail/reset", language=user.language,
-              user=user, link=url_for("auth.reset_password", token=token, _external=True))
+    mail.send(
+        user.email,
+        _l("Reset your password"),
+        "auth/mail/reset",
+        language=user.language,
+        user=user,
+        link=url_for("auth.reset_password", token=token, _external=True),
+    )
 
 
 def user_for_reset(token: str) -> User:
-    data = _load_token(token, RESET_SALT, RESET_MAX_AGE,
-                       expired=_l("This reset link has expired. Please ask for a new one."),
-                       invalid=_l("This reset link is not valid. Please ask for a new one."))
+    data = _load_token(
+        token,
+        RESET_SALT,
+        RESET_MAX_AGE,
+        expired=_l("This reset link has expired. Please ask for a new one."),
+        invalid=_l("This reset link is not valid. Please ask for a new one."),
+    )
     user = db.session.get(User, data.get("id"))
     if user is None or data.get("fp") != _password_fingerprint(user):
         raise AccountError(_l("This reset link has already been used. Please ask for a new one."))
@@ -219,8 +250,9 @@ def delete_account(user: User, password: str, *, withdraw_certificates: bool = F
 # ---------------------------------------------------------------- roles
 
 
-def create_user(*, email: str, name: str, password: str, country: str = "LV", language: str = "en",
-                roles: tuple[str, ...] = ()) -> User:
+def create_user(
+    *, email: str, name: str, password: str, country: str = "LV", language: str = "en", roles: tuple[str, ...] = ()
+) -> User:
     """An already-confirmed account, for ``flask users create`` and tests."""
     email = normalise_email(email)
     if find_user(email):
@@ -228,8 +260,14 @@ def create_user(*, email: str, name: str, password: str, country: str = "LV", la
     problem = passwords.password_problem(password, email=email, name=name)
     if problem:
         raise AccountError(problem)
-    user = User(email=email, name=name, password_hash=passwords.hash_password(password), country=country,
-                language=language, email_confirmed_at=utcnow())
+    user = User(
+        email=email,
+        name=name,
+        password_hash=passwords.hash_password(password),
+        country=country,
+        language=language,
+        email_confirmed_at=utcnow(),
+    )
     db.session.add(user)
     for role in roles:
         user.grants.append(RoleGrant(role=role))

@@ -28,11 +28,16 @@ LAST_SEEN_RESOLUTION = timedelta(seconds=60)  # write last_seen_at at most once 
 # role grant, one for a learner); load_user makes the ORM objects from them (core.models.as_loaded).
 _USER, _GRANT, _SESSION = User.__table__, RoleGrant.__table__, UserSession.__table__
 _SESSION_AND_USER = (
-    select(*_USER.c, *(column.label(f"grant_{column.key}") for column in _GRANT.c),
-           _SESSION.c.id.label("session_id"), _SESSION.c.created_at.label("session_created_at"),
-           _SESSION.c.last_seen_at.label("session_last_seen_at"))
-    .select_from(_SESSION.join(_USER, _USER.c.id == _SESSION.c.user_id)
-                 .outerjoin(_GRANT, _GRANT.c.user_id == _USER.c.id))
+    select(
+        *_USER.c,
+        *(column.label(f"grant_{column.key}") for column in _GRANT.c),
+        _SESSION.c.id.label("session_id"),
+        _SESSION.c.created_at.label("session_created_at"),
+        _SESSION.c.last_seen_at.label("session_last_seen_at"),
+    )
+    .select_from(
+        _SESSION.join(_USER, _USER.c.id == _SESSION.c.user_id).outerjoin(_GRANT, _GRANT.c.user_id == _USER.c.id)
+    )
     .where(_SESSION.c.token_hash == bindparam("token_hash"))
     .order_by(_GRANT.c.id)
 )
@@ -44,13 +49,13 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-
 def sign_in(user: User) -> None:
     """Start a new session: the old cookie's contents are dropped (no session fixation)."""
     session.clear()
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(token_hash=_hash(token), user_id=user.id,
-                               user_agent=(request.user_agent.string or "")[:200]))
+    db.session.add(
+        UserSession(token_hash=_hash(token), user_id=user.id, user_agent=(request.user_agent.string or "")[:200])
+    )
     db.session.commit()
     user.session_token = token
     session.permanent = True
@@ -98,8 +103,11 @@ def load_user(token: str) -> User | None:
 def _user_from(rows) -> User:
     """The user of :data:`_SESSION_AND_USER`'s rows, with their role grants, as the ORM would load them."""
     first = rows[0]._mapping
-    grants = [as_loaded(db.session, RoleGrant, {c.key: row._mapping[f"grant_{c.key}"] for c in _GRANT.c})
-              for row in rows if row._mapping["grant_id"] is not None]
+    grants = [
+        as_loaded(db.session, RoleGrant, {c.key: row._mapping[f"grant_{c.key}"] for c in _GRANT.c})
+        for row in rows
+        if row._mapping["grant_id"] is not None
+    ]
     user = as_loaded(db.session, User, {c.key: first[c] for c in _USER.c}, grants=grants)
     for grant in grants:
         attributes.set_committed_value(grant, "user", user)

@@ -13,13 +13,13 @@ from sqlalchemy import select
 
 from elearn.auth import services
 from elearn.auth.forms import (
+    ROLE_NAMES,
     ChangePasswordForm,
     ConfirmForm,
     DeleteAccountForm,
     EmailForm,
     GrantRoleForm,
     LoginForm,
-    ROLE_NAMES,
     ProfileForm,
     RegisterForm,
     ResetPasswordForm,
@@ -58,8 +58,13 @@ def register():
         form.language.data = str(get_locale())  # the language the visitor is reading now
     if form.validate_on_submit():
         try:
-            services.register(name=form.name.data, email=form.email.data, password=form.password.data,
-                              country=form.country.data, language=form.language.data)
+            services.register(
+                name=form.name.data,
+                email=form.email.data,
+                password=form.password.data,
+                country=form.country.data,
+                language=form.language.data,
+            )
         except services.AccountError as error:
             form.password.errors.append(str(error))
         else:
@@ -72,8 +77,9 @@ def confirm(token):
     try:
         services.confirm_email(token)
     except services.AccountError as error:
-        return render_template("auth/message.html", title=_("Confirmation failed"), message=str(error),
-                               resend=True), 400
+        return render_template(
+            "auth/message.html", title=_("Confirmation failed"), message=str(error), resend=True
+        ), 400
     flash(_("Your email address is confirmed. You can sign in now."))
     return redirect(url_for("auth.login"))
 
@@ -159,9 +165,13 @@ def profile():
 
 def _profile_page(user, *, form=None, password_form=None, delete_form=None):
     """The profile page with its three forms; the one that was just sent keeps its input and errors."""
-    return render_template("auth/profile.html", form=form or ProfileForm(obj=user),
-                           password_form=password_form or ChangePasswordForm(),
-                           delete_form=delete_form or DeleteAccountForm(), export_form=ConfirmForm())
+    return render_template(
+        "auth/profile.html",
+        form=form or ProfileForm(obj=user),
+        password_form=password_form or ChangePasswordForm(),
+        delete_form=delete_form or DeleteAccountForm(),
+        export_form=ConfirmForm(),
+    )
 
 
 @bp.post("/me/password")
@@ -187,8 +197,7 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            services.delete_account(user, form.password.data,
-                                    withdraw_certificates=form.withdraw_certificates.data)
+            services.delete_account(user, form.password.data, withdraw_certificates=form.withdraw_certificates.data)
         except services.AccountError as error:
             form.password.errors.append(str(error))
         else:
@@ -200,7 +209,7 @@ def delete_account():
 @bp.post("/me/data")
 @limiter.limit("10 per hour")
 def export_data():
-    """"Download my data": everything the platform holds about the signed-in user, as a JSON file."""
+    """ "Download my data": everything the platform holds about the signed-in user, as a JSON file."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
     from elearn.auth.personal_data import export_all
@@ -209,8 +218,11 @@ def export_data():
     data = export_all(current_user._get_current_object())
     body = json.dumps(data, ensure_ascii=False, indent=2)
     filename = f"elearn-my-data-{utcnow():%Y-%m-%d}.json"
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
 
 
 # ---------------------------------------------------------------- admins: roles

@@ -21,7 +21,8 @@ from elearn.extensions import db
 bp = Blueprint("benchmark", __name__, url_prefix="/_bench")
 
 fortune = Table(
-    "benchmark_fortune", MetaData(),
+    "benchmark_fortune",
+    MetaData(),
     Column("id", Integer, primary_key=True),
     Column("message", String(2048), nullable=False),
 )

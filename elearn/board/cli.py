@@ -11,8 +11,12 @@ board_cli = AppGroup("board", help="The networking board.")
 
 
 @board_cli.command("digest")
-@click.option("--url", envvar="ELEARN_BASE_URL", required=True,
-              help="The site's public address, for the links in the mails (or ELEARN_BASE_URL).")
+@click.option(
+    "--url",
+    envvar="ELEARN_BASE_URL",
+    required=True,
+    help="The site's public address, for the links in the mails (or ELEARN_BASE_URL).",
+)
 def digest_command(url):
     """Mail every due saved filter its new posts (run daily from cron)."""
     from flask import current_app
@@ -25,8 +29,13 @@ def digest_command(url):
 
 
 @board_cli.command("demo")
-@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="The demo data file; the one shipped in elearn/board/demo/ by default.")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The demo data file; the one shipped in elearn/board/demo/ by default.",
+)
 def demo_command(path):
     """Load the demo organisations and posts (marked as demo); running it again changes nothing."""
     from elearn.board.demo import load_demo

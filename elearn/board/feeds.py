@@ -28,7 +28,6 @@ CALENDAR_SIZE = 500
 CALENDAR_PAST_DAYS = 90
 
 
-
 def plain_text(html: str) -> str:
     return unescape(re.sub(r"\s*\n\s*\n\s*", "\n\n", re.sub(r"<[^>]+>", "", html or ""))).strip()
 
@@ -37,8 +36,13 @@ def _title(board_filter: BoardFilter) -> str:
     site = current_app.config["SITE_NAME"]
     if not board_filter:
         return _("%(site)s board", site=site)
-    parts = [board_filter.q, str(KIND_LABELS.get(board_filter.kind, "")), board_filter.country,
-             board_filter.language, board_filter.tag and "#" + board_filter.tag]
+    parts = [
+        board_filter.q,
+        str(KIND_LABELS.get(board_filter.kind, "")),
+        board_filter.country,
+        board_filter.language,
+        board_filter.tag and "#" + board_filter.tag,
+    ]
     return _("%(site)s board: %(filters)s", site=site, filters=", ".join(p for p in parts if p) or "…")
 
 
@@ -49,8 +53,7 @@ def atom(board_filter: BoardFilter) -> bytes:
     feed.id(self_url)
     feed.title(_title(board_filter))
     feed.link(href=self_url, rel="self", type="application/atom+xml")
-    feed.link(href=url_for("board.index", _external=True, **board_filter.params()), rel="alternate",
-              type="text/html")
+    feed.link(href=url_for("board.index", _external=True, **board_filter.params()), rel="alternate", type="text/html")
     feed.updated(max((as_utc(p.updated_at) for p in posts), default=datetime(2024, 1, 1, tzinfo=UTC)))
     feed.generator(current_app.config["SITE_NAME"])
     for post in posts:
@@ -61,8 +64,13 @@ def atom(board_filter: BoardFilter) -> bytes:
         entry.link(href=link, rel="alternate", type="text/html")
         entry.published(as_utc(post.created_at))
         entry.updated(as_utc(post.updated_at))
-        entry.author({"name": post.organisation.name if post.organisation else
-                      (post.author.name if post.author else _("Former member"))})
+        entry.author(
+            {
+                "name": post.organisation.name
+                if post.organisation
+                else (post.author.name if post.author else _("Former member"))
+            }
+        )
         entry.category(term=post.kind, label=str(KIND_LABELS.get(post.kind, post.kind)))
         for tag in post.tags:
             entry.category(term=tag)

@@ -97,11 +97,15 @@ class BoardFilter:
         if self.tag:
             statement = statement.where(exists().where(PostTag.post_id == Post.id, PostTag.tag == self.tag))
         if self.legal_form:
-            statement = statement.where(Post.organisation_id.in_(
-                select(Organisation.id).where(Organisation.legal_form == self.legal_form)))
+            statement = statement.where(
+                Post.organisation_id.in_(select(Organisation.id).where(Organisation.legal_form == self.legal_form))
+            )
         if self.area:
-            statement = statement.where(Post.organisation_id.in_(
-                select(OrganisationArea.organisation_id).where(OrganisationArea.area == self.area)))
+            statement = statement.where(
+                Post.organisation_id.in_(
+                    select(OrganisationArea.organisation_id).where(OrganisationArea.area == self.area)
+                )
+            )
         if self.upcoming:
             statement = statement.where(Post.kind == "event", Post.event_date >= (today or date.today()))
             return statement.order_by(Post.event_date, Post.event_start, Post.id)

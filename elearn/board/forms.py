@@ -64,11 +64,21 @@ def country_choices():
 
     territories = get_locale().territories
     partner = sorted(PARTNER_COUNTRIES, key=lambda c: territories.get(c, c))
-    others = sorted((code for code in territories if len(code) == 2 and code.isalpha() and code not in partner
-                     and code not in {"ZZ", "XA", "XB", "EU", "EZ", "UN", "QO"}), key=lambda c: territories[c])
+    others = sorted(
+        (
+            code
+            for code in territories
+            if len(code) == 2
+            and code.isalpha()
+            and code not in partner
+            and code not in {"ZZ", "XA", "XB", "EU", "EZ", "UN", "QO"}
+        ),
+        key=lambda c: territories[c],
+    )
     partner_group, other_group = str(_l("Partner countries")), str(_l("Other countries"))
-    return ([SelectChoice(c, territories.get(c, c), optgroup=partner_group) for c in partner]
-            + [SelectChoice(c, territories[c], optgroup=other_group) for c in others])
+    return [SelectChoice(c, territories.get(c, c), optgroup=partner_group) for c in partner] + [
+        SelectChoice(c, territories[c], optgroup=other_group) for c in others
+    ]
 
 
 def _choices(labels: dict) -> list[SelectChoice]:
@@ -98,19 +108,26 @@ class HoneypotMixin:
 class PostForm(HoneypotMixin, FlaskForm):
     kind = SelectField(_l("Kind of post"), choices=_choices(KIND_LABELS), validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(min=3, max=200)])
-    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=MAX_BODY)],
-                         description=_l("Markdown: **bold**, *italic*, lists with -, links as [text](https://…)."))
+    body = TextAreaField(
+        _l("Text"),
+        validators=[DataRequired(), Length(max=MAX_BODY)],
+        description=_l("Markdown: **bold**, *italic*, lists with -, links as [text](https://…)."),
+    )
     organisation_id = SelectField(_l("On behalf of"), coerce=int, validators=[Optional()])
     country = SelectField(_l("Country"), validators=[DataRequired()])
     region = StringField(_l("Region or town"), validators=[Length(max=120)])
     language = SelectField(_l("Language of the post"), validators=[DataRequired()])
-    tags = StringField(_l("Tags"), validators=[Length(max=400)],
-                       description=_l("Up to 8 words separated by commas, e.g. reuse, catering, youth."))
+    tags = StringField(
+        _l("Tags"),
+        validators=[Length(max=400)],
+        description=_l("Up to 8 words separated by commas, e.g. reuse, catering, youth."),
+    )
     event_date = DateField(_l("Date of the event"), validators=[Optional()])
     event_start = TimeField(_l("Starts at"), validators=[Optional()])
     event_end = TimeField(_l("Ends at"), validators=[Optional()])
-    event_place = StringField(_l("Place"), validators=[Length(max=200)],
-                              description=_l("Town and address, or “online”."))
+    event_place = StringField(
+        _l("Place"), validators=[Length(max=200)], description=_l("Town and address, or “online”.")
+    )
     submit = SubmitField(_l("Publish"))
 
     def __init__(self, *args, organisations=(), **kwargs):
@@ -118,32 +135,45 @@ class PostForm(HoneypotMixin, FlaskForm):
         self.country.choices = country_choices()
         self.language.choices = language_choices()
         self.organisation_id.choices = [SelectChoice(0, str(_l("Myself only")))] + [
-            SelectChoice(o.id, o.name) for o in organisations]
+            SelectChoice(o.id, o.name) for o in organisations
+        ]
 
 
 class ReplyForm(HoneypotMixin, FlaskForm):
-    body = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=MAX_BODY)],
-                         description=_l("Markdown: **bold**, *italic*, lists with -, links as [text](https://…)."))
+    body = TextAreaField(
+        _l("Your reply"),
+        validators=[DataRequired(), Length(max=MAX_BODY)],
+        description=_l("Markdown: **bold**, *italic*, lists with -, links as [text](https://…)."),
+    )
     submit = SubmitField(_l("Reply"))
 
 
 class ReportForm(FlaskForm):
-    reason = TextAreaField(_l("What is wrong with it?"), validators=[DataRequired(), Length(max=1000)],
-                           description=_l("Only the moderators see this."))
+    reason = TextAreaField(
+        _l("What is wrong with it?"),
+        validators=[DataRequired(), Length(max=1000)],
+        description=_l("Only the moderators see this."),
+    )
     submit = SubmitField(_l("Report to the moderators"))
 
 
 class ModerationForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[Length(max=1000)],
-                           description=_l("Shown to the author when hiding, and kept in the audit log."))
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Length(max=1000)],
+        description=_l("Shown to the author when hiding, and kept in the audit log."),
+    )
     submit = SubmitField(_l("Confirm"))
 
 
 class ContactForm(HoneypotMixin, FlaskForm):
     body = TextAreaField(_l("Your message"), validators=[DataRequired(), Length(min=10, max=5000)])
-    share_email = BooleanField(_l("Share my email address with the author, so they can answer by mail"),
-                               description=_l("Otherwise they answer on this site and we forward it: "
-                                              "neither of you sees the other's address."))
+    share_email = BooleanField(
+        _l("Share my email address with the author, so they can answer by mail"),
+        description=_l(
+            "Otherwise they answer on this site and we forward it: neither of you sees the other's address."
+        ),
+    )
     submit = SubmitField(_l("Send"))
 
 
@@ -152,13 +182,23 @@ class OrganisationForm(FlaskForm):
     legal_form = SelectField(_l("Legal form"), choices=_choices(LEGAL_FORM_LABELS), validators=[DataRequired()])
     country = SelectField(_l("Country"), validators=[DataRequired()])
     region = StringField(_l("Region or town"), validators=[Length(max=120)])
-    website = StringField(_l("Website"), validators=[Optional(), URL(require_tld=True), Length(max=300)],
-                          description=_l("Starting with https://"))
-    areas = SelectMultipleField(_l("Areas of cooperation"), choices=_choices(AREA_LABELS),
-                                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
-                                validators=[DataRequired(message=_l("Choose at least one area."))])
-    description = TextAreaField(_l("About the organisation"), validators=[Length(max=MAX_BODY)],
-                                description=_l("Markdown. What you do, for whom, and what you look for."))
+    website = StringField(
+        _l("Website"),
+        validators=[Optional(), URL(require_tld=True), Length(max=300)],
+        description=_l("Starting with https://"),
+    )
+    areas = SelectMultipleField(
+        _l("Areas of cooperation"),
+        choices=_choices(AREA_LABELS),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[DataRequired(message=_l("Choose at least one area."))],
+    )
+    description = TextAreaField(
+        _l("About the organisation"),
+        validators=[Length(max=MAX_BODY)],
+        description=_l("Markdown. What you do, for whom, and what you look for."),
+    )
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs):
@@ -175,28 +215,42 @@ class JoinForm(HoneypotMixin, OrganisationForm):
 
     address = StringField(_l("Address (street, postcode, town)"), validators=[DataRequired(), Length(max=300)])
     tax_number = StringField(_l("Tax or registration number"), validators=[Length(max=40)])
-    responsible_person = StringField(_l("Responsible person (name and surname)"),
-                                     validators=[DataRequired(), Length(max=200)])
+    responsible_person = StringField(
+        _l("Responsible person (name and surname)"), validators=[DataRequired(), Length(max=200)]
+    )
     responsible_function = StringField(_l("Their function"), validators=[Length(max=200)])
-    primary_area = SelectField(_l("Primary area of cooperation"), choices=_choices(AREA_LABELS),
-                               validators=[DataRequired()])
-    agree = BooleanField(_l("We wish to join the network and to cooperate with its members in good faith."),
-                         validators=[InputRequired(message=_l("Please confirm the declaration."))])
+    primary_area = SelectField(
+        _l("Primary area of cooperation"), choices=_choices(AREA_LABELS), validators=[DataRequired()]
+    )
+    agree = BooleanField(
+        _l("We wish to join the network and to cooperate with its members in good faith."),
+        validators=[InputRequired(message=_l("Please confirm the declaration."))],
+    )
     submit = SubmitField(_l("Send the declaration"))
 
 
 class DecisionForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[Length(max=1000)],
-                           description=_l("Required when declining; sent to the organisation."))
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Length(max=1000)],
+        description=_l("Required when declining; sent to the organisation."),
+    )
     approve = SubmitField(_l("Approve"))
     reject = SubmitField(_l("Decline"))
 
 
 class SaveFilterForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[Length(max=200)],
-                       description=_l("So you recognise it in the digest, e.g. “Work practice in Latvia”."))
-    frequency = RadioField(_l("Mail me new posts that match"), choices=_choices(FREQUENCY_LABELS),
-                           default=WEEKLY, validators=[DataRequired()])
+    name = StringField(
+        _l("Name"),
+        validators=[Length(max=200)],
+        description=_l("So you recognise it in the digest, e.g. “Work practice in Latvia”."),
+    )
+    frequency = RadioField(
+        _l("Mail me new posts that match"),
+        choices=_choices(FREQUENCY_LABELS),
+        default=WEEKLY,
+        validators=[DataRequired()],
+    )
     query = HiddenField()
     submit = SubmitField(_l("Save this filter"))
 

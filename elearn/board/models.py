@@ -24,8 +24,16 @@ from elearn.extensions import db
 
 # ---------------------------------------------------------------- vocabularies (labels in elearn.board.forms)
 
-LEGAL_FORMS = ("social_enterprise", "cooperative", "company", "ngo", "public_institution", "local_community",
-               "educational", "research")
+LEGAL_FORMS = (
+    "social_enterprise",
+    "cooperative",
+    "company",
+    "ngo",
+    "public_institution",
+    "local_community",
+    "educational",
+    "research",
+)
 AREAS = ("work_practice", "skills", "care_employment", "eu_projects", "products_services", "ethical_investment")
 KINDS = ("offer", "request", "partner_search", "event", "job")
 
@@ -53,8 +61,9 @@ class Organisation(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    area_rows: Mapped[list[OrganisationArea]] = relationship(cascade="all, delete-orphan", lazy="selectin",
-                                                             order_by="OrganisationArea.area")
+    area_rows: Mapped[list[OrganisationArea]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="OrganisationArea.area"
+    )
 
     @property
     def areas(self) -> list[str]:
@@ -66,8 +75,9 @@ class OrganisationArea(db.Model):
 
     __tablename__ = "board_organisation_area"
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("board_organisation.id", ondelete="CASCADE"),
-                                                 primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("board_organisation.id", ondelete="CASCADE"), primary_key=True
+    )
     area: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
 
 
@@ -126,8 +136,9 @@ class Post(db.Model):
     region: Mapped[str] = mapped_column(String(120), default="")
     language: Mapped[str] = mapped_column(String(10), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("board_organisation.id", ondelete="SET NULL"),
-                                                        index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("board_organisation.id", ondelete="SET NULL"), index=True
+    )
     # events: a day, optional start and end times, a place; times are local to the place (timezone)
     event_date: Mapped[date | None] = mapped_column(Date, index=True)
     event_start: Mapped[time | None] = mapped_column(Time)
@@ -143,8 +154,9 @@ class Post(db.Model):
 
     author = relationship("User", lazy="joined")
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
-    tag_rows: Mapped[list[PostTag]] = relationship(cascade="all, delete-orphan", lazy="selectin",
-                                                   order_by="PostTag.tag")
+    tag_rows: Mapped[list[PostTag]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="PostTag.tag"
+    )
 
     @property
     def tags(self) -> list[str]:
@@ -206,8 +218,9 @@ class ModerationAction(db.Model):
     target: Mapped[str] = mapped_column(String(20))  # post, reply, organisation, report
     post_id: Mapped[int | None] = mapped_column(ForeignKey("board_post.id", ondelete="SET NULL"), index=True)
     reply_id: Mapped[int | None] = mapped_column(ForeignKey("board_reply.id", ondelete="SET NULL"), index=True)
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("board_organisation.id", ondelete="SET NULL"),
-                                                        index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("board_organisation.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200), default="")
     country: Mapped[str] = mapped_column(String(2), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)

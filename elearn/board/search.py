@@ -53,8 +53,12 @@ POSTGRES_DDL = [
 ]
 
 # Schema objects the models do not declare (the migration test and `flask db migrate` skip them).
-UNMANAGED = {FTS_TABLE, *(f"{FTS_TABLE}_{suffix}" for suffix in ("data", "idx", "docsize", "config", "content")),
-             "search_vector", "ix_board_post_search_vector"}
+UNMANAGED = {
+    FTS_TABLE,
+    *(f"{FTS_TABLE}_{suffix}" for suffix in ("data", "idx", "docsize", "config", "content")),
+    "search_vector",
+    "ix_board_post_search_vector",
+}
 db.metadata.info.setdefault("unmanaged", set()).update(UNMANAGED)
 
 for statement in SQLITE_DDL:
@@ -98,10 +102,14 @@ def match_clause(query: str) -> ColumnElement[bool] | None:
     if db.session.get_bind().dialect.name == "postgresql":
         tsquery = " & ".join(f"{term}:*" for term in found)
         return text("board_post.search_vector @@ to_tsquery('simple', :board_tsquery)").bindparams(
-            board_tsquery=tsquery)
+            board_tsquery=tsquery
+        )
     fts_query = " ".join(f'"{term}"*' for term in found)
-    matching = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :board_fts").bindparams(
-        board_fts=fts_query).columns(column("rowid", Integer))
+    matching = (
+        text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :board_fts")
+        .bindparams(board_fts=fts_query)
+        .columns(column("rowid", Integer))
+    )
     return Post.id.in_(matching)
 
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import math
 import re
-from functools import partial
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from email.utils import formataddr
+from functools import partial
 
 import bleach
 from bleach.callbacks import nofollow
@@ -68,11 +68,25 @@ DIGEST_MAX_POSTS = 50
 
 # Events are local to their place: the time zone of the country, for the calendar feed.
 TIMEZONES = {
-    "DK": "Europe/Copenhagen", "EE": "Europe/Tallinn", "FI": "Europe/Helsinki", "DE": "Europe/Berlin",
-    "HR": "Europe/Zagreb", "LV": "Europe/Riga", "LT": "Europe/Vilnius", "PL": "Europe/Warsaw",
-    "RU": "Europe/Kaliningrad", "SI": "Europe/Ljubljana", "SE": "Europe/Stockholm", "SK": "Europe/Bratislava",
-    "HU": "Europe/Budapest", "IT": "Europe/Rome", "RO": "Europe/Bucharest", "PT": "Europe/Lisbon",
-    "CZ": "Europe/Prague", "RS": "Europe/Belgrade", "NO": "Europe/Oslo",
+    "DK": "Europe/Copenhagen",
+    "EE": "Europe/Tallinn",
+    "FI": "Europe/Helsinki",
+    "DE": "Europe/Berlin",
+    "HR": "Europe/Zagreb",
+    "LV": "Europe/Riga",
+    "LT": "Europe/Vilnius",
+    "PL": "Europe/Warsaw",
+    "RU": "Europe/Kaliningrad",
+    "SI": "Europe/Ljubljana",
+    "SE": "Europe/Stockholm",
+    "SK": "Europe/Bratislava",
+    "HU": "Europe/Budapest",
+    "IT": "Europe/Rome",
+    "RO": "Europe/Bucharest",
+    "PT": "Europe/Lisbon",
+    "CZ": "Europe/Prague",
+    "RS": "Europe/Belgrade",
+    "NO": "Europe/Oslo",
 }
 
 
@@ -140,8 +154,7 @@ def is_trusted(user) -> bool:
 def memberships(user, *, approved_only: bool = True) -> list[Membership]:
     if not user.is_authenticated:
         return []
-    statement = (select(Membership).join(Organisation).where(Membership.user_id == user.id)
-                 .order_by(Organisation.name))
+    statement = select(Membership).join(Organisation).where(Membership.user_id == user.id).order_by(Organisation.name)
     if approved_only:
         statement = statement.where(Membership.status == APPROVED, Organisation.status == APPROVED)
     return list(db.session.scalars(statement))
@@ -150,8 +163,9 @@ def memberships(user, *, approved_only: bool = True) -> list[Membership]:
 def membership_of(user, organisation: Organisation) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id,
-                                                      Membership.organisation_id == organisation.id))
+    return db.session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.organisation_id == organisation.id)
+    )
 
 
 def can_manage_organisation(user, organisation: Organisation) -> bool:
@@ -200,8 +214,9 @@ def list_posts(board_filter: BoardFilter, page: int = 1, per_page: int = PER_PAG
 
 
 def countries_in_use() -> list[str]:
-    return list(db.session.scalars(select(Post.country).where(Post.status == PUBLISHED).distinct()
-                                   .order_by(Post.country)))
+    return list(
+        db.session.scalars(select(Post.country).where(Post.status == PUBLISHED).distinct().order_by(Post.country))
+    )
 
 
 def replies_for(user, post: Post) -> list[Reply]:
@@ -240,8 +255,13 @@ def parse_tags(value: str) -> list[str]:
         if not tag:
             continue
         if not TAG_RE.match(tag):
-            raise BoardError(_l("A tag is one word of letters, digits and hyphens, at most 40 characters: "
-                                "“%(tag)s” is not.", tag=raw[:60]), "tags")
+            raise BoardError(
+                _l(
+                    "A tag is one word of letters, digits and hyphens, at most 40 characters: “%(tag)s” is not.",
+                    tag=raw[:60],
+                ),
+                "tags",
+            )
         if tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_TAGS:
@@ -289,13 +309,58 @@ def _fill_post(post: Post, fields: PostFields, organisation: Organisation | None
 
 # What user markdown on the board may become: text structure and links, no media or embeds
 # (members cannot upload, and a public board needs no iframes), on top of core.markdown's allow-list.
-BOARD_TAGS = frozenset("""a abbr b blockquote br code del dd dl dt em h2 h3 h4 h5 h6 hr i ins kbd li mark ol p pre
-    q s small strong sub sup table tbody td tfoot th thead tr u ul""".split())
-_board_cleaner = bleach.Cleaner(tags=BOARD_TAGS, attributes=md._allowed_attribute,
-                                protocols={"http", "https", "mailto"},
-                                strip=True, strip_comments=True,
-                                filters=[partial(LinkifyFilter, callbacks=[nofollow], parse_email=False,
-                                                 skip_tags={"pre", "code"})])
+BOARD_TAGS = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "del",
+        "dd",
+        "dl",
+        "dt",
+        "em",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "small",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+    ]
+)
+_board_cleaner = bleach.Cleaner(
+    tags=BOARD_TAGS,
+    attributes=md._allowed_attribute,
+    protocols={"http", "https", "mailto"},
+    strip=True,
+    strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[nofollow], parse_email=False, skip_tags={"pre", "code"})],
+)
 
 
 def render_markdown(text: str, id_prefix: str) -> str:
@@ -315,8 +380,9 @@ def _render_post(post: Post) -> None:
     """HTML and search text, once, when the post is written (needs ``post.id`` for unique anchors)."""
     post.body_html = render_markdown(post.body_md, f"p{post.id}-")
     organisation = post.organisation.name if post.organisation else ""
-    post.search_text = search.index_text(post.title, " ".join(post.tags), organisation, post.region,
-                                         post.event_place, _plain(post.body_html))
+    post.search_text = search.index_text(
+        post.title, " ".join(post.tags), organisation, post.region, post.event_place, _plain(post.body_html)
+    )
 
 
 def _plain(html: str) -> str:
@@ -363,8 +429,14 @@ def add_reply(author: User, post: Post, body: str) -> Reply:
     if post.status != PUBLISHED:
         raise BoardError(_l("This post is not open for replies."))
     body = printable(body)
-    reply = Reply(post_id=post.id, post=post, author_id=author.id, body_md=body, body_html="",
-                  status=PUBLISHED if is_trusted(author) else PENDING)
+    reply = Reply(
+        post_id=post.id,
+        post=post,
+        author_id=author.id,
+        body_md=body,
+        body_html="",
+        status=PUBLISHED if is_trusted(author) else PENDING,
+    )
     db.session.add(reply)
     db.session.flush()
     reply.body_html = render_markdown(body, f"r{reply.id}-")
@@ -376,33 +448,57 @@ def add_reply(author: User, post: Post, body: str) -> Reply:
 def _recount(post: Post) -> None:
     db.session.flush()
     post.reply_count = db.session.scalar(
-        select(func.count()).select_from(Reply).where(Reply.post_id == post.id, Reply.status == PUBLISHED))
+        select(func.count()).select_from(Reply).where(Reply.post_id == post.id, Reply.status == PUBLISHED)
+    )
 
 
 # ---------------------------------------------------------------- reports and moderation
 
 
 def report(reporter: User, post: Post, reason: str, reply: Reply | None = None) -> Report:
-    existing = db.session.scalar(select(Report).where(
-        Report.reporter_id == reporter.id, Report.post_id == post.id,
-        Report.reply_id == (reply.id if reply else None) if reply else Report.reply_id.is_(None),
-        Report.resolved_at.is_(None)))
+    existing = db.session.scalar(
+        select(Report).where(
+            Report.reporter_id == reporter.id,
+            Report.post_id == post.id,
+            Report.reply_id == (reply.id if reply else None) if reply else Report.reply_id.is_(None),
+            Report.resolved_at.is_(None),
+        )
+    )
     if existing is not None:
         return existing
-    row = Report(post_id=post.id, reply_id=reply.id if reply else None, reporter_id=reporter.id,
-                 reason=printable(reason).strip())
+    row = Report(
+        post_id=post.id, reply_id=reply.id if reply else None, reporter_id=reporter.id, reason=printable(reason).strip()
+    )
     db.session.add(row)
     db.session.commit()
     return row
 
 
-def _log(action: str, target: str, actor: User, country: str, *, post: Post | None = None,
-         reply: Reply | None = None, organisation: Organisation | None = None, title: str = "",
-         reason: str = "") -> None:
-    db.session.add(ModerationAction(action=action, target=target, actor_id=actor.id, country=country,
-                                    post_id=post.id if post else None, reply_id=reply.id if reply else None,
-                                    organisation_id=organisation.id if organisation else None,
-                                    title=title[:200], reason=reason))
+def _log(
+    action: str,
+    target: str,
+    actor: User,
+    country: str,
+    *,
+    post: Post | None = None,
+    reply: Reply | None = None,
+    organisation: Organisation | None = None,
+    title: str = "",
+    reason: str = "",
+) -> None:
+    db.session.add(
+        ModerationAction(
+            action=action,
+            target=target,
+            actor_id=actor.id,
+            country=country,
+            post_id=post.id if post else None,
+            reply_id=reply.id if reply else None,
+            organisation_id=organisation.id if organisation else None,
+            title=title[:200],
+            reason=reason,
+        )
+    )
 
 
 def _resolve_reports(moderator: User, post: Post, reply: Reply | None) -> None:
@@ -430,8 +526,16 @@ def moderate(moderator: User, action: str, post: Post, reason: str, reply: Reply
     item.moderation_reason = reason if action == "hide" else ""
     if action in {"hide", "restore"}:
         _resolve_reports(moderator, post, reply)
-    _log(action, "reply" if reply else "post", moderator, post.country, post=post, reply=reply, title=post.title,
-         reason=reason)
+    _log(
+        action,
+        "reply" if reply else "post",
+        moderator,
+        post.country,
+        post=post,
+        reply=reply,
+        title=post.title,
+        reason=reason,
+    )
     if reply is not None:
         _recount(post)
     db.session.commit()
@@ -441,8 +545,16 @@ def dismiss_report(moderator: User, row: Report, reason: str) -> None:
     if not can_moderate(moderator, row.post.country):
         raise BoardError(_l("You do not moderate posts from this country."))
     row.resolved_at, row.resolved_by_id = utcnow(), moderator.id
-    _log("dismiss", "report", moderator, row.post.country, post=row.post, reply=row.reply, title=row.post.title,
-         reason=printable(reason or "").strip())
+    _log(
+        "dismiss",
+        "report",
+        moderator,
+        row.post.country,
+        post=row.post,
+        reply=row.reply,
+        title=row.post.title,
+        reason=printable(reason or "").strip(),
+    )
     db.session.commit()
 
 
@@ -460,26 +572,37 @@ class Queue:
 def moderation_queue(moderator: User) -> Queue:
     """Open reports, waiting posts, replies and organisations in the moderator's countries, oldest first."""
     reports = db.session.scalars(
-        select(Report).join(Post, Report.post_id == Post.id)
+        select(Report)
+        .join(Post, Report.post_id == Post.id)
         .where(Report.resolved_at.is_(None), _country_clause(Post.country, moderator))
-        .order_by(Report.created_at)).all()
-    posts = db.session.scalars(select(Post).where(Post.status == PENDING, _country_clause(Post.country, moderator))
-                               .order_by(Post.created_at)).all()
+        .order_by(Report.created_at)
+    ).all()
+    posts = db.session.scalars(
+        select(Post).where(Post.status == PENDING, _country_clause(Post.country, moderator)).order_by(Post.created_at)
+    ).all()
     replies = db.session.scalars(
-        select(Reply).join(Post, Reply.post_id == Post.id)
-        .where(Reply.status == PENDING, _country_clause(Post.country, moderator)).order_by(Reply.created_at)).all()
+        select(Reply)
+        .join(Post, Reply.post_id == Post.id)
+        .where(Reply.status == PENDING, _country_clause(Post.country, moderator))
+        .order_by(Reply.created_at)
+    ).all()
     declarations = db.session.scalars(
-        select(JoinDeclaration).join(Organisation)
+        select(JoinDeclaration)
+        .join(Organisation)
         .where(JoinDeclaration.decision == PENDING, _country_clause(Organisation.country, moderator))
-        .order_by(JoinDeclaration.submitted_at)).all()
+        .order_by(JoinDeclaration.submitted_at)
+    ).all()
     return Queue(list(reports), list(posts), list(replies), list(declarations))
 
 
 def audit_log(moderator: User, page: int = 1, per_page: int = 50) -> Page:
     statement = select(ModerationAction).where(_country_clause(ModerationAction.country, moderator))
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
-    items = db.session.scalars(statement.order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
-                               .limit(per_page).offset((max(1, page) - 1) * per_page)).all()
+    items = db.session.scalars(
+        statement.order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
+        .limit(per_page)
+        .offset((max(1, page) - 1) * per_page)
+    ).all()
     return Page(list(items), total or 0, max(1, page), per_page)
 
 
@@ -531,19 +654,33 @@ def declare_organisation(user: User, fields: OrganisationFields, declaration: De
 
     The declarant becomes the organisation's first admin member.
     """
-    if db.session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == fields.name.strip().lower(),
-                                                       Organisation.country == fields.country)):
-        raise BoardError(_l("An organisation with this name in this country is already in the network or waiting. "
-                            "Ask its members to add you instead."), "name")
+    if db.session.scalar(
+        select(Organisation.id).where(
+            func.lower(Organisation.name) == fields.name.strip().lower(), Organisation.country == fields.country
+        )
+    ):
+        raise BoardError(
+            _l(
+                "An organisation with this name in this country is already in the network or waiting. "
+                "Ask its members to add you instead."
+            ),
+            "name",
+        )
     organisation = Organisation(slug=_slug_for(fields.name), status=PENDING)
     _fill_organisation(organisation, fields)
     db.session.add(organisation)
     db.session.flush()
-    db.session.add(JoinDeclaration(organisation_id=organisation.id, submitted_by_id=user.id,
-                                   address=_line(declaration.address), tax_number=_line(declaration.tax_number),
-                                   responsible_person=_line(declaration.responsible_person),
-                                   responsible_function=_line(declaration.responsible_function),
-                                   primary_area=declaration.primary_area))
+    db.session.add(
+        JoinDeclaration(
+            organisation_id=organisation.id,
+            submitted_by_id=user.id,
+            address=_line(declaration.address),
+            tax_number=_line(declaration.tax_number),
+            responsible_person=_line(declaration.responsible_person),
+            responsible_function=_line(declaration.responsible_function),
+            primary_area=declaration.primary_area,
+        )
+    )
     db.session.add(Membership(organisation_id=organisation.id, user_id=user.id, is_admin=True, status=APPROVED))
     db.session.commit()
     return organisation
@@ -572,17 +709,31 @@ def decide_declaration(moderator: User, declaration: JoinDeclaration, approve: b
     declaration.decided_at, declaration.decided_by_id, declaration.reason = utcnow(), moderator.id, reason
     organisation.status = APPROVED if approve else REJECTED
     organisation.approved_at = utcnow() if approve else None
-    _log("approve" if approve else "reject", "organisation", moderator, organisation.country,
-         organisation=organisation, title=organisation.name, reason=reason)
+    _log(
+        "approve" if approve else "reject",
+        "organisation",
+        moderator,
+        organisation.country,
+        organisation=organisation,
+        title=organisation.name,
+        reason=reason,
+    )
     db.session.commit()
     declarant = declaration.submitted_by
     if declarant is not None:
-        mail.send(declarant.email,
-                  _l("%(name)s is now in the network", name=organisation.name) if approve else
-                  _l("%(name)s was not accepted into the network", name=organisation.name),
-                  "board/mail/declaration_decided", language=declarant.language, user=declarant,
-                  organisation=organisation, approved=approve, reason=reason,
-                  link=url_for("board.organisation", slug=organisation.slug, _external=True))
+        mail.send(
+            declarant.email,
+            _l("%(name)s is now in the network", name=organisation.name)
+            if approve
+            else _l("%(name)s was not accepted into the network", name=organisation.name),
+            "board/mail/declaration_decided",
+            language=declarant.language,
+            user=declarant,
+            organisation=organisation,
+            approved=approve,
+            reason=reason,
+            link=url_for("board.organisation", slug=organisation.slug, _external=True),
+        )
 
 
 def request_membership(user: User, organisation: Organisation) -> Membership:
@@ -629,14 +780,29 @@ def set_member_admin(user: User, membership: Membership, is_admin: bool) -> None
 
 
 def _admin_count(organisation: Organisation) -> int:
-    return db.session.scalar(select(func.count()).select_from(Membership).where(
-        Membership.organisation_id == organisation.id, Membership.is_admin.is_(True),
-        Membership.status == APPROVED)) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(
+                Membership.organisation_id == organisation.id,
+                Membership.is_admin.is_(True),
+                Membership.status == APPROVED,
+            )
+        )
+        or 0
+    )
 
 
 def _member_count(organisation: Organisation) -> int:
-    return db.session.scalar(select(func.count()).select_from(Membership).where(
-        Membership.organisation_id == organisation.id, Membership.status == APPROVED)) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.organisation_id == organisation.id, Membership.status == APPROVED)
+        )
+        or 0
+    )
 
 
 # ---------------------------------------------------------------- contacting an author (a relay)
@@ -657,19 +823,33 @@ def answer(sender: User, message: ContactMessage, body: str, share_email: bool) 
     return _relay(sender, message.sender, message.post, body, share_email, message)
 
 
-def _relay(sender: User, recipient: User, post: Post | None, body: str, share_email: bool,
-           in_reply_to: ContactMessage | None) -> ContactMessage:
-    message = ContactMessage(post_id=post.id if post else None, sender_id=sender.id, recipient_id=recipient.id,
-                             in_reply_to_id=in_reply_to.id if in_reply_to else None, body=printable(body).strip(),
-                             share_email=share_email)
+def _relay(
+    sender: User, recipient: User, post: Post | None, body: str, share_email: bool, in_reply_to: ContactMessage | None
+) -> ContactMessage:
+    message = ContactMessage(
+        post_id=post.id if post else None,
+        sender_id=sender.id,
+        recipient_id=recipient.id,
+        in_reply_to_id=in_reply_to.id if in_reply_to else None,
+        body=printable(body).strip(),
+        share_email=share_email,
+    )
     db.session.add(message)
     db.session.commit()
     title = post.title if post else ""
-    email = mail.compose(recipient.email, _l("%(name)s wrote to you about “%(title)s”", name=sender.name, title=title),
-                         "board/mail/contact", language=recipient.language, sender=sender, recipient=recipient,
-                         post=post, body=message.body, share_email=share_email,
-                         answer_link=url_for("board.message", message_id=message.id, _external=True),
-                         post_link=url_for("board.post", post_id=post.id, _external=True) if post else None)
+    email = mail.compose(
+        recipient.email,
+        _l("%(name)s wrote to you about “%(title)s”", name=sender.name, title=title),
+        "board/mail/contact",
+        language=recipient.language,
+        sender=sender,
+        recipient=recipient,
+        post=post,
+        body=message.body,
+        share_email=share_email,
+        answer_link=url_for("board.message", message_id=message.id, _external=True),
+        post_link=url_for("board.post", post_id=post.id, _external=True) if post else None,
+    )
     if share_email:
         email["Reply-To"] = formataddr((sender.name, sender.email))
     mail.deliver(email)
@@ -689,16 +869,22 @@ def message_for(user: User, message_id: int) -> ContactMessage | None:
 def save_filter(user: User, name: str, board_filter: BoardFilter, frequency: str) -> SavedFilter:
     if frequency not in {OFF, DAILY, WEEKLY}:
         raise BoardError(_l("Choose how often to get mail."), "frequency")
-    saved = SavedFilter(user_id=user.id, name=_line(name) or board_filter.query() or str(_l("All posts")),
-                        query=board_filter.query(), frequency=frequency, last_sent_at=utcnow())
+    saved = SavedFilter(
+        user_id=user.id,
+        name=_line(name) or board_filter.query() or str(_l("All posts")),
+        query=board_filter.query(),
+        frequency=frequency,
+        last_sent_at=utcnow(),
+    )
     db.session.add(saved)
     db.session.commit()
     return saved
 
 
 def saved_filters(user: User) -> list[SavedFilter]:
-    return list(db.session.scalars(select(SavedFilter).where(SavedFilter.user_id == user.id)
-                                   .order_by(SavedFilter.created_at)))
+    return list(
+        db.session.scalars(select(SavedFilter).where(SavedFilter.user_id == user.id).order_by(SavedFilter.created_at))
+    )
 
 
 def own_filter(user: User, filter_id: int) -> SavedFilter | None:
@@ -746,10 +932,12 @@ def unsubscribe(saved: SavedFilter) -> None:
 
 
 def due_filters(now: datetime) -> list[SavedFilter]:
-    daily = (SavedFilter.frequency == DAILY) & or_(SavedFilter.last_sent_at.is_(None),
-                                                    SavedFilter.last_sent_at <= now - timedelta(hours=20))
-    weekly = (SavedFilter.frequency == WEEKLY) & or_(SavedFilter.last_sent_at.is_(None),
-                                                      SavedFilter.last_sent_at <= now - timedelta(days=6, hours=20))
+    daily = (SavedFilter.frequency == DAILY) & or_(
+        SavedFilter.last_sent_at.is_(None), SavedFilter.last_sent_at <= now - timedelta(hours=20)
+    )
+    weekly = (SavedFilter.frequency == WEEKLY) & or_(
+        SavedFilter.last_sent_at.is_(None), SavedFilter.last_sent_at <= now - timedelta(days=6, hours=20)
+    )
     return list(db.session.scalars(select(SavedFilter).where(daily | weekly).order_by(SavedFilter.id)))
 
 
@@ -784,10 +972,18 @@ def _parse_query(query: str) -> dict[str, str]:
 def _send_digest(saved: SavedFilter, posts: list[Post], board_filter: BoardFilter) -> None:
     user = saved.user
     link = url_for("board.unsubscribe", token=unsubscribe_token(saved), _external=True)
-    message = mail.compose(user.email, _l("New on the board: %(name)s", name=saved.name), "board/mail/digest",
-                           language=user.language, user=user, saved=saved, posts=posts, unsubscribe_link=link,
-                           board_link=url_for("board.index", _external=True, **board_filter.params()),
-                           filters_link=url_for("board.my_filters", _external=True))
+    message = mail.compose(
+        user.email,
+        _l("New on the board: %(name)s", name=saved.name),
+        "board/mail/digest",
+        language=user.language,
+        user=user,
+        saved=saved,
+        posts=posts,
+        unsubscribe_link=link,
+        board_link=url_for("board.index", _external=True, **board_filter.params()),
+        filters_link=url_for("board.my_filters", _external=True),
+    )
     message["List-Unsubscribe"] = f"<{link}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.deliver(message)

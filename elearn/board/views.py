@@ -102,9 +102,15 @@ def _editable_post(post_id: int) -> Post:
 def index():
     board_filter = BoardFilter.from_args(request.args)
     page = services.list_posts(board_filter, _page_number())
-    return render_template("board/index.html", filter=board_filter, page=page,
-                           countries=services.countries_in_use(), legal_forms=LEGAL_FORMS, areas=AREAS,
-                           save_form=SaveFilterForm(query=board_filter.query(), name=""))
+    return render_template(
+        "board/index.html",
+        filter=board_filter,
+        page=page,
+        countries=services.countries_in_use(),
+        legal_forms=LEGAL_FORMS,
+        areas=AREAS,
+        save_form=SaveFilterForm(query=board_filter.query(), name=""),
+    )
 
 
 @bp.get("/feed.atom")
@@ -140,8 +146,13 @@ def _ics(body: bytes, filename: str) -> Response:
 def post(post_id):
     post = _visible_post(post_id)
     user = current_user
-    return render_template("board/post.html", post=post, replies=services.replies_for(user, post),
-                           reply_form=ReplyForm() if user.is_authenticated else None, **_post_rights(post))
+    return render_template(
+        "board/post.html",
+        post=post,
+        replies=services.replies_for(user, post),
+        reply_form=ReplyForm() if user.is_authenticated else None,
+        **_post_rights(post),
+    )
 
 
 def _post_rights(post: Post) -> dict:
@@ -154,12 +165,20 @@ def _post_rights(post: Post) -> dict:
 
 
 def _post_fields(form: PostForm) -> services.PostFields:
-    return services.PostFields(kind=form.kind.data, title=form.title.data, body=form.body.data,
-                               country=form.country.data, region=form.region.data or "",
-                               language=form.language.data, tags=form.tags.data or "",
-                               organisation_id=form.organisation_id.data or None, event_date=form.event_date.data,
-                               event_start=form.event_start.data, event_end=form.event_end.data,
-                               event_place=form.event_place.data or "")
+    return services.PostFields(
+        kind=form.kind.data,
+        title=form.title.data,
+        body=form.body.data,
+        country=form.country.data,
+        region=form.region.data or "",
+        language=form.language.data,
+        tags=form.tags.data or "",
+        organisation_id=form.organisation_id.data or None,
+        event_date=form.event_date.data,
+        event_start=form.event_start.data,
+        event_end=form.event_end.data,
+        event_place=form.event_place.data or "",
+    )
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])
@@ -180,8 +199,12 @@ def new_post():
             form[error.field or "title"].errors.append(str(error))
         else:
             if post.status == PENDING:
-                flash(_("Thank you. As this is your first post, a moderator will look at it before it is shown "
-                        "to everyone."))
+                flash(
+                    _(
+                        "Thank you. As this is your first post, a moderator will look at it before it is shown "
+                        "to everyone."
+                    )
+                )
             else:
                 flash(_("Your post is published."))
             return redirect(url_for("board.post", post_id=post.id))
@@ -233,11 +256,20 @@ def reply(post_id):
             form.body.errors.append(str(error))
         else:
             if new.status == PENDING:
-                flash(_("Thank you. As this is your first contribution, a moderator will look at your reply before "
-                        "it is shown to everyone."))
+                flash(
+                    _(
+                        "Thank you. As this is your first contribution, a moderator will look at your reply before "
+                        "it is shown to everyone."
+                    )
+                )
             return redirect(url_for("board.post", post_id=post.id, _anchor=f"reply-{new.id}"))
-    return render_template("board/post.html", post=post, replies=services.replies_for(current_user, post),
-                           reply_form=form, **_post_rights(post)), 400
+    return render_template(
+        "board/post.html",
+        post=post,
+        replies=services.replies_for(current_user, post),
+        reply_form=form,
+        **_post_rights(post),
+    ), 400
 
 
 def _report(post: Post, target_reply: Reply | None):
@@ -246,8 +278,7 @@ def _report(post: Post, target_reply: Reply | None):
         services.report(_user(), post, form.reason.data, target_reply)
         flash(_("Thank you. The moderators will look at it."))
         return redirect(url_for("board.post", post_id=post.id))
-    return render_template("board/report.html", form=form, post=post, reply=target_reply), \
-        400 if form.errors else 200
+    return render_template("board/report.html", form=form, post=post, reply=target_reply), 400 if form.errors else 200
 
 
 @bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
@@ -318,13 +349,22 @@ def organisations():
     if legal_form:
         statement = statement.where(Organisation.legal_form == legal_form)
     if area:
-        statement = statement.where(Organisation.id.in_(
-            select(OrganisationArea.organisation_id).where(OrganisationArea.area == area)))
-    countries = db.session.scalars(select(Organisation.country).where(Organisation.status == APPROVED).distinct()
-                                   .order_by(Organisation.country)).all()
-    return render_template("board/organisations.html", organisations=db.session.scalars(statement).all(),
-                           country=country, legal_form=legal_form, area=area, countries=countries,
-                           legal_forms=LEGAL_FORMS, areas=AREAS)
+        statement = statement.where(
+            Organisation.id.in_(select(OrganisationArea.organisation_id).where(OrganisationArea.area == area))
+        )
+    countries = db.session.scalars(
+        select(Organisation.country).where(Organisation.status == APPROVED).distinct().order_by(Organisation.country)
+    ).all()
+    return render_template(
+        "board/organisations.html",
+        organisations=db.session.scalars(statement).all(),
+        country=country,
+        legal_form=legal_form,
+        area=area,
+        countries=countries,
+        legal_forms=LEGAL_FORMS,
+        areas=AREAS,
+    )
 
 
 def _organisation(slug: str) -> Organisation:
@@ -339,20 +379,42 @@ def organisation(slug):
     organisation = _organisation(slug)
     user = current_user
     can_manage = services.can_manage_organisation(user, organisation)
-    members = db.session.scalars(select(Membership).where(Membership.organisation_id == organisation.id)
-                                 .order_by(Membership.status, Membership.created_at)).all() if can_manage else []
-    posts = db.session.scalars(select(Post).where(Post.organisation_id == organisation.id, Post.status == PUBLISHED)
-                               .order_by(Post.created_at.desc()).limit(20)).all()
-    return render_template("board/organisation.html", organisation=organisation, posts=posts, members=members,
-                           can_manage=can_manage, membership=services.membership_of(user, organisation),
-                           confirm_form=ConfirmForm())
+    members = (
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.organisation_id == organisation.id)
+            .order_by(Membership.status, Membership.created_at)
+        ).all()
+        if can_manage
+        else []
+    )
+    posts = db.session.scalars(
+        select(Post)
+        .where(Post.organisation_id == organisation.id, Post.status == PUBLISHED)
+        .order_by(Post.created_at.desc())
+        .limit(20)
+    ).all()
+    return render_template(
+        "board/organisation.html",
+        organisation=organisation,
+        posts=posts,
+        members=members,
+        can_manage=can_manage,
+        membership=services.membership_of(user, organisation),
+        confirm_form=ConfirmForm(),
+    )
 
 
 def _organisation_fields(form: OrganisationForm) -> services.OrganisationFields:
-    return services.OrganisationFields(name=form.name.data, legal_form=form.legal_form.data,
-                                       country=form.country.data, region=form.region.data or "",
-                                       website=form.website.data or "", areas=form.areas.data or [],
-                                       description=form.description.data or "")
+    return services.OrganisationFields(
+        name=form.name.data,
+        legal_form=form.legal_form.data,
+        country=form.country.data,
+        region=form.region.data or "",
+        website=form.website.data or "",
+        areas=form.areas.data or [],
+        description=form.description.data or "",
+    )
 
 
 @bp.route("/organisations/join", methods=["GET", "POST"])
@@ -364,19 +426,25 @@ def join():
         form.country.data = user.country if user.country != "XX" else None
     if form.validate_on_submit():
         declaration = services.DeclarationFields(
-            address=form.address.data, tax_number=form.tax_number.data or "",
+            address=form.address.data,
+            tax_number=form.tax_number.data or "",
             responsible_person=form.responsible_person.data,
-            responsible_function=form.responsible_function.data or "", primary_area=form.primary_area.data)
+            responsible_function=form.responsible_function.data or "",
+            primary_area=form.primary_area.data,
+        )
         try:
             created = services.declare_organisation(user, _organisation_fields(form), declaration)
         except services.BoardError as error:
             form[error.field or "name"].errors.append(str(error))
         else:
-            flash(_("Thank you. A moderator for %(country)s will look at your declaration; we will write to you.",
-                    country=created.country))
+            flash(
+                _(
+                    "Thank you. A moderator for %(country)s will look at your declaration; we will write to you.",
+                    country=created.country,
+                )
+            )
             return redirect(url_for("board.organisation", slug=created.slug))
-    return render_template("board/organisation_form.html", form=form, organisation=None), \
-        400 if form.errors else 200
+    return render_template("board/organisation_form.html", form=form, organisation=None), 400 if form.errors else 200
 
 
 @bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])
@@ -396,8 +464,9 @@ def edit_organisation(slug):
         else:
             flash(_("The organisation's profile is saved."))
             return redirect(url_for("board.organisation", slug=organisation.slug))
-    return render_template("board/organisation_form.html", form=form, organisation=organisation), \
-        400 if form.errors else 200
+    return render_template(
+        "board/organisation_form.html", form=form, organisation=organisation
+    ), 400 if form.errors else 200
 
 
 @bp.post("/organisations/<slug>/membership")
@@ -460,8 +529,12 @@ def moderation():
     user = _user()
     if not services.is_moderator(user):
         abort(403)
-    return render_template("board/moderation.html", queue=services.moderation_queue(user),
-                           countries=services.moderated_countries(user), confirm_form=ConfirmForm())
+    return render_template(
+        "board/moderation.html",
+        queue=services.moderation_queue(user),
+        countries=services.moderated_countries(user),
+        confirm_form=ConfirmForm(),
+    )
 
 
 @bp.get("/moderation/log")
@@ -488,10 +561,13 @@ def _moderate(post: Post, target_reply: Reply | None, action: str):
             form.reason.errors.append(str(error))
         else:
             flash({"hide": _("Hidden."), "restore": _("Restored."), "approve": _("Approved and published.")}[action])
-            return redirect(request.args.get("next") == "queue" and url_for("board.moderation")
-                            or url_for("board.post", post_id=post.id))
-    return render_template("board/moderate.html", form=form, post=post, reply=target_reply, action=action), \
-        400 if form.errors else 200
+            return redirect(
+                (request.args.get("next") == "queue" and url_for("board.moderation"))
+                or url_for("board.post", post_id=post.id)
+            )
+    return render_template(
+        "board/moderate.html", form=form, post=post, reply=target_reply, action=action
+    ), 400 if form.errors else 200
 
 
 @bp.route("/moderation/posts/<int:post_id>/<action>", methods=["GET", "POST"])
@@ -549,8 +625,9 @@ def declaration(declaration_id):
 def my_filters():
     saved = services.saved_filters(_user())
     forms = {s.id: FrequencyForm(prefix=f"f{s.id}", frequency=s.frequency) for s in saved}
-    return render_template("board/filters.html", saved=saved, forms=forms, labels=FREQUENCY_LABELS,
-                           confirm_form=ConfirmForm())
+    return render_template(
+        "board/filters.html", saved=saved, forms=forms, labels=FREQUENCY_LABELS, confirm_form=ConfirmForm()
+    )
 
 
 @bp.post("/me/filters")

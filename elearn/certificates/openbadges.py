@@ -85,8 +85,7 @@ TIME_REQUIRED = "https://schema.org/timeRequired"
 
 _ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub, as an unsigned varint
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,4}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")  # as the OB 3.0 schema
-_DATETIME_STAMP_RE = re.compile(
-    r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+_DATETIME_STAMP_RE = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
 # ---------------------------------------------------------------- keys
@@ -109,8 +108,7 @@ def load_or_create_key(instance_path: str, configured: str | None = None) -> Ed2
         pass
     os.makedirs(instance_path, exist_ok=True)
     key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     descriptor, temporary = tempfile.mkstemp(prefix=".signing-key-", suffix=".tmp", dir=instance_path)
     try:
         with os.fdopen(descriptor, "wb") as file:
@@ -173,8 +171,9 @@ def _public_key(multibase: str) -> Ed25519PublicKey:
 # ---------------------------------------------------------------- documents
 
 
-def issuer_profile(*, issuer_id: str, name: str, url: str | None, key_id: str, public_key: str,
-                   email: str | None = None) -> dict:
+def issuer_profile(
+    *, issuer_id: str, name: str, url: str | None, key_id: str, public_key: str, email: str | None = None
+) -> dict:
     """The issuer's OB 3.0 Profile, served at ``issuer_id``, publishing the signing key.
 
     The key is a ``Multikey`` under ``verificationMethod``, listed in ``assertionMethod``
@@ -198,17 +197,30 @@ def issuer_profile(*, issuer_id: str, name: str, url: str | None, key_id: str, p
     return profile
 
 
-def build_credential(*, credential_id: str, issuer: dict, valid_from: datetime, learner_name: str,
-                     achievement_id: str, achievement_name: str, achievement_description: str,
-                     criteria_narrative: str, hours: float | None, language: str,
-                     status_url: str | None = None) -> dict:
+def build_credential(
+    *,
+    credential_id: str,
+    issuer: dict,
+    valid_from: datetime,
+    learner_name: str,
+    achievement_id: str,
+    achievement_name: str,
+    achievement_description: str,
+    criteria_narrative: str,
+    hours: float | None,
+    language: str,
+    status_url: str | None = None,
+) -> dict:
     """An unsigned ``OpenBadgeCredential`` for a completed course (see the module's notes).
 
     ``issuer`` has ``id`` (the URL its Profile is served at), ``name`` and optionally ``url``.
     """
     learner = _text(learner_name, "learner_name")
-    issuer_object = {"id": _text(issuer["id"], "issuer id"), "type": ["Profile"],
-                     "name": _text(issuer["name"], "issuer name")}
+    issuer_object = {
+        "id": _text(issuer["id"], "issuer id"),
+        "type": ["Profile"],
+        "name": _text(issuer["name"], "issuer name"),
+    }
     if issuer.get("url"):
         issuer_object["url"] = issuer["url"]
     achievement = {
@@ -327,7 +339,10 @@ def _verify_proof(unsecured: dict, proof: object, public: Ed25519PublicKey) -> b
     if not isinstance(proof, dict):
         return False
     if (proof.get("type"), proof.get("cryptosuite"), proof.get("proofPurpose")) != (
-            PROOF_TYPE, CRYPTOSUITE, PROOF_PURPOSE):
+        PROOF_TYPE,
+        CRYPTOSUITE,
+        PROOF_PURPOSE,
+    ):
         return False
     if not isinstance(proof.get("verificationMethod"), str) or not proof["verificationMethod"]:
         return False
@@ -348,7 +363,7 @@ def _verify_proof(unsecured: dict, proof: object, public: Ed25519PublicKey) -> b
     if "@context" in options:
         # The cryptosuite's rule: the document's @context must start with the proof's, in order.
         expected = _as_list(options["@context"])
-        if _as_list(document.get("@context"))[:len(expected)] != expected:
+        if _as_list(document.get("@context"))[: len(expected)] != expected:
             return False
         document["@context"] = options["@context"]
     try:
@@ -374,5 +389,4 @@ def _proof_configuration(options: dict, document: dict) -> dict:
 
 def _hash_data(document: dict, proof_config: dict) -> bytes:
     """hashData = SHA-256(JCS(proof configuration)) || SHA-256(JCS(document))."""
-    return (hashlib.sha256(rfc8785.dumps(proof_config)).digest()
-            + hashlib.sha256(rfc8785.dumps(document)).digest())
+    return hashlib.sha256(rfc8785.dumps(proof_config)).digest() + hashlib.sha256(rfc8785.dumps(document)).digest()

@@ -29,15 +29,29 @@ def export(user) -> dict:
     from elearn.certificates.services import verify_url
 
     own = db.session.scalars(select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at))
-    revoked = db.session.scalars(select(Certificate).where(Certificate.revoked_by_id == user.id)
-                                 .order_by(Certificate.revoked_at))
+    revoked = db.session.scalars(
+        select(Certificate).where(Certificate.revoked_by_id == user.id).order_by(Certificate.revoked_at)
+    )
     return {
-        "certificates": [{"number": c.id, "address": verify_url(c), "name": c.learner_name,
-                          "course": c.course_title, "version": c.variant_tag, "language": c.language,
-                          "hours": c.hours, "issuer": c.issuer_name, "issued_at": _iso(c.issued_at),
-                          "revoked_at": _iso(c.revoked_at), "revoked_reason": c.revoked_reason} for c in own],
-        "certificates_you_revoked": [{"number": c.id, "revoked_at": _iso(c.revoked_at),
-                                      "reason": c.revoked_reason} for c in revoked],
+        "certificates": [
+            {
+                "number": c.id,
+                "address": verify_url(c),
+                "name": c.learner_name,
+                "course": c.course_title,
+                "version": c.variant_tag,
+                "language": c.language,
+                "hours": c.hours,
+                "issuer": c.issuer_name,
+                "issued_at": _iso(c.issued_at),
+                "revoked_at": _iso(c.revoked_at),
+                "revoked_reason": c.revoked_reason,
+            }
+            for c in own
+        ],
+        "certificates_you_revoked": [
+            {"number": c.id, "revoked_at": _iso(c.revoked_at), "reason": c.revoked_reason} for c in revoked
+        ],
     }
 
 

@@ -66,9 +66,13 @@ def issuer_profile(key: str) -> dict:
     if issuer is None:
         raise CertificateError(_l("Unknown issuer."))
     profile_url = issuer_profile_url(key)
-    return openbadges.issuer_profile(issuer_id=profile_url, name=issuer["name"], url=issuer.get("url"),
-                                     key_id=f"{profile_url}#key-1",
-                                     public_key=openbadges.public_key_multibase(signing_key()))
+    return openbadges.issuer_profile(
+        issuer_id=profile_url,
+        name=issuer["name"],
+        url=issuer.get("url"),
+        key_id=f"{profile_url}#key-1",
+        public_key=openbadges.public_key_multibase(signing_key()),
+    )
 
 
 # ---------------------------------------------------------------- issuing and revoking
@@ -80,12 +84,24 @@ def issue(user, course, variant_tag: str | None, course_title: str) -> Certifica
         return None
     key = issuer_for(variant_tag, user.country)
     issuer = issuers()[key]
-    insert_ignore(Certificate, id=secrets.token_urlsafe(16), user_id=user.id, course_id=course.id,
-                  learner_name=user.name, course_title=course_title, variant_tag=variant_tag,
-                  language=(variant_tag or course.language).split("-")[0], hours=course.estimated_hours,
-                  issuer_key=key, issuer_name=issuer["name"], issuer_url=issuer.get("url"), issued_at=utcnow())
-    return db.session.scalar(select(Certificate).where(Certificate.user_id == user.id,
-                                                       Certificate.course_id == course.id))
+    insert_ignore(
+        Certificate,
+        id=secrets.token_urlsafe(16),
+        user_id=user.id,
+        course_id=course.id,
+        learner_name=user.name,
+        course_title=course_title,
+        variant_tag=variant_tag,
+        language=(variant_tag or course.language).split("-")[0],
+        hours=course.estimated_hours,
+        issuer_key=key,
+        issuer_name=issuer["name"],
+        issuer_url=issuer.get("url"),
+        issued_at=utcnow(),
+    )
+    return db.session.scalar(
+        select(Certificate).where(Certificate.user_id == user.id, Certificate.course_id == course.id)
+    )
 
 
 def get(certificate_id: str) -> Certificate | None:
@@ -96,8 +112,11 @@ def get(certificate_id: str) -> Certificate | None:
 
 
 def for_user(user) -> list[Certificate]:
-    return list(db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)
-                                   .order_by(Certificate.issued_at.desc())))
+    return list(
+        db.session.scalars(
+            select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at.desc())
+        )
+    )
 
 
 def may_revoke(user, certificate: Certificate) -> bool:
@@ -121,7 +140,6 @@ def revoke(certificate: Certificate, reason: str, by) -> None:
 
 
 # ---------------------------------------------------------------- what a certificate shows
-
 
 
 def verify_url(certificate: Certificate) -> str:
@@ -156,8 +174,9 @@ def _course_slug(certificate: Certificate) -> str:
 
 def _criteria(certificate: Certificate) -> str:
     with force_locale(certificate.language):
-        return _("Complete every module of the course: read its lessons, interviews and case stories, "
-                 "and pass its quiz.")
+        return _(
+            "Complete every module of the course: read its lessons, interviews and case stories, and pass its quiz."
+        )
 
 
 def status(certificate: Certificate) -> dict:
@@ -167,8 +186,13 @@ def status(certificate: Certificate) -> dict:
     """
     revoked = []
     if certificate.revoked_at is not None:
-        revoked.append({"id": verify_url(certificate), "revocationReason": certificate.revoked_reason,
-                        "revokedAt": as_utc(certificate.revoked_at).isoformat()})
+        revoked.append(
+            {
+                "id": verify_url(certificate),
+                "revocationReason": certificate.revoked_reason,
+                "revokedAt": as_utc(certificate.revoked_at).isoformat(),
+            }
+        )
     return {
         "id": url_for("certificates.status", certificate_id=certificate.id, _external=True),
         "issuer": issuer_profile_url(certificate.issuer_key),
@@ -189,11 +213,17 @@ def pdf(certificate: Certificate) -> bytes:
             details.append(_("Learning time: %(duration)s", duration=format_hours(certificate.hours)))
         details.append(_("Completed on %(date)s", date=format_date(as_utc(certificate.issued_at), "long")))
         text = CertificateText(
-            heading=_("Certificate of completion"), awarded_to=_("This certifies that"),
-            learner_name=certificate.learner_name, completed=_("has completed the course"),
-            course_title=certificate.course_title, details=details, issuer_name=certificate.issuer_name,
-            verify_text=_("Check that this certificate is genuine at"), verify_url=verify_url(certificate),
-            certificate_id=certificate.id, language=certificate.language,
+            heading=_("Certificate of completion"),
+            awarded_to=_("This certifies that"),
+            learner_name=certificate.learner_name,
+            completed=_("has completed the course"),
+            course_title=certificate.course_title,
+            details=details,
+            issuer_name=certificate.issuer_name,
+            verify_text=_("Check that this certificate is genuine at"),
+            verify_url=verify_url(certificate),
+            certificate_id=certificate.id,
+            language=certificate.language,
         )
     # ~80 ms to render, well under 1 ms from the cache; keyed by every string on the page
     from dataclasses import asdict
@@ -206,8 +236,14 @@ def pdf(certificate: Certificate) -> bytes:
 def linkedin_url(certificate: Certificate) -> str:
     """LinkedIn's "add licence or certification" form, filled in (the learner opens it)."""
     issued = as_utc(certificate.issued_at)
-    return "https://www.linkedin.com/profile/add?" + urlencode({
-        "startTask": "CERTIFICATION_NAME", "name": certificate.course_title,
-        "organizationName": certificate.issuer_name, "issueYear": issued.year, "issueMonth": issued.month,
-        "certUrl": verify_url(certificate), "certId": certificate.id,
-    })
+    return "https://www.linkedin.com/profile/add?" + urlencode(
+        {
+            "startTask": "CERTIFICATION_NAME",
+            "name": certificate.course_title,
+            "organizationName": certificate.issuer_name,
+            "issueYear": issued.year,
+            "issueMonth": issued.month,
+            "certUrl": verify_url(certificate),
+            "certId": certificate.id,
+        }
+    )

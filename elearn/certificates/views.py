@@ -28,16 +28,20 @@ def _certificate(certificate_id: str):
 def verify(certificate_id):
     certificate = _certificate(certificate_id)
     can_revoke = current_user.is_authenticated and services.may_revoke(current_user, certificate)
-    return render_template("certificates/verify.html", certificate=certificate, can_revoke=can_revoke,
-                           form=ConfirmForm())
+    return render_template(
+        "certificates/verify.html", certificate=certificate, can_revoke=can_revoke, form=ConfirmForm()
+    )
 
 
 @bp.get("/<certificate_id>.pdf")
 @limiter.limit(VERIFY_LIMIT)
 def pdf(certificate_id):
     certificate = _certificate(certificate_id)
-    return Response(services.pdf(certificate), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="certificate-{certificate.id}.pdf"'})
+    return Response(
+        services.pdf(certificate),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="certificate-{certificate.id}.pdf"'},
+    )
 
 
 @bp.get("/<certificate_id>.json")

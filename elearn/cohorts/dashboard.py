@@ -19,10 +19,10 @@ from sqlalchemy import func, select
 from elearn.auth.models import User
 from elearn.certificates.models import Certificate
 from elearn.cohorts.models import Cohort, CohortMember
-from elearn.courses import reading as rd
-from elearn.courses.tree import tree_of
 from elearn.core.cache import remember
 from elearn.core.models import as_utc, utcnow
+from elearn.courses import reading as rd
+from elearn.courses.tree import tree_of
 from elearn.extensions import db
 from elearn.learning.models import CourseCompletion, Enrolment, ModuleCompletion, QuizAttempt, UnitProgress
 
@@ -91,14 +91,22 @@ class Dashboard:
         return self.completed / self.members if self.members else 0.0
 
 
-
 def _unit_totals(reading: rd.Reading) -> dict[str, int]:
     """Units per module as the cohort's version shows them (country-only in, hidden out)."""
     return {m.slug: len(rd.units(reading, m)) for m in reading.course.modules}
 
 
-def build(cohort: Cohort, *, status: str = "all", sort: str = "name", descending: bool = False,
-          search: str = "", page: int = 1, today: datetime | None = None, every_row: bool = False) -> Dashboard:
+def build(
+    cohort: Cohort,
+    *,
+    status: str = "all",
+    sort: str = "name",
+    descending: bool = False,
+    search: str = "",
+    page: int = 1,
+    today: datetime | None = None,
+    every_row: bool = False,
+) -> Dashboard:
     """The dashboard; ``every_row`` gives every filtered row its cells (for exports), else the page's."""
     now = today or utcnow()
     course = tree_of(cohort.course_id)
@@ -113,8 +121,12 @@ def build(cohort: Cohort, *, status: str = "all", sort: str = "name", descending
     rows = [_row(values, units_total, cutoff) for values in people]
 
     dashboard = Dashboard(
-        cohort=cohort, modules=modules, rows=rows, members=len(rows),
-        completed=sum(1 for r in rows if r.completed_at), inactive=sum(1 for r in rows if r.inactive),
+        cohort=cohort,
+        modules=modules,
+        rows=rows,
+        members=len(rows),
+        completed=sum(1 for r in rows if r.completed_at),
+        inactive=sum(1 for r in rows if r.inactive),
         certificates=sum(1 for r in rows if r.certificate_id and not r.certificate_revoked),
         funnel=[{"module": m, "started": started.get(m.slug, 0), "done": finished.get(m.slug, 0)} for m in modules],
         timeline=_timeline(cohort, [r.completed_at for r in rows if r.completed_at], now),
@@ -122,9 +134,10 @@ def build(cohort: Cohort, *, status: str = "all", sort: str = "name", descending
     dashboard.rows = _sorted(_filtered(rows, status, search), sort, descending)
     dashboard.pages = max(1, -(-len(dashboard.rows) // PAGE_SIZE))
     dashboard.page = min(max(1, page), dashboard.pages)
-    dashboard.shown = dashboard.rows[(dashboard.page - 1) * PAGE_SIZE: dashboard.page * PAGE_SIZE]
-    _fill_cells(dashboard.rows if every_row else dashboard.shown, course.id, modules, totals,
-                members if every_row else None)
+    dashboard.shown = dashboard.rows[(dashboard.page - 1) * PAGE_SIZE : dashboard.page * PAGE_SIZE]
+    _fill_cells(
+        dashboard.rows if every_row else dashboard.shown, course.id, modules, totals, members if every_row else None
+    )
     return dashboard
 
 
@@ -138,41 +151,79 @@ def _facts(cohort: Cohort, members, content_stamp: str) -> tuple[list[tuple], di
 
     def make():
         people = [_with_time_zones(values) for values in db.session.execute(_people(cohort, members))]
-        started = dict(db.session.execute(
-            select(UnitProgress.module_slug, func.count(func.distinct(UnitProgress.user_id)))
-            .where(UnitProgress.course_id == course_id, UnitProgress.user_id.in_(members))
-            .group_by(UnitProgress.module_slug)).all())
-        finished = dict(db.session.execute(
-            select(ModuleCompletion.module_slug, func.count())
-            .where(ModuleCompletion.course_id == course_id, ModuleCompletion.user_id.in_(members))
-            .group_by(ModuleCompletion.module_slug)).all())
+        started = dict(
+            db.session.execute(
+                select(UnitProgress.module_slug, func.count(func.distinct(UnitProgress.user_id)))
+                .where(UnitProgress.course_id == course_id, UnitProgress.user_id.in_(members))
+                .group_by(UnitProgress.module_slug)
+            ).all()
+        )
+        finished = dict(
+            db.session.execute(
+                select(ModuleCompletion.module_slug, func.count())
+                .where(ModuleCompletion.course_id == course_id, ModuleCompletion.user_id.in_(members))
+                .group_by(ModuleCompletion.module_slug)
+            ).all()
+        )
         return people, started, finished
 
-    membership = tuple(db.session.execute(select(func.count(), func.max(CohortMember.joined_at))
-                                          .where(CohortMember.cohort_id == cohort.id)).one())
-    return remember("cohort-dashboard", [cohort.id, course_id, cohort.variant_tag, membership,
-                                         content_stamp], make, timeout=CACHE_SECONDS)
+    membership = tuple(
+        db.session.execute(
+            select(func.count(), func.max(CohortMember.joined_at)).where(CohortMember.cohort_id == cohort.id)
+        ).one()
+    )
+    return remember(
+        "cohort-dashboard",
+        [cohort.id, course_id, cohort.variant_tag, membership, content_stamp],
+        make,
+        timeout=CACHE_SECONDS,
+    )
 
 
 def _people(cohort: Cohort, members):
     """Every member with their totals in the cohort's course: one query, aggregated in SQL."""
     course_id = cohort.course_id
-    units = (select(UnitProgress.user_id, func.count(UnitProgress.id).label("seen"),
-                    func.count(UnitProgress.done_at).label("done"))
-             .where(UnitProgress.course_id == course_id, UnitProgress.user_id.in_(members))
-             .group_by(UnitProgress.user_id).subquery())
-    modules = (select(ModuleCompletion.user_id, func.count().label("done"))
-               .where(ModuleCompletion.course_id == course_id, ModuleCompletion.user_id.in_(members))
-               .group_by(ModuleCompletion.user_id).subquery())
-    best = (select(QuizAttempt.user_id, func.max(QuizAttempt.score).label("best"))
-            .where(QuizAttempt.course_id == course_id, QuizAttempt.user_id.in_(members),
-                   QuizAttempt.submitted_at.is_not(None))
-            .group_by(QuizAttempt.user_id, QuizAttempt.module_slug, QuizAttempt.unit_slug).subquery())
+    units = (
+        select(
+            UnitProgress.user_id,
+            func.count(UnitProgress.id).label("seen"),
+            func.count(UnitProgress.done_at).label("done"),
+        )
+        .where(UnitProgress.course_id == course_id, UnitProgress.user_id.in_(members))
+        .group_by(UnitProgress.user_id)
+        .subquery()
+    )
+    modules = (
+        select(ModuleCompletion.user_id, func.count().label("done"))
+        .where(ModuleCompletion.course_id == course_id, ModuleCompletion.user_id.in_(members))
+        .group_by(ModuleCompletion.user_id)
+        .subquery()
+    )
+    best = (
+        select(QuizAttempt.user_id, func.max(QuizAttempt.score).label("best"))
+        .where(
+            QuizAttempt.course_id == course_id, QuizAttempt.user_id.in_(members), QuizAttempt.submitted_at.is_not(None)
+        )
+        .group_by(QuizAttempt.user_id, QuizAttempt.module_slug, QuizAttempt.unit_slug)
+        .subquery()
+    )
     scores = select(best.c.user_id, func.avg(best.c.best).label("mean")).group_by(best.c.user_id).subquery()
     return (
-        select(User.id, User.name, User.email, User.language, CohortMember.joined_at, Enrolment.last_activity_at,
-               CourseCompletion.completed_at, Certificate.id, Certificate.revoked_at,
-               units.c.seen, units.c.done, modules.c.done, scores.c.mean)
+        select(
+            User.id,
+            User.name,
+            User.email,
+            User.language,
+            CohortMember.joined_at,
+            Enrolment.last_activity_at,
+            CourseCompletion.completed_at,
+            Certificate.id,
+            Certificate.revoked_at,
+            units.c.seen,
+            units.c.done,
+            modules.c.done,
+            scores.c.mean,
+        )
         .join(CohortMember, CohortMember.user_id == User.id)
         .outerjoin(Enrolment, (Enrolment.user_id == User.id) & (Enrolment.course_id == course_id))
         .outerjoin(CourseCompletion, (CourseCompletion.user_id == User.id) & (CourseCompletion.course_id == course_id))
@@ -190,34 +241,68 @@ def _with_time_zones(values) -> tuple:
 
 
 def _row(values, units_total: int, cutoff: datetime) -> LearnerRow:
-    (user_id, name, email, language, joined_at, last_activity, completed_at, certificate_id, revoked_at,
-     seen, done, modules_done, mean) = values
-    row = LearnerRow(user_id, name, email, language, joined_at, last_activity, completed_at,
-                     certificate_id, revoked_at is not None, min(done or 0, units_total), units_total, seen or 0,
-                     modules_done or 0, None if mean is None else float(mean) * 100)
+    (
+        user_id,
+        name,
+        email,
+        language,
+        joined_at,
+        last_activity,
+        completed_at,
+        certificate_id,
+        revoked_at,
+        seen,
+        done,
+        modules_done,
+        mean,
+    ) = values
+    row = LearnerRow(
+        user_id,
+        name,
+        email,
+        language,
+        joined_at,
+        last_activity,
+        completed_at,
+        certificate_id,
+        revoked_at is not None,
+        min(done or 0, units_total),
+        units_total,
+        seen or 0,
+        modules_done or 0,
+        None if mean is None else float(mean) * 100,
+    )
     row.inactive = not row.completed_at and (row.last_activity_at or row.joined_at) < cutoff
     return row
 
 
-def _fill_cells(rows: list[LearnerRow], course_id: int, modules: tuple[rd.ModuleView, ...], totals: dict[str, int],
-                members) -> None:
+def _fill_cells(
+    rows: list[LearnerRow], course_id: int, modules: tuple[rd.ModuleView, ...], totals: dict[str, int], members
+) -> None:
     """Per-module cells of these rows: three queries, for the page's learners (or every member)."""
     if not rows:
         return
     who = members if members is not None else [row.user_id for row in rows]
     progress = db.session.execute(
-        select(UnitProgress.user_id, UnitProgress.module_slug, func.count(UnitProgress.id),
-               func.count(UnitProgress.done_at))
+        select(
+            UnitProgress.user_id,
+            UnitProgress.module_slug,
+            func.count(UnitProgress.id),
+            func.count(UnitProgress.done_at),
+        )
         .where(UnitProgress.course_id == course_id, UnitProgress.user_id.in_(who))
-        .group_by(UnitProgress.user_id, UnitProgress.module_slug)).all()
+        .group_by(UnitProgress.user_id, UnitProgress.module_slug)
+    ).all()
     completions = db.session.execute(
-        select(ModuleCompletion.user_id, ModuleCompletion.module_slug)
-        .where(ModuleCompletion.course_id == course_id, ModuleCompletion.user_id.in_(who))).all()
+        select(ModuleCompletion.user_id, ModuleCompletion.module_slug).where(
+            ModuleCompletion.course_id == course_id, ModuleCompletion.user_id.in_(who)
+        )
+    ).all()
     scores = db.session.execute(
         select(QuizAttempt.user_id, QuizAttempt.module_slug, func.max(QuizAttempt.score))
-        .where(QuizAttempt.course_id == course_id, QuizAttempt.user_id.in_(who),
-               QuizAttempt.submitted_at.is_not(None))
-        .group_by(QuizAttempt.user_id, QuizAttempt.module_slug)).all()
+        .where(QuizAttempt.course_id == course_id, QuizAttempt.user_id.in_(who), QuizAttempt.submitted_at.is_not(None))
+        .group_by(QuizAttempt.user_id, QuizAttempt.module_slug)
+    ).all()
     seen_done = {(user_id, module): (seen, done) for user_id, module, seen, done in progress}
     module_done = {(user_id, module) for user_id, module in completions}
     best = {(user_id, module): score for user_id, module, score in scores}

@@ -28,7 +28,7 @@ def _plain(value, kind):
     if value is None:
         return None
     if kind == DATE:
-        return (value.date() if isinstance(value, datetime) else value)
+        return value.date() if isinstance(value, datetime) else value
     if kind == DECIMAL:
         return round(float(value), 1)
     return value

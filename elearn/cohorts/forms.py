@@ -22,31 +22,46 @@ def version_choices(courses) -> list[SelectChoice]:
     choices = []
     for course in courses:
         choices.append(SelectChoice(f"{course.slug}:", f"{course.title} · {variant_name(course.language)}"))
-        choices.extend(SelectChoice(f"{course.slug}:{v.tag}", f"{course.title} · {variant_name(v.tag)}")
-                       for v in course.variants)
+        choices.extend(
+            SelectChoice(f"{course.slug}:{v.tag}", f"{course.title} · {variant_name(v.tag)}") for v in course.variants
+        )
     return choices
 
 
 class CohortForm(FlaskForm):
-    name = StringField(_l("Name of the cohort"), validators=[DataRequired(), Length(max=200)],
-                       description=_l("For example: Riga workshop, March 2027"))
+    name = StringField(
+        _l("Name of the cohort"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("For example: Riga workshop, March 2027"),
+    )
     version = SelectField(_l("Course and version"), validators=[DataRequired()])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
-    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)],
-                        description=_l("A town and venue, or “online”."))
-    co_lead_email = EmailField(_l("Second lead (optional)"), validators=[Optional(), Email(), Length(max=254)],
-                               description=_l("The email address of another cohort lead's account."))
-    inactive_days = IntegerField(_l("Inactive after (days)"), default=14, validators=[InputRequired(),
-                                 NumberRange(min=1, max=365)],
-                                 description=_l("Learners without activity for longer stand out on the dashboard."))
+    place = StringField(
+        _l("Place"), validators=[Optional(), Length(max=200)], description=_l("A town and venue, or “online”.")
+    )
+    co_lead_email = EmailField(
+        _l("Second lead (optional)"),
+        validators=[Optional(), Email(), Length(max=254)],
+        description=_l("The email address of another cohort lead's account."),
+    )
+    inactive_days = IntegerField(
+        _l("Inactive after (days)"),
+        default=14,
+        validators=[InputRequired(), NumberRange(min=1, max=365)],
+        description=_l("Learners without activity for longer stand out on the dashboard."),
+    )
     submit = SubmitField(_l("Save"))
 
 
 class InviteForm(FlaskForm):
-    roster = FileField(_l("List of learners (CSV)"),
-                       description=_l("One learner per line: name, email and optionally the language of the invitation "
-                                      "(lv, ru, en …). Commas, semicolons or tabs; a header line is allowed."))
+    roster = FileField(
+        _l("List of learners (CSV)"),
+        description=_l(
+            "One learner per line: name, email and optionally the language of the invitation "
+            "(lv, ru, en …). Commas, semicolons or tabs; a header line is allowed."
+        ),
+    )
     language = SelectField(_l("Language of invitations without one"), validators=[DataRequired()])
     submit = SubmitField(_l("Check and send invitations"))
 
@@ -56,9 +71,13 @@ class InviteForm(FlaskForm):
 
 
 class ReminderForm(FlaskForm):
-    learners = SelectMultipleField(_l("Learners to remind"), coerce=int, validators=[DataRequired(
-        _l("Choose at least one learner of this cohort."))],
-        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    learners = SelectMultipleField(
+        _l("Learners to remind"),
+        coerce=int,
+        validators=[DataRequired(_l("Choose at least one learner of this cohort."))],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     preview = SubmitField(_l("Preview"))
     send = SubmitField(_l("Send reminders"))
 

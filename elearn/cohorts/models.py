@@ -29,8 +29,9 @@ class Cohort(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     course = relationship("Course")
-    leads: Mapped[list[CohortLead]] = relationship(back_populates="cohort", cascade="all, delete-orphan",
-                                                   order_by="CohortLead.id", lazy="selectin")
+    leads: Mapped[list[CohortLead]] = relationship(
+        back_populates="cohort", cascade="all, delete-orphan", order_by="CohortLead.id", lazy="selectin"
+    )
 
 
 class CohortLead(db.Model):

@@ -8,20 +8,36 @@ from elearn.cohorts.models import Cohort, CohortInvitation, CohortLead, CohortMe
 from elearn.extensions import db
 
 COLUMNS = {
-    "cohort.created_by_id", "cohort_lead.user_id", "cohort_member.user_id", "cohort_invitation.invited_by_id",
-    "cohort_invitation.email", "cohort_invitation.name", "reminder.sent_by_id", "reminder.learner_id",
+    "cohort.created_by_id",
+    "cohort_lead.user_id",
+    "cohort_member.user_id",
+    "cohort_invitation.invited_by_id",
+    "cohort_invitation.email",
+    "cohort_invitation.name",
+    "reminder.sent_by_id",
+    "reminder.learner_id",
 }
 
 
 def export(user) -> dict:
     def cohort(c: Cohort) -> dict:
-        return {"name": c.name, "course": c.course.slug, "version": c.variant_tag,
-                "starts_on": c.starts_on.isoformat(), "ends_on": c.ends_on.isoformat(), "place": c.place}
+        return {
+            "name": c.name,
+            "course": c.course.slug,
+            "version": c.variant_tag,
+            "starts_on": c.starts_on.isoformat(),
+            "ends_on": c.ends_on.isoformat(),
+            "place": c.place,
+        }
 
-    member_of = db.session.execute(select(Cohort, CohortMember.joined_at).join(
-        CohortMember, CohortMember.cohort_id == Cohort.id).where(CohortMember.user_id == user.id)).all()
-    led = db.session.scalars(select(Cohort).join(CohortLead, CohortLead.cohort_id == Cohort.id)
-                             .where(CohortLead.user_id == user.id)).all()
+    member_of = db.session.execute(
+        select(Cohort, CohortMember.joined_at)
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(CohortMember.user_id == user.id)
+    ).all()
+    led = db.session.scalars(
+        select(Cohort).join(CohortLead, CohortLead.cohort_id == Cohort.id).where(CohortLead.user_id == user.id)
+    ).all()
     invited = db.session.scalars(select(CohortInvitation).where(CohortInvitation.email == user.email)).all()
     reminded = db.session.scalars(select(Reminder).where(Reminder.learner_id == user.id)).all()
     created = db.session.scalars(select(Cohort).where(Cohort.created_by_id == user.id)).all()
@@ -30,9 +46,17 @@ def export(user) -> dict:
     return {
         "member_of": [{**cohort(c), "joined_at": joined.isoformat()} for c, joined in member_of],
         "leads": [cohort(c) for c in led],
-        "invitations": [{"cohort_id": i.cohort_id, "name": i.name, "email": i.email, "language": i.language,
-                         "invited_at": i.invited_at.isoformat(),
-                         "accepted_at": i.accepted_at.isoformat() if i.accepted_at else None} for i in invited],
+        "invitations": [
+            {
+                "cohort_id": i.cohort_id,
+                "name": i.name,
+                "email": i.email,
+                "language": i.language,
+                "invited_at": i.invited_at.isoformat(),
+                "accepted_at": i.accepted_at.isoformat() if i.accepted_at else None,
+            }
+            for i in invited
+        ],
         "reminders_received": [{"cohort_id": r.cohort_id, "sent_at": r.sent_at.isoformat()} for r in reminded],
         # what they did as a lead: when, in which cohort (the learners' own data is theirs to export)
         "cohorts_created": [cohort(c) for c in created],
@@ -48,6 +72,7 @@ def erase(user) -> None:
     db.session.execute(delete(CohortInvitation).where(CohortInvitation.email == user.email))
     db.session.execute(delete(Reminder).where(Reminder.learner_id == user.id))
     db.session.execute(update(Reminder).where(Reminder.sent_by_id == user.id).values(sent_by_id=None))
-    db.session.execute(update(CohortInvitation).where(CohortInvitation.invited_by_id == user.id)
-                       .values(invited_by_id=None))
+    db.session.execute(
+        update(CohortInvitation).where(CohortInvitation.invited_by_id == user.id).values(invited_by_id=None)
+    )
     db.session.execute(update(Cohort).where(Cohort.created_by_id == user.id).values(created_by_id=None))

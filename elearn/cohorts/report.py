@@ -69,49 +69,68 @@ def build(user, start: date, end: date) -> tuple[list[ReportRow], list[CohortRow
         setattr(row, name, value)
 
     for course_id, tag, count in db.session.execute(
-            select(Enrolment.course_id, Enrolment.variant_tag, func.count())
-            .where(Enrolment.enrolled_at >= since, Enrolment.enrolled_at < until)
-            .group_by(Enrolment.course_id, Enrolment.variant_tag)):
+        select(Enrolment.course_id, Enrolment.variant_tag, func.count())
+        .where(Enrolment.enrolled_at >= since, Enrolment.enrolled_at < until)
+        .group_by(Enrolment.course_id, Enrolment.variant_tag)
+    ):
         add(course_id, tag, "enrolled", count)
     touched = (UnitProgress.seen_at >= since) & (UnitProgress.seen_at < until) | (
-        (UnitProgress.done_at >= since) & (UnitProgress.done_at < until))
+        (UnitProgress.done_at >= since) & (UnitProgress.done_at < until)
+    )
     for course_id, tag, count in db.session.execute(
-            select(Enrolment.course_id, Enrolment.variant_tag, func.count(func.distinct(UnitProgress.user_id)))
-            .join(UnitProgress, (UnitProgress.user_id == Enrolment.user_id)
-                  & (UnitProgress.course_id == Enrolment.course_id))
-            .where(touched).group_by(Enrolment.course_id, Enrolment.variant_tag)):
+        select(Enrolment.course_id, Enrolment.variant_tag, func.count(func.distinct(UnitProgress.user_id)))
+        .join(
+            UnitProgress, (UnitProgress.user_id == Enrolment.user_id) & (UnitProgress.course_id == Enrolment.course_id)
+        )
+        .where(touched)
+        .group_by(Enrolment.course_id, Enrolment.variant_tag)
+    ):
         add(course_id, tag, "active", count)
     durations: dict[tuple[int, str | None], list[float | None]] = {}
     for course_id, tag, completed_at, enrolled_at in db.session.execute(
-            select(CourseCompletion.course_id, CourseCompletion.variant_tag, CourseCompletion.completed_at,
-                   Enrolment.enrolled_at)
-            .outerjoin(Enrolment, (Enrolment.user_id == CourseCompletion.user_id)
-                       & (Enrolment.course_id == CourseCompletion.course_id))
-            .where(CourseCompletion.completed_at >= since, CourseCompletion.completed_at < until)):
+        select(
+            CourseCompletion.course_id,
+            CourseCompletion.variant_tag,
+            CourseCompletion.completed_at,
+            Enrolment.enrolled_at,
+        )
+        .outerjoin(
+            Enrolment,
+            (Enrolment.user_id == CourseCompletion.user_id) & (Enrolment.course_id == CourseCompletion.course_id),
+        )
+        .where(CourseCompletion.completed_at >= since, CourseCompletion.completed_at < until)
+    ):
         durations.setdefault((course_id, tag), []).append(
-            None if enrolled_at is None else (as_utc(completed_at) - as_utc(enrolled_at)).total_seconds() / 86400)
+            None if enrolled_at is None else (as_utc(completed_at) - as_utc(enrolled_at)).total_seconds() / 86400
+        )
     for (course_id, tag), spent in durations.items():
         known = [days for days in spent if days is not None]
         add(course_id, tag, "completed", len(spent))
         add(course_id, tag, "median_days", statistics.median(known) if known else None)
     for course_id, tag, count in db.session.execute(
-            select(Certificate.course_id, Certificate.variant_tag, func.count())
-            .where(Certificate.issued_at >= since, Certificate.issued_at < until, Certificate.revoked_at.is_(None))
-            .group_by(Certificate.course_id, Certificate.variant_tag)):
+        select(Certificate.course_id, Certificate.variant_tag, func.count())
+        .where(Certificate.issued_at >= since, Certificate.issued_at < until, Certificate.revoked_at.is_(None))
+        .group_by(Certificate.course_id, Certificate.variant_tag)
+    ):
         add(course_id, tag, "certificates", count)
     ordered = sorted(rows.values(), key=lambda r: (r.course.title, r.variant_tag or ""))
     return ordered, _cohorts(allowed, start, end)
 
 
 def _cohorts(allowed: set[str] | None, start: date, end: date) -> list[CohortRow]:
-    query = (select(Cohort, func.count(func.distinct(CohortMember.user_id)),
-                    func.count(func.distinct(CourseCompletion.user_id)))
-             .outerjoin(CohortMember, CohortMember.cohort_id == Cohort.id)
-             .outerjoin(CourseCompletion, (CourseCompletion.user_id == CohortMember.user_id)
-                        & (CourseCompletion.course_id == Cohort.course_id))
-             .where(Cohort.starts_on <= end, Cohort.ends_on >= start)
-             .group_by(Cohort.id).order_by(Cohort.starts_on, Cohort.name))
+    query = (
+        select(
+            Cohort, func.count(func.distinct(CohortMember.user_id)), func.count(func.distinct(CourseCompletion.user_id))
+        )
+        .outerjoin(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .outerjoin(
+            CourseCompletion,
+            (CourseCompletion.user_id == CohortMember.user_id) & (CourseCompletion.course_id == Cohort.course_id),
+        )
+        .where(Cohort.starts_on <= end, Cohort.ends_on >= start)
+        .group_by(Cohort.id)
+        .order_by(Cohort.starts_on, Cohort.name)
+    )
     if allowed is not None:
         query = query.where(Cohort.variant_tag.in_(allowed))
     return [CohortRow(cohort, members, completed) for cohort, members, completed in db.session.execute(query)]
-

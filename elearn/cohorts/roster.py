@@ -77,8 +77,12 @@ def parse(data: bytes, cohort: Cohort, default_language: str) -> tuple[list[Row]
             problems.append(Problem(line, str(_l("At most %(count)s learners per file.", count=MAX_ROWS))))
             break
         if len(cells) < 2 or len(cells) > 3:
-            problems.append(Problem(line, str(_l(
-                "Expected name, email and optionally language; found %(count)s columns.", count=len(cells)))))
+            problems.append(
+                Problem(
+                    line,
+                    str(_l("Expected name, email and optionally language; found %(count)s columns.", count=len(cells))),
+                )
+            )
             continue
         name, email = cells[0], cells[1]
         language = (cells[2] if len(cells) == 3 else "").lower() or default_language
@@ -92,11 +96,22 @@ def parse(data: bytes, cohort: Cohort, default_language: str) -> tuple[list[Row]
             problems.append(Problem(line, str(_l("“%(email)s” is not an email address.", email=email))))
             continue
         if language not in languages:
-            problems.append(Problem(line, str(_l("“%(language)s” is not one of the languages: %(languages)s.",
-                                                 language=language, languages=", ".join(sorted(languages))))))
+            problems.append(
+                Problem(
+                    line,
+                    str(
+                        _l(
+                            "“%(language)s” is not one of the languages: %(languages)s.",
+                            language=language,
+                            languages=", ".join(sorted(languages)),
+                        )
+                    ),
+                )
+            )
         if email in seen:
-            problems.append(Problem(line, str(_l("%(email)s is already on line %(line)s.", email=email,
-                                                 line=seen[email]))))
+            problems.append(
+                Problem(line, str(_l("%(email)s is already on line %(line)s.", email=email, line=seen[email])))
+            )
             continue
         seen[email] = line
         rows.append(Row(line, name, email, language))
@@ -112,11 +127,20 @@ def _already_there(cohort: Cohort, rows: list[Row]) -> list[Problem]:
     emails = [row.email for row in rows]
     if not emails:
         return []
-    invited = set(db.session.scalars(select(CohortInvitation.email).where(
-        CohortInvitation.cohort_id == cohort.id, CohortInvitation.email.in_(emails))))
-    members = set(db.session.scalars(select(func.lower(User.email)).join(
-        CohortMember, CohortMember.user_id == User.id).where(
-        CohortMember.cohort_id == cohort.id, User.email.in_(emails))))
+    invited = set(
+        db.session.scalars(
+            select(CohortInvitation.email).where(
+                CohortInvitation.cohort_id == cohort.id, CohortInvitation.email.in_(emails)
+            )
+        )
+    )
+    members = set(
+        db.session.scalars(
+            select(func.lower(User.email))
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(CohortMember.cohort_id == cohort.id, User.email.in_(emails))
+        )
+    )
     found = []
     for row in rows:
         if row.email in members:

@@ -84,12 +84,16 @@ def get_visible(user, cohort_id: int) -> Cohort | None:
 
 def leads_learner(user, learner_id: int, course_id: int) -> bool:
     """Is ``user`` a lead of a cohort of this course that the learner belongs to?"""
-    return db.session.scalar(
-        select(func.count()).select_from(CohortMember)
-        .join(Cohort, Cohort.id == CohortMember.cohort_id)
-        .join(CohortLead, CohortLead.cohort_id == Cohort.id)
-        .where(CohortMember.user_id == learner_id, Cohort.course_id == course_id, CohortLead.user_id == user.id)
-    ) > 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(CohortMember)
+            .join(Cohort, Cohort.id == CohortMember.cohort_id)
+            .join(CohortLead, CohortLead.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == learner_id, Cohort.course_id == course_id, CohortLead.user_id == user.id)
+        )
+        > 0
+    )
 
 
 def member_count(cohort: Cohort) -> int:
@@ -127,9 +131,17 @@ def _check(fields: CohortFields) -> User | None:
 
 def create(user, fields: CohortFields) -> Cohort:
     co_lead = _check(fields)
-    cohort = Cohort(name=fields.name.strip(), course_id=fields.course.id, variant_tag=fields.variant_tag,
-                    starts_on=fields.starts_on, ends_on=fields.ends_on, place=fields.place.strip(),
-                    inactive_days=fields.inactive_days, invite_code=new_invite_code(), created_by_id=user.id)
+    cohort = Cohort(
+        name=fields.name.strip(),
+        course_id=fields.course.id,
+        variant_tag=fields.variant_tag,
+        starts_on=fields.starts_on,
+        ends_on=fields.ends_on,
+        place=fields.place.strip(),
+        inactive_days=fields.inactive_days,
+        invite_code=new_invite_code(),
+        created_by_id=user.id,
+    )
     cohort.leads.append(CohortLead(user_id=user.id))
     if co_lead is not None and co_lead.id != user.id:
         cohort.leads.append(CohortLead(user_id=co_lead.id))
@@ -176,8 +188,12 @@ def by_code(code: str) -> Cohort | None:
 
 
 def is_member(user, cohort: Cohort) -> bool:
-    return db.session.scalar(select(func.count()).where(
-        CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id)) > 0
+    return (
+        db.session.scalar(
+            select(func.count()).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id)
+        )
+        > 0
+    )
 
 
 def join(user, cohort: Cohort) -> bool:
@@ -187,9 +203,15 @@ def join(user, cohort: Cohort) -> bool:
     if cohort.ends_on < date.today():
         raise CohortError(_l("This cohort has ended."))
     joined = insert_ignore(CohortMember, cohort_id=cohort.id, user_id=user.id, joined_at=utcnow())
-    db.session.execute(update(CohortInvitation).where(
-        CohortInvitation.cohort_id == cohort.id, CohortInvitation.email == user.email,
-        CohortInvitation.accepted_at.is_(None)).values(accepted_at=utcnow()))
+    db.session.execute(
+        update(CohortInvitation)
+        .where(
+            CohortInvitation.cohort_id == cohort.id,
+            CohortInvitation.email == user.email,
+            CohortInvitation.accepted_at.is_(None),
+        )
+        .values(accepted_at=utcnow())
+    )
     db.session.commit()
     if get_enrolment(user, cohort.course) is None:
         enrol(user, cohort.course, cohort.variant_tag)
@@ -197,42 +219,63 @@ def join(user, cohort: Cohort) -> bool:
 
 
 def leave(user, cohort_id: int) -> None:
-    db.session.execute(delete(CohortMember).where(CohortMember.cohort_id == cohort_id,
-                                                  CohortMember.user_id == user.id))
+    db.session.execute(delete(CohortMember).where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user.id))
     db.session.commit()
 
 
 def remove_member(cohort: Cohort, learner_id: int) -> None:
-    db.session.execute(delete(CohortMember).where(CohortMember.cohort_id == cohort.id,
-                                                  CohortMember.user_id == learner_id))
+    db.session.execute(
+        delete(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == learner_id)
+    )
     db.session.commit()
 
 
 def memberships(user) -> list[Cohort]:
     """The cohorts whose leads can see this learner's progress (shown on ``/me/``)."""
-    return list(db.session.scalars(
-        select(Cohort).join(CohortMember, CohortMember.cohort_id == Cohort.id)
-        .where(CohortMember.user_id == user.id).order_by(Cohort.starts_on.desc())))
+    return list(
+        db.session.scalars(
+            select(Cohort)
+            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == user.id)
+            .order_by(Cohort.starts_on.desc())
+        )
+    )
 
 
 # ---------------------------------------------------------------- invitations by mail
 
 
 def invitations(cohort: Cohort) -> list[CohortInvitation]:
-    return list(db.session.scalars(select(CohortInvitation).where(CohortInvitation.cohort_id == cohort.id)
-                                   .order_by(CohortInvitation.invited_at.desc(), CohortInvitation.name)))
+    return list(
+        db.session.scalars(
+            select(CohortInvitation)
+            .where(CohortInvitation.cohort_id == cohort.id)
+            .order_by(CohortInvitation.invited_at.desc(), CohortInvitation.name)
+        )
+    )
 
 
 def invite(lead, cohort: Cohort, rows) -> int:
     """Save every invitation, then mail each; the rows were checked as a whole before (``roster``)."""
     for row in rows:
-        db.session.add(CohortInvitation(cohort_id=cohort.id, email=row.email, name=row.name,
-                                        language=row.language, invited_by_id=lead.id))
+        db.session.add(
+            CohortInvitation(
+                cohort_id=cohort.id, email=row.email, name=row.name, language=row.language, invited_by_id=lead.id
+            )
+        )
     db.session.commit()
     link = join_url(cohort)
     for row in rows:
-        mail.send(row.email, _l("Invitation to join %(cohort)s", cohort=cohort.name), "cohorts/mail/invitation",
-                  language=row.language, name=row.name, cohort=cohort, lead=lead, link=link)
+        mail.send(
+            row.email,
+            _l("Invitation to join %(cohort)s", cohort=cohort.name),
+            "cohorts/mail/invitation",
+            language=row.language,
+            name=row.name,
+            cohort=cohort,
+            lead=lead,
+            link=link,
+        )
     return len(rows)
 
 
@@ -240,9 +283,14 @@ def invite(lead, cohort: Cohort, rows) -> int:
 
 
 def _members(cohort: Cohort, learner_ids) -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(CohortMember, CohortMember.user_id == User.id)
-        .where(CohortMember.cohort_id == cohort.id, User.id.in_(list(learner_ids))).order_by(User.name)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(CohortMember.cohort_id == cohort.id, User.id.in_(list(learner_ids)))
+            .order_by(User.name)
+        )
+    )
 
 
 def reminder_preview(cohort: Cohort, learner_ids) -> tuple[list[User], dict[str, dict]]:
@@ -250,10 +298,19 @@ def reminder_preview(cohort: Cohort, learner_ids) -> tuple[list[User], dict[str,
     learners = _members(cohort, learner_ids)
     previews = {}
     for language in sorted({learner.language for learner in learners}):
-        message = mail.render("cohorts/mail/reminder", subject=_reminder_subject(cohort), language=language,
-                              name="…", cohort=cohort, link=_course_link(cohort))
-        previews[language] = {"subject": message[0], "text": message[1],
-                              "learners": [learner for learner in learners if learner.language == language]}
+        message = mail.render(
+            "cohorts/mail/reminder",
+            subject=_reminder_subject(cohort),
+            language=language,
+            name="…",
+            cohort=cohort,
+            link=_course_link(cohort),
+        )
+        previews[language] = {
+            "subject": message[0],
+            "text": message[1],
+            "learners": [learner for learner in learners if learner.language == language],
+        }
     return learners, previews
 
 
@@ -271,8 +328,15 @@ def send_reminders(lead, cohort: Cohort, learner_ids) -> int:
         raise CohortError(_l("Choose at least one learner of this cohort."))
     link = _course_link(cohort)
     for learner in learners:
-        mail.send(learner.email, _reminder_subject(cohort), "cohorts/mail/reminder", language=learner.language,
-                  name=learner.name, cohort=cohort, link=link)
+        mail.send(
+            learner.email,
+            _reminder_subject(cohort),
+            "cohorts/mail/reminder",
+            language=learner.language,
+            name=learner.name,
+            cohort=cohort,
+            link=link,
+        )
         db.session.add(Reminder(cohort_id=cohort.id, sent_by_id=lead.id, learner_id=learner.id))
         db.session.commit()  # each mail sent is logged, even if a later one fails
     return len(learners)
@@ -281,7 +345,14 @@ def send_reminders(lead, cohort: Cohort, learner_ids) -> int:
 def reminder_log(cohort: Cohort, limit: int = 50) -> list[tuple[Reminder, str, str | None]]:
     """The latest reminders: (reminder, learner's name, sender's name)."""
     sender = db.aliased(User)
-    return [tuple(row) for row in db.session.execute(
-        select(Reminder, User.name, sender.name).join(User, User.id == Reminder.learner_id)
-        .outerjoin(sender, sender.id == Reminder.sent_by_id)
-        .where(Reminder.cohort_id == cohort.id).order_by(Reminder.sent_at.desc(), Reminder.id.desc()).limit(limit))]
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(Reminder, User.name, sender.name)
+            .join(User, User.id == Reminder.learner_id)
+            .outerjoin(sender, sender.id == Reminder.sent_by_id)
+            .where(Reminder.cohort_id == cohort.id)
+            .order_by(Reminder.sent_at.desc(), Reminder.id.desc())
+            .limit(limit)
+        )
+    ]

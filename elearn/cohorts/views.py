@@ -12,8 +12,15 @@ from sqlalchemy import func, select
 from elearn.auth.forms import ConfirmForm
 from elearn.cohorts import dashboard as dash
 from elearn.cohorts import exports, report, roster, services
-from elearn.cohorts.forms import MAX_CSV_BYTES, CohortForm, InviteForm, JoinCodeForm, ReminderForm, ReportForm, \
-    version_choices
+from elearn.cohorts.forms import (
+    MAX_CSV_BYTES,
+    CohortForm,
+    InviteForm,
+    JoinCodeForm,
+    ReminderForm,
+    ReportForm,
+    version_choices,
+)
 from elearn.cohorts.models import CohortMember
 from elearn.core.uploads import CSV, UploadError, read_upload
 from elearn.courses import reading as rd
@@ -46,12 +53,24 @@ def _managed(cohort_id: int):
 @bp.get("/")
 def index():
     cohorts = services.visible_cohorts(_user())
-    counts = dict(db.session.execute(
-        select(CohortMember.cohort_id, func.count()).where(CohortMember.cohort_id.in_([c.id for c in cohorts]))
-        .group_by(CohortMember.cohort_id)).all()) if cohorts else {}
-    return render_template("cohorts/index.html", cohorts=cohorts, counts=counts,
-                           can_create=_user().has_role("admin", "cohort_lead"),
-                           can_report=_user().has_role("admin", "partner_admin"))
+    counts = (
+        dict(
+            db.session.execute(
+                select(CohortMember.cohort_id, func.count())
+                .where(CohortMember.cohort_id.in_([c.id for c in cohorts]))
+                .group_by(CohortMember.cohort_id)
+            ).all()
+        )
+        if cohorts
+        else {}
+    )
+    return render_template(
+        "cohorts/index.html",
+        cohorts=cohorts,
+        counts=counts,
+        can_create=_user().has_role("admin", "cohort_lead"),
+        can_report=_user().has_role("admin", "partner_admin"),
+    )
 
 
 # ---------------------------------------------------------------- create and edit
@@ -64,9 +83,16 @@ def _courses() -> list[Course]:
 def _fields(form: CohortForm, course: Course | None = None) -> services.CohortFields:
     slug, _sep, tag = form.version.data.partition(":")
     course = course or rd.get_course(slug)
-    return services.CohortFields(name=form.name.data, course=course, variant_tag=tag or None,
-                                 starts_on=form.starts_on.data, ends_on=form.ends_on.data, place=form.place.data or "",
-                                 inactive_days=form.inactive_days.data, co_lead_email=form.co_lead_email.data or "")
+    return services.CohortFields(
+        name=form.name.data,
+        course=course,
+        variant_tag=tag or None,
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        place=form.place.data or "",
+        inactive_days=form.inactive_days.data,
+        co_lead_email=form.co_lead_email.data or "",
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -121,25 +147,45 @@ def _dashboard(cohort, page: int = 1, every_row: bool = False) -> dash.Dashboard
     args = request.args
     status = args.get("status", "all") if args.get("status") in dash.STATUSES else "all"
     sort = args.get("sort", "name") if args.get("sort") in dash.SORTS else "name"
-    return dash.build(cohort, status=status, sort=sort, descending=args.get("order") == "desc",
-                      search=args.get("q", "")[:100], page=page, every_row=every_row)
+    return dash.build(
+        cohort,
+        status=status,
+        sort=sort,
+        descending=args.get("order") == "desc",
+        search=args.get("q", "")[:100],
+        page=page,
+        every_row=every_row,
+    )
 
 
 @bp.get("/<int:cohort_id>/")
 def dashboard(cohort_id):
     cohort = _visible(cohort_id)
     data = _dashboard(cohort, page=request.args.get("page", 1, type=int))
-    return render_template("cohorts/dashboard.html", cohort=cohort, data=data, form=ConfirmForm(),
-                           can_manage=services.can_manage(_user(), cohort), join_url=services.join_url(cohort))
+    return render_template(
+        "cohorts/dashboard.html",
+        cohort=cohort,
+        data=data,
+        form=ConfirmForm(),
+        can_manage=services.can_manage(_user(), cohort),
+        join_url=services.join_url(cohort),
+    )
 
 
 def _dashboard_table(data: dash.Dashboard) -> tuple[list[exports.Column], list[list]]:
-    columns = [exports.Column(_("Name")), exports.Column(_("Email address")),
-               exports.Column(_("Joined"), exports.DATE), exports.Column(_("Last activity"), exports.DATE),
-               exports.Column(_("Completion (%)"), exports.DECIMAL), exports.Column(_("Modules done"), exports.NUMBER)]
+    columns = [
+        exports.Column(_("Name")),
+        exports.Column(_("Email address")),
+        exports.Column(_("Joined"), exports.DATE),
+        exports.Column(_("Last activity"), exports.DATE),
+        exports.Column(_("Completion (%)"), exports.DECIMAL),
+        exports.Column(_("Modules done"), exports.NUMBER),
+    ]
     for module in data.modules:
-        columns += [exports.Column(f"{module.title}: {_('status')}"),
-                    exports.Column(f"{module.title}: {_('quiz score (%)')}", exports.DECIMAL)]
+        columns += [
+            exports.Column(f"{module.title}: {_('status')}"),
+            exports.Column(f"{module.title}: {_('quiz score (%)')}", exports.DECIMAL),
+        ]
     columns += [exports.Column(_("Completed on"), exports.DATE), exports.Column(_("Certificate"))]
     labels = {dash.DONE: _("done"), dash.IN_PROGRESS: _("in progress"), dash.NOT_STARTED: _("not started")}
     rows = []
@@ -147,8 +193,12 @@ def _dashboard_table(data: dash.Dashboard) -> tuple[list[exports.Column], list[l
         values = [row.name, row.email, row.joined_at, row.last_activity_at, row.completion * 100, row.modules_done]
         for cell in row.cells:
             values += [labels[cell.status], cell.score]
-        values += [row.completed_at, url_for("certificates.verify", certificate_id=row.certificate_id, _external=True)
-                   if row.certificate_id else None]
+        values += [
+            row.completed_at,
+            url_for("certificates.verify", certificate_id=row.certificate_id, _external=True)
+            if row.certificate_id
+            else None,
+        ]
         rows.append(values)
     return columns, rows
 
@@ -163,12 +213,17 @@ def export(cohort_id, fmt):
 
 def _file(columns, rows, fmt: str, title: str, stem: str) -> Response:
     if fmt == "csv":
-        return Response(exports.to_csv(columns, rows), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="{stem}.csv"'})
+        return Response(
+            exports.to_csv(columns, rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'},
+        )
     if fmt == "xlsx":
-        return Response(exports.to_xlsx(columns, rows, title), headers={
-            "Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return Response(
+            exports.to_xlsx(columns, rows, title),
+            headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     abort(404)
 
 
@@ -202,8 +257,14 @@ def invite(cohort_id):
                 count = services.invite(_user(), cohort, rows)
                 flash(_("%(count)s invitations sent.", count=count))
                 return redirect(url_for("cohorts.invite", cohort_id=cohort.id))
-    return render_template("cohorts/invite.html", cohort=cohort, form=form, problems=problems,
-                           invitations=services.invitations(cohort), join_url=services.join_url(cohort))
+    return render_template(
+        "cohorts/invite.html",
+        cohort=cohort,
+        form=form,
+        problems=problems,
+        invitations=services.invitations(cohort),
+        join_url=services.join_url(cohort),
+    )
 
 
 @bp.route("/<int:cohort_id>/reminders", methods=["GET", "POST"])
@@ -228,8 +289,14 @@ def reminders(cohort_id):
         else:
             _learners, previews = services.reminder_preview(cohort, form.learners.data)
     rows = {row.user_id: row for row in data.rows}
-    return render_template("cohorts/reminders.html", cohort=cohort, form=form, rows=rows, previews=previews,
-                           log=services.reminder_log(cohort))
+    return render_template(
+        "cohorts/reminders.html",
+        cohort=cohort,
+        form=form,
+        rows=rows,
+        previews=previews,
+        log=services.reminder_log(cohort),
+    )
 
 
 # ---------------------------------------------------------------- joining and leaving
@@ -252,11 +319,20 @@ def join(code):
     if cohort is None:
         abort(404)
     member = current_user.is_authenticated and services.is_member(_user(), cohort)
-    response = make_response(render_template("cohorts/join.html", cohort=cohort, member=member, form=ConfirmForm(),
-                                             ended=cohort.ends_on < date.today()))
+    response = make_response(
+        render_template(
+            "cohorts/join.html", cohort=cohort, member=member, form=ConfirmForm(), ended=cohort.ends_on < date.today()
+        )
+    )
     if not current_user.is_authenticated:  # signing in starts a new session: a cookie outlives it
-        response.set_cookie(PENDING_JOIN, cohort.invite_code, max_age=14 * 86400, httponly=True, samesite="Lax",
-                            secure=request.is_secure)
+        response.set_cookie(
+            PENDING_JOIN,
+            cohort.invite_code,
+            max_age=14 * 86400,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
     return response
 
 
@@ -311,12 +387,31 @@ def report_export(fmt):
     rows, _cohorts = report.build(_user(), start, end)
     from elearn.core.i18n import country_name, variant_name
 
-    columns = [exports.Column(_("Course")), exports.Column(_("Version")), exports.Column(_("Country")),
-               exports.Column(_("From"), exports.DATE), exports.Column(_("To"), exports.DATE),
-               exports.Column(_("Enrolled"), exports.NUMBER), exports.Column(_("Active"), exports.NUMBER),
-               exports.Column(_("Completed"), exports.NUMBER), exports.Column(_("Certificates"), exports.NUMBER),
-               exports.Column(_("Median days to complete"), exports.DECIMAL)]
-    table = [[row.course.title, variant_name(row.variant_tag or row.course.language),
-              country_name(row.country) if row.country else None, start, end, row.enrolled, row.active,
-              row.completed, row.certificates, row.median_days] for row in rows]
+    columns = [
+        exports.Column(_("Course")),
+        exports.Column(_("Version")),
+        exports.Column(_("Country")),
+        exports.Column(_("From"), exports.DATE),
+        exports.Column(_("To"), exports.DATE),
+        exports.Column(_("Enrolled"), exports.NUMBER),
+        exports.Column(_("Active"), exports.NUMBER),
+        exports.Column(_("Completed"), exports.NUMBER),
+        exports.Column(_("Certificates"), exports.NUMBER),
+        exports.Column(_("Median days to complete"), exports.DECIMAL),
+    ]
+    table = [
+        [
+            row.course.title,
+            variant_name(row.variant_tag or row.course.language),
+            country_name(row.country) if row.country else None,
+            start,
+            end,
+            row.enrolled,
+            row.active,
+            row.completed,
+            row.certificates,
+            row.median_days,
+        ]
+        for row in rows
+    ]
     return _file(columns, table, fmt, _("Programme report"), f"programme-report-{start}-{end}")

@@ -61,8 +61,22 @@ def restore(database_url: str | URL, path: str | os.PathLike) -> None:
             magic = file.read(5)
         if magic != b"PGDMP":
             raise BackupError(f"{path} is not a pg_dump archive (made by `flask backup create` on PostgreSQL)")
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-              "--exit-on-error", *_pg_args(url)[:-1], "--dbname", url.database, str(path)], url)
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                *_pg_args(url)[:-1],
+                "--dbname",
+                url.database,
+                str(path),
+            ],
+            url,
+        )
     else:
         raise BackupError(f"no restore for {url.get_backend_name()} databases")
 

@@ -20,8 +20,24 @@ def pybabel(*args: str) -> None:
 
 def extract() -> None:
     """Write translations/messages.pot from the code and templates."""
-    pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_ngettext:1,2", "-k", "lazy_pgettext:1c,2",
-            "--no-location", "--sort-output", "--project", "elearn", "-o", str(TEMPLATE), str(ROOT / "elearn"))
+    pybabel(
+        "extract",
+        "-F",
+        str(ROOT / "babel.cfg"),
+        "-k",
+        "_l",
+        "-k",
+        "lazy_ngettext:1,2",
+        "-k",
+        "lazy_pgettext:1c,2",
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "elearn",
+        "-o",
+        str(TEMPLATE),
+        str(ROOT / "elearn"),
+    )
 
 
 @translate_cli.command("extract")

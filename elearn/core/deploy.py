@@ -50,12 +50,16 @@ def check(app, workers: int) -> list[Finding]:
         found.append(Finding(WARNING, message))
 
     if config.get("ENV_NAME") != "production":
-        problem("ELEARN_ENV is not 'production': cookies are not Secure, links are http://, "
-                "and the development secret would be accepted.")
+        problem(
+            "ELEARN_ENV is not 'production': cookies are not Secure, links are http://, "
+            "and the development secret would be accepted."
+        )
     secret = config.get("SECRET_KEY") or ""
     if secret == DEV_SECRET_KEY:
-        problem("SECRET_KEY is the development key: anyone can forge sessions. "
-                "Set a random value (python -c 'import secrets; print(secrets.token_urlsafe(48))').")
+        problem(
+            "SECRET_KEY is the development key: anyone can forge sessions. "
+            "Set a random value (python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
     elif len(secret) < MIN_SECRET_LENGTH:
         problem(f"SECRET_KEY has {len(secret)} characters: use at least {MIN_SECRET_LENGTH} random ones.")
     if app.debug or config.get("DEBUG") or os.environ.get("FLASK_DEBUG", "").lower() in {"1", "true", "yes"}:
@@ -63,8 +67,10 @@ def check(app, workers: int) -> list[Finding]:
     if config.get("TESTING"):
         problem("TESTING is on: errors are not handled as in production.")
     if config.get("PREFERRED_URL_SCHEME") != "https":
-        problem("Links in mails and certificates use http://: serve the site over HTTPS "
-                "(ELEARN_URL_SCHEME=https, the production default).")
+        problem(
+            "Links in mails and certificates use http://: serve the site over HTTPS "
+            "(ELEARN_URL_SCHEME=https, the production default)."
+        )
     if not config.get("SESSION_COOKIE_SECURE"):
         problem("The session cookie is not Secure: it would travel over plain HTTP.")
     if not str(config.get("SESSION_COOKIE_NAME", "")).startswith("__Host-"):
@@ -73,17 +79,21 @@ def check(app, workers: int) -> list[Finding]:
     url = make_url(config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() == "sqlite":
         if workers > 1:
-            warning(f"SQLite with {workers} gunicorn workers: fine on one machine (WAL mode, busy timeout), "
-                    "but every worker must run on this machine and writes wait for each other; "
-                    "use PostgreSQL (DATABASE_URL=postgresql+psycopg://…) for more.")
+            warning(
+                f"SQLite with {workers} gunicorn workers: fine on one machine (WAL mode, busy timeout), "
+                "but every worker must run on this machine and writes wait for each other; "
+                "use PostgreSQL (DATABASE_URL=postgresql+psycopg://…) for more."
+            )
         if url.database in (None, "", ":memory:"):
             problem("DATABASE_URL is an in-memory SQLite database: everything is lost at restart.")
     _check_schema(found)
 
     if not config.get("REDIS_URL") and workers > 1:
-        warning(f"No REDIS_URL with {workers} workers: each worker counts rate limits (sign-in attempts) "
-                f"on its own, so an attacker gets up to {workers}× the attempts, and each keeps its own cache. "
-                "Set REDIS_URL=redis://….")
+        warning(
+            f"No REDIS_URL with {workers} workers: each worker counts rate limits (sign-in attempts) "
+            f"on its own, so an attacker gets up to {workers}× the attempts, and each keeps its own cache. "
+            "Set REDIS_URL=redis://…."
+        )
     if not config.get("MAIL_SERVER"):
         problem("MAIL_SERVER is not set: confirmation and password-reset mails are only written to the log.")
     elif not config.get("MAIL_USE_TLS") and config.get("MAIL_SERVER") not in {"localhost", "127.0.0.1", "::1"}:
@@ -96,14 +106,18 @@ def check(app, workers: int) -> list[Finding]:
 
         key = os.path.join(app.instance_path, KEY_FILE)
         where = f"{key} (exists)" if os.path.exists(key) else f"{key} (created when the first certificate is signed)"
-        warning(f"ELEARN_SIGNING_KEY is not set: credentials are signed with the key in {where}. "
-                "Back that file up with the database, or set ELEARN_SIGNING_KEY: a lost key makes "
-                "every issued credential unverifiable.")
+        warning(
+            f"ELEARN_SIGNING_KEY is not set: credentials are signed with the key in {where}. "
+            "Back that file up with the database, or set ELEARN_SIGNING_KEY: a lost key makes "
+            "every issued credential unverifiable."
+        )
     if not config.get("ISSUER_URL"):
         warning("ELEARN_ISSUER_URL is not set: certificates name the issuer without a web address.")
     if int(config.get("PROXY_COUNT") or 0) == 0:
-        warning("ELEARN_PROXY_COUNT is 0: if gunicorn runs behind nginx or Caddy, set it to 1, or rate "
-                "limits see every visitor as the proxy's address.")
+        warning(
+            "ELEARN_PROXY_COUNT is 0: if gunicorn runs behind nginx or Caddy, set it to 1, or rate "
+            "limits see every visitor as the proxy's address."
+        )
     return found
 
 
@@ -117,19 +131,24 @@ def _check_schema(found: list[Finding]) -> None:
     try:
         with db.engine.connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())
-    except Exception as error:  # noqa: BLE001 - any driver's error means the same here
+    except Exception as error:
         found.append(Finding(PROBLEM, f"The database cannot be reached: {error.__class__.__name__}: {error}"))
         return
     script = ScriptDirectory.from_config(migrate.get_config())
     heads = set(script.get_heads())
     if current != heads:
-        found.append(Finding(PROBLEM, "The database schema is not at the latest migration: "
-                                      "run `flask --app elearn db upgrade`."))
+        found.append(
+            Finding(PROBLEM, "The database schema is not at the latest migration: run `flask --app elearn db upgrade`.")
+        )
 
 
 @click.command("check-deploy")
-@click.option("--workers", type=int, default=None,
-              help="gunicorn workers (default: WEB_CONCURRENCY, else 2 per core + 1, as gunicorn.conf.py).")
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="gunicorn workers (default: WEB_CONCURRENCY, else 2 per core + 1, as gunicorn.conf.py).",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @with_appcontext
 def check_deploy_command(workers, strict):

@@ -130,8 +130,12 @@ def init_app(app) -> None:
 
     @app.context_processor
     def languages():
-        return {"ui_languages": names, "ui_lang": str(get_locale()), "partner_countries": PARTNER_COUNTRIES,
-                **template_gettext(get_translations())}
+        return {
+            "ui_languages": names,
+            "ui_lang": str(get_locale()),
+            "partner_countries": PARTNER_COUNTRIES,
+            **template_gettext(get_translations()),
+        }
 
     app.add_template_filter(variant_name)
     app.add_template_filter(language_label)
@@ -150,7 +154,13 @@ def init_app(app) -> None:
         lang = g.get("remember_lang")
         if lang:
             # __Host-lang, Secure, in production (elearn.config.cookie_settings)
-            response.set_cookie(app.config.get("LANG_COOKIE_NAME", LANG_COOKIE), lang, max_age=LANG_COOKIE_MAX_AGE,
-                                samesite="Lax", secure=request.is_secure or app.config["SESSION_COOKIE_SECURE"],
-                                httponly=True, path="/")
+            response.set_cookie(
+                app.config.get("LANG_COOKIE_NAME", LANG_COOKIE),
+                lang,
+                max_age=LANG_COOKIE_MAX_AGE,
+                samesite="Lax",
+                secure=request.is_secure or app.config["SESSION_COOKIE_SECURE"],
+                httponly=True,
+                path="/",
+            )
         return response

@@ -27,15 +27,83 @@ from markdown.treeprocessors import Treeprocessor
 UrlRewriter = Callable[[str, str], "str | None"]
 
 ALLOWED_TAGS = frozenset(
-    """a abbr audio b blockquote br caption cite code col colgroup dd del details div dl dt em
-    figcaption figure h1 h2 h3 h4 h5 h6 hr i iframe img ins kbd li mark ol p pre q s samp small
-    source span strong sub summary sup table tbody td tfoot th thead tr track u ul video""".split()
+    [
+        "a",
+        "abbr",
+        "audio",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "iframe",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "source",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "track",
+        "u",
+        "ul",
+        "video",
+    ]
 )
 
 VIDEO_EMBED_HOSTS = frozenset({"www.youtube-nocookie.com", "player.vimeo.com"})
 ALLOWED_CLASSES = frozenset(
-    """admonition admonition-title note tip warning important danger footnote footnote-ref
-    footnote-backref footnotes""".split()
+    [
+        "admonition",
+        "admonition-title",
+        "note",
+        "tip",
+        "warning",
+        "important",
+        "danger",
+        "footnote",
+        "footnote-ref",
+        "footnote-backref",
+        "footnotes",
+    ]
 )
 _ID_RE = re.compile(r"^[A-Za-z][\w:.-]{0,99}$", re.UNICODE)
 
@@ -107,9 +175,9 @@ class _RewriteUrls(Treeprocessor):
 
     def run(self, root):
         for element in root.iter():
-            attribute = "href" if element.tag == "a" else "src" if element.tag in {
-                "img", "audio", "video", "source"
-            } else None
+            attribute = (
+                "href" if element.tag == "a" else "src" if element.tag in {"img", "audio", "video", "source"} else None
+            )
             if attribute and element.get(attribute):
                 new = self.rewrite(element.get(attribute), element.tag)
                 if new is not None:
@@ -123,7 +191,7 @@ class _RewriteExtension(Extension):
         super().__init__()
         self.rewrite = rewrite
 
-    def extendMarkdown(self, md):  # noqa: N802 - Markdown's API name
+    def extendMarkdown(self, md):
         md.treeprocessors.register(_RewriteUrls(md, self.rewrite), "elearn_urls", 1)
 
 

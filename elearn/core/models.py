@@ -1,7 +1,7 @@
 """Model mixins shared by several domains."""
 
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cache
 
 from sqlalchemy import DateTime
 from sqlalchemy.orm import Mapped, attributes, make_transient_to_detached, mapped_column
@@ -41,9 +41,7 @@ def as_loaded(session, model, values: dict, **relationships):
 
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
 def insert_ignore(model, **values) -> bool:
@@ -65,7 +63,7 @@ def dialect_insert(table, dialect: str):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _insert_ignore(table, dialect: str):
     """Built once per table: the values come as parameters."""
     # RETURNING tells whether a row went in: psycopg's rowcount is -1 for a Core INSERT that returns the id

@@ -51,8 +51,11 @@ def _on_checkout(dbapi_connection, _record, _proxy) -> None:
 
 def _before_cursor_execute(connection, _cursor, statement, _parameters, _context, _executemany) -> None:
     dbapi_connection = connection.connection.dbapi_connection
-    if (dbapi_connection.autocommit and needs_transaction(statement)
-            and connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT"):
+    if (
+        dbapi_connection.autocommit
+        and needs_transaction(statement)
+        and connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT"
+    ):
         dbapi_connection.autocommit = False  # this statement opens the transaction (BEGIN)
 
 

@@ -19,20 +19,22 @@ HSTS = "max-age=31536000"  # one year; no includeSubDomains: other hosts of the 
 
 def content_security_policy() -> str:
     frames = " ".join(f"https://{host}" for host in sorted(VIDEO_EMBED_HOSTS))
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self'",
-        "media-src 'self'",
-        "font-src 'self'",
-        "connect-src 'self'",
-        f"frame-src {frames}",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-        "form-action 'self'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self'",
+            "media-src 'self'",
+            "font-src 'self'",
+            "connect-src 'self'",
+            f"frame-src {frames}",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+        ]
+    )
 
 
 CONTENT_SECURITY_POLICY = content_security_policy()

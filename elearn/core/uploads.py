@@ -36,8 +36,11 @@ class Kind:
 
 
 CSV = Kind("CSV", frozenset({"csv", "txt"}), text=True)
-IMAGE = Kind("image", frozenset({"png", "jpg", "jpeg", "webp", "gif"}),
-             signatures=(b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"RIFF", b"GIF87a", b"GIF89a"))
+IMAGE = Kind(
+    "image",
+    frozenset({"png", "jpg", "jpeg", "webp", "gif"}),
+    signatures=(b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"RIFF", b"GIF87a", b"GIF89a"),
+)
 PDF = Kind("PDF", frozenset({"pdf"}), signatures=(b"%PDF-",))
 
 # Content that tells what a wrongly named file really is, for a more helpful message.
@@ -82,10 +85,13 @@ def _check_text(data: bytes, kind: Kind) -> None:
     for signature, what in _BINARY_HINTS:
         if data.startswith(signature):
             if what == "spreadsheet":
-                raise UploadError(_l("This is a spreadsheet file, not a CSV file. In your spreadsheet program, "
-                                     "choose “Save as” and the CSV format, then send that file."))
-            raise UploadError(_l("The file's content is not a %(kind)s file, whatever its name says.",
-                                 kind=kind.name))
+                raise UploadError(
+                    _l(
+                        "This is a spreadsheet file, not a CSV file. In your spreadsheet program, "
+                        "choose “Save as” and the CSV format, then send that file."
+                    )
+                )
+            raise UploadError(_l("The file's content is not a %(kind)s file, whatever its name says.", kind=kind.name))
     if b"\x00" in data:
         raise UploadError(_l("The file's content is not a %(kind)s file, whatever its name says.", kind=kind.name))
     for encoding in ("utf-8-sig", "cp1257", "cp1250"):
@@ -102,8 +108,10 @@ def too_large(_error):
     from flask import current_app
 
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or MAX_REQUEST_BYTES
-    message = _l("What you sent is too large: at most %(size)s can be sent at once. Please go back and "
-                 "choose a smaller file.", size=_size(limit))
+    message = _l(
+        "What you sent is too large: at most %(size)s can be sent at once. Please go back and choose a smaller file.",
+        size=_size(limit),
+    )
     return render_template("core/error.html", code=413, message=message), 413
 
 
@@ -115,7 +123,8 @@ def refuse_nul_bytes() -> None:
     from flask import abort, request
 
     if any("\x00" in value for value in request.args.values()) or (
-            request.method == "POST" and any("\x00" in value for value in request.form.values())):
+        request.method == "POST" and any("\x00" in value for value in request.form.values())
+    ):
         abort(400)
 
 

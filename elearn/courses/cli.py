@@ -18,8 +18,9 @@ PATH_ARG = click.argument("path", type=click.Path(exists=True, file_okay=False, 
 
 def _progress(path: Path, label: str):
     """A progress bar over the files to read; quiet when output is not a terminal."""
-    return click.progressbar(length=count_files(path), label=label, file=sys.stderr,
-                             show_pos=True, hidden=not sys.stderr.isatty())
+    return click.progressbar(
+        length=count_files(path), label=label, file=sys.stderr, show_pos=True, hidden=not sys.stderr.isatty()
+    )
 
 
 def _print_problems(problems) -> None:

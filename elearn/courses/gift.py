@@ -72,13 +72,8 @@ BLANK = "_____"  # replaces an answer block embedded in the middle of the questi
 ANY_NUMBER_MIN = -sys.float_info.max
 ANY_NUMBER_MAX = sys.float_info.max
 
-ESSAY_MESSAGE = (
-    "essay questions are not supported: learners' free-text answers cannot be graded automatically"
-)
-DESCRIPTION_MESSAGE = (
-    "a description (text without an answer block) is not a question; "
-    "put explanatory text in a lesson"
-)
+ESSAY_MESSAGE = "essay questions are not supported: learners' free-text answers cannot be graded automatically"
+DESCRIPTION_MESSAGE = "a description (text without an answer block) is not a question; put explanatory text in a lesson"
 
 # Escapes: the character after the backslash -> a Unicode noncharacter standing in for it
 # while the text is cut up. Noncharacters are reserved for exactly this kind of internal use.
@@ -133,7 +128,7 @@ def parse_gift(text: str, *, first_line: int = 1) -> list[Question]:
 
         if content and content[0][1].lstrip().startswith(_CATEGORY):
             number, line = content.pop(0)
-            name = _restore(_protect(line.lstrip()[len(_CATEGORY):])).strip()
+            name = _restore(_protect(line.lstrip()[len(_CATEGORY) :])).strip()
             if name:
                 category = name
             else:
@@ -141,11 +136,13 @@ def parse_gift(text: str, *, first_line: int = 1) -> list[Question]:
 
         if not content:
             if meta.line is not None:
-                problems.append((
-                    meta.line,
-                    "this [id:...] or [tag:...] comment is not part of any question; "
-                    "remove the blank line between it and its question",
-                ))
+                problems.append(
+                    (
+                        meta.line,
+                        "this [id:...] or [tag:...] comment is not part of any question; "
+                        "remove the blank line between it and its question",
+                    )
+                )
             continue
 
         question = _QuestionParser(_Source(content), problems).parse()
@@ -156,10 +153,12 @@ def parse_gift(text: str, *, first_line: int = 1) -> list[Question]:
         question.category = category
         if meta.id is not None:
             if meta.id in id_lines:
-                problems.append((
-                    meta.id_line,
-                    f"the id {meta.id!r} is already used by the question on line {id_lines[meta.id]}",
-                ))
+                problems.append(
+                    (
+                        meta.id_line,
+                        f"the id {meta.id!r} is already used by the question on line {id_lines[meta.id]}",
+                    )
+                )
             else:
                 id_lines[meta.id] = question.line
         questions.append(question)
@@ -205,7 +204,7 @@ def _clean(raw: str) -> str:
     """A finished text: without a leading format marker, trimmed, escapes restored."""
     marker = _FORMAT_RE.match(raw)
     if marker:
-        raw = raw[marker.end():]
+        raw = raw[marker.end() :]
     return _restore(raw.strip())
 
 
@@ -365,7 +364,7 @@ class _QuestionParser:
         marker = _FORMAT_RE.match(head)
         if marker:
             self.text_format = marker.group(1)
-            head = head[marker.end():]
+            head = head[marker.end() :]
         before, after = head.strip(), after.strip()
         stem = " ".join(part for part in (before, BLANK, after) if part) if after else before
         stem = _restore(stem)
@@ -377,9 +376,7 @@ class _QuestionParser:
             feedback = _optional(body[general_at + 4 :])
             body = body[:general_at]
 
-        question = Question(
-            type="", stem=stem, line=line, text_format=self.text_format, title=title, feedback=feedback
-        )
+        question = Question(type="", stem=stem, line=line, text_format=self.text_format, title=title, feedback=feedback)
         stripped = body.strip()
         if not stripped:
             self.problems.append((line, ESSAY_MESSAGE))
@@ -418,12 +415,12 @@ class _QuestionParser:
                 has_weight = True
                 if not -100 <= weight <= 100:
                     self.error(item.pos, f"the weight %{value}% is not between -100 and 100")
-                raw = raw[match.end():]
+                raw = raw[match.end() :]
             elif _WEIGHTISH_RE.fullmatch(value):
                 has_weight = True
                 hint = " (use a dot as decimal separator)" if "," in value else ""
                 self.error(item.pos, f"the weight %{value}% is not a number{hint}")
-                raw = raw[match.end():]
+                raw = raw[match.end() :]
         text, hash_sign, feedback = raw.partition("#")
         if "#" in feedback:
             self.error(
@@ -587,9 +584,7 @@ class _QuestionParser:
                 "(3.14:0.01) or a range (1..5)",
             )
             return
-        question.numeric.append(
-            NumericAnswer(value, tolerance, min_, max_, answer.weight, _optional(answer.feedback))
-        )
+        question.numeric.append(NumericAnswer(value, tolerance, min_, max_, answer.weight, _optional(answer.feedback)))
 
     def _numeric_other(self, question: Question, answer: _Answer) -> None:
         if answer.has_weight or answer.text.strip() not in ("", "*"):

@@ -131,8 +131,7 @@ def _update_unit(unit: Unit, unit_data: UnitData) -> int:
     unit.questions = unit_data.questions
     unit.content_hash = unit_data.content_hash
     unit.revision = (unit.revision or 0) + 1
-    db.session.add(UnitRevision(unit=unit, revision=unit.revision, title=unit.title,
-                                body_source=unit.body_source))
+    db.session.add(UnitRevision(unit=unit, revision=unit.revision, title=unit.title, body_source=unit.body_source))
     return 1
 
 
@@ -148,21 +147,33 @@ def _import_variants(course: Course, data: CourseData) -> None:
             db.session.add(variant)
             db.session.flush()
         variant.hidden = variant_data.hidden
-        _upsert_translation(CourseTranslation, {"variant_id": variant.id}, variant_data.course,
-                            summary=lambda t: t.summary, description_html=lambda t: t.html)
+        _upsert_translation(
+            CourseTranslation,
+            {"variant_id": variant.id},
+            variant_data.course,
+            summary=lambda t: t.summary,
+            description_html=lambda t: t.html,
+        )
         for module in course.modules:
             _upsert_translation(
-                ModuleTranslation, {"variant_id": variant.id, "module_id": module.id},
+                ModuleTranslation,
+                {"variant_id": variant.id, "module_id": module.id},
                 variant_data.modules.get(module.slug),
-                summary=lambda t: t.summary, objectives=lambda t: t.objectives, outline_html=lambda t: t.html,
+                summary=lambda t: t.summary,
+                objectives=lambda t: t.objectives,
+                outline_html=lambda t: t.html,
             )
             for unit in module.units:
                 if unit.variant_id is None:
                     translation = variant_data.units.get((module.slug, unit.slug))
                     _upsert_translation(
-                        UnitTranslation, {"variant_id": variant.id, "unit_id": unit.id}, translation,
-                        meta=lambda t: t.meta, body_source=lambda t: t.body_source,
-                        body_html=lambda t: t.html, questions=lambda t: t.questions,
+                        UnitTranslation,
+                        {"variant_id": variant.id, "unit_id": unit.id},
+                        translation,
+                        meta=lambda t: t.meta,
+                        body_source=lambda t: t.body_source,
+                        body_html=lambda t: t.html,
+                        questions=lambda t: t.questions,
                         source_revision=lambda _t, unit=unit: unit.revision,
                     )
         _import_extra_units(variant, variant_data.extra_units, modules)

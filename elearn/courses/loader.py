@@ -245,9 +245,7 @@ def _position(name: str) -> int:
 def numbered(entries, *, dirs: bool) -> list[Path]:
     """Module folders (``dirs``) or unit files named ``NN-name``, in the order of their numbers."""
     found = [
-        e
-        for e in entries
-        if NUMBERED_RE.match(e.name) and (e.is_dir() if dirs else e.is_file() and e.suffix == ".md")
+        e for e in entries if NUMBERED_RE.match(e.name) and (e.is_dir() if dirs else e.is_file() and e.suffix == ".md")
     ]
     return sorted(found, key=lambda e: (_position(e.name), e.name))
 
@@ -424,8 +422,9 @@ class _CourseReader:
             unit_ids: dict[str, Path] = {}
             quiz_seen = False
             for unit_file in numbered(module_dir.iterdir(), dirs=False):
-                unit = self.load_unit(unit_file, f"{module_dir.name}/{unit_file.name}", self.addresses,
-                                      course_pass_mark, unit_ids)
+                unit = self.load_unit(
+                    unit_file, f"{module_dir.name}/{unit_file.name}", self.addresses, course_pass_mark, unit_ids
+                )
                 if unit is None:
                     continue
                 if unit.kind == QUIZ:
@@ -451,8 +450,9 @@ class _CourseReader:
         else:
             seen[ident] = path
 
-    def load_unit(self, path: Path, logical: str, addresses: dict[str, str], course_pass_mark: int,
-                  seen: dict[str, Path]) -> UnitData | None:
+    def load_unit(
+        self, path: Path, logical: str, addresses: dict[str, str], course_pass_mark: int, seen: dict[str, Path]
+    ) -> UnitData | None:
         doc = self.read(path)
         if doc.errors:
             return None
@@ -461,8 +461,9 @@ class _CourseReader:
             if kind is None:
                 self.problem(path, 1, "missing required key 'kind'")
             else:
-                self.problem(path, doc.line_of("kind"),
-                             f"unknown kind '{kind}'; expected one of {', '.join(UNIT_KINDS)}")
+                self.problem(
+                    path, doc.line_of("kind"), f"unknown kind '{kind}'; expected one of {', '.join(UNIT_KINDS)}"
+                )
             return None
         info = self.check_keys(path, doc, UNIT_KEYS | KIND_KEYS[kind])
         unit_id = info.get("id") or stable_id(path.name)
@@ -551,8 +552,11 @@ class _CourseReader:
             doc = self.read(course_file)
             info = self.check_keys(course_file, doc, COURSE_KEYS, inherited=set(COURSE_KEYS))
             variant.course = TranslationData(
-                title=info.get("title", ""), summary=info.get("summary", ""), content_hash=_sha256(doc.raw),
-                html=self.render_body(course_file, doc, "course.md", addresses), body_source=doc.body,
+                title=info.get("title", ""),
+                summary=info.get("summary", ""),
+                content_hash=_sha256(doc.raw),
+                html=self.render_body(course_file, doc, "course.md", addresses),
+                body_source=doc.body,
             )
 
         for module_dir in module_dirs:
@@ -560,15 +564,21 @@ class _CourseReader:
             module_id = self._explicit_id(module_file) or stable_id(module_dir.name)
             source = by_id.get(module_id)
             if source is None:
-                self.problem(module_dir, 1, f"module '{module_id}' matches no module of the course "
-                             "(a variant adds units to the course's modules, not modules of its own)")
+                self.problem(
+                    module_dir,
+                    1,
+                    f"module '{module_id}' matches no module of the course "
+                    "(a variant adds units to the course's modules, not modules of its own)",
+                )
                 continue
             if module_file.is_file():
                 doc = self.read(module_file)
                 info = self.check_keys(module_file, doc, MODULE_KEYS, inherited=set(MODULE_KEYS))
                 variant.modules[module_id] = TranslationData(
-                    title=info.get("title", ""), summary=info.get("summary", ""),
-                    objectives=info.get("objectives", []), content_hash=_sha256(doc.raw),
+                    title=info.get("title", ""),
+                    summary=info.get("summary", ""),
+                    objectives=info.get("objectives", []),
+                    content_hash=_sha256(doc.raw),
                     html=self.render_body(module_file, doc, f"{module_dir.name}/module.md", addresses),
                     body_source=doc.body,
                 )
@@ -584,8 +594,12 @@ class _CourseReader:
                     continue
                 doc = parse_document(unit_file.read_bytes())
                 if "kind" not in doc.meta or "title" not in doc.meta:
-                    self.problem(unit_file, 1, f"{self.rel(unit_file)} neither translates a source file "
-                                 "(no unit with this id in the module) nor declares its own kind and title")
+                    self.problem(
+                        unit_file,
+                        1,
+                        f"{self.rel(unit_file)} neither translates a source file "
+                        "(no unit with this id in the module) nor declares its own kind and title",
+                    )
                     continue
                 unit = self.load_unit(unit_file, logical, addresses, self.course_pass_mark, extra_seen)
                 if unit:
@@ -594,14 +608,16 @@ class _CourseReader:
         variant.hidden = self.load_hidden(tag_dir, by_id)
         return variant
 
-    def load_translation(self, path: Path, logical: str, addresses: dict[str, str],
-                         source: UnitData) -> TranslationData | None:
+    def load_translation(
+        self, path: Path, logical: str, addresses: dict[str, str], source: UnitData
+    ) -> TranslationData | None:
         doc = self.read(path)
         if doc.errors:
             return None
         if "kind" in doc.meta and doc.meta["kind"] != source.kind:
-            self.problem(path, doc.line_of("kind"),
-                         f"translation changes kind from {source.kind} to {doc.meta['kind']}")
+            self.problem(
+                path, doc.line_of("kind"), f"translation changes kind from {source.kind} to {doc.meta['kind']}"
+            )
             return None
         schema = UNIT_KEYS | KIND_KEYS[source.kind]
         info = self.check_keys(path, doc, schema, inherited=set(schema) - {"title"})
@@ -611,18 +627,29 @@ class _CourseReader:
         if source.kind == QUIZ and questions:
             self.compare_quiz(path, doc, source.questions, questions)
         return TranslationData(
-            title=info.get("title", ""), content_hash=_sha256(doc.raw), html=body_html,
-            body_source=doc.body, meta=meta, questions=questions,
+            title=info.get("title", ""),
+            content_hash=_sha256(doc.raw),
+            html=body_html,
+            body_source=doc.body,
+            meta=meta,
+            questions=questions,
         )
 
     def compare_quiz(self, path: Path, doc: Document, source: list[dict], translated: list[dict]) -> None:
         if len(source) != len(translated):
-            self.problem(path, doc.body_first_line,
-                         f"translated quiz has {len(translated)} questions; the source has {len(source)}")
+            self.problem(
+                path,
+                doc.body_first_line,
+                f"translated quiz has {len(translated)} questions; the source has {len(source)}",
+            )
             return
         for number in differing_questions(source, translated):
-            self.problem(path, translated[number - 1]["line"], f"question {number} differs from the source in "
-                         "its type or its answers: a translation changes only texts")
+            self.problem(
+                path,
+                translated[number - 1]["line"],
+                f"question {number} differs from the source in "
+                "its type or its answers: a translation changes only texts",
+            )
 
     def load_hidden(self, tag_dir: Path, modules: dict[str, ModuleData]) -> list[str]:
         path = tag_dir / "variant.yml"
@@ -656,8 +683,11 @@ def differing_questions(source: list[dict], translated: list[dict]) -> list[int]
 
     Callers check the counts first; a translation may change texts only.
     """
-    return [number for number, (a, b) in enumerate(zip(source, translated, strict=True), start=1)
-            if a["type"] != b["type"] or _answer_shape(a) != _answer_shape(b)]
+    return [
+        number
+        for number, (a, b) in enumerate(zip(source, translated, strict=True), start=1)
+        if a["type"] != b["type"] or _answer_shape(a) != _answer_shape(b)
+    ]
 
 
 def _answer_shape(question: dict) -> tuple:

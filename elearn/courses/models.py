@@ -83,9 +83,7 @@ class Unit(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"))
-    variant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("variant.id", ondelete="CASCADE"), index=True
-    )
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("variant.id", ondelete="CASCADE"), index=True)
     slug: Mapped[str] = mapped_column(String(100))
     position: Mapped[int]
     kind: Mapped[str] = mapped_column(String(20))

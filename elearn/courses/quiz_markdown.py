@@ -128,8 +128,11 @@ class _Line:
     def interrupts_paragraph(self) -> bool:
         """Whether this line starts a new block, so it cannot continue a paragraph lazily."""
         return not self.opaque and bool(
-            _QUOTE.match(self.text) or _BULLET.match(self.text) or _ORDERED.match(self.text)
-            or _ANY_HEADING.match(self.text) or _FENCE.match(self.text)
+            _QUOTE.match(self.text)
+            or _BULLET.match(self.text)
+            or _ORDERED.match(self.text)
+            or _ANY_HEADING.match(self.text)
+            or _FENCE.match(self.text)
             or _THEMATIC_BREAK.match(self.text)
         )
 
@@ -153,7 +156,7 @@ class _Item:
             if m:
                 self.kind = kind
                 self.checked = kind == CHOICE and m.group(1) in "xX"
-                self.after_marker = self.first[m.end():].strip()
+                self.after_marker = self.first[m.end() :].strip()
                 break
 
     @property
@@ -357,13 +360,13 @@ def _split_item(item: _Item, problems: list) -> _Answer:
         first = first[braces.end() :].strip()
         m = _WEIGHT.match(braces.group(1))
         if not m:
-            problems.append((item.line, f"malformed weight '{braces.group(0)}': "
-                             "write a percentage such as {50%} or {-25%}"))
+            problems.append(
+                (item.line, f"malformed weight '{braces.group(0)}': write a percentage such as {{50%}} or {{-25%}}")
+            )
         else:
             weight = float(m.group(1))
             if not -100 <= weight <= 100:
-                problems.append((item.line, f"weight {m.group(1)}% is out of range: "
-                                 "weights go from -100% to 100%"))
+                problems.append((item.line, f"weight {m.group(1)}% is out of range: weights go from -100% to 100%"))
                 weight = None
 
     text, feedback, in_feedback, reported = [first], None, False, False
@@ -401,12 +404,16 @@ def _build(
             problems.append((answer.item.line, _nothing_after(answer.item)))
     if odd is not None:
         if odd.kind is None:
-            message = (f"mixed answer markers: this item has no answer marker, but the list's other "
-                       f"items start with {_MARKER_NAMES[kind]}; every item of an answer list needs one")
+            message = (
+                f"mixed answer markers: this item has no answer marker, but the list's other "
+                f"items start with {_MARKER_NAMES[kind]}; every item of an answer list needs one"
+            )
         else:
-            message = (f"mixed answer markers: '{_MARKER_NAMES[odd.kind]}' in a list of "
-                       f"'{_MARKER_NAMES[kind]}' answers; "
-                       "all answers of a question use the same kind of marker")
+            message = (
+                f"mixed answer markers: '{_MARKER_NAMES[odd.kind]}' in a list of "
+                f"'{_MARKER_NAMES[kind]}' answers; "
+                "all answers of a question use the same kind of marker"
+            )
         problems.append((odd.line, message))
         for answer in answers:  # still check each answer by its own marker
             if answer.item.kind == NUMBER:
@@ -415,8 +422,7 @@ def _build(
                 _pair(answer, problems)
         return None
 
-    question = Question(type=SINGLE, stem=stem, line=line, text_format="markdown", title=title,
-                        feedback=general)
+    question = Question(type=SINGLE, stem=stem, line=line, text_format="markdown", title=title, feedback=general)
     if kind == CHOICE:
         if _is_true_false(answers):
             _true_false(question, answers, problems)
@@ -476,8 +482,7 @@ def _true_false(question: Question, answers: list[_Answer], problems: list) -> N
     if not checked:
         problems.append((question.line, NO_CORRECT_CHOICE))
     elif len(checked) > 1:
-        problems.append((question.line,
-                         "a true/false question has one correct answer: check either true or false"))
+        problems.append((question.line, "a true/false question has one correct answer: check either true or false"))
     else:
         question.answer = checked[0].text.lower() == "true"
 
@@ -488,16 +493,14 @@ def _choices(question: Question, answers: list[_Answer], problems: list) -> None
     weighted = any(answer.weight is not None for answer in answers)
     question.type = MULTIPLE if len(correct) > 1 or weighted else SINGLE
     if len(answers) < 2:
-        problems.append((question.line,
-                         f"a choice question needs at least two answers (found {len(answers)})"))
+        problems.append((question.line, f"a choice question needs at least two answers (found {len(answers)})"))
     if not correct:
         problems.append((question.line, NO_CORRECT_CHOICE))
     weights = [answer.weight for answer in answers]  # single choice: None, the default
     if question.type == MULTIPLE:
         weights = _multiple_choice_weights(question.line, answers, problems)
     question.choices = [
-        Choice(answer.text, answer.item.checked, weight, answer.feedback)
-        for answer, weight in zip(answers, weights)
+        Choice(answer.text, answer.item.checked, weight, answer.feedback) for answer, weight in zip(answers, weights)
     ]
 
 
@@ -509,18 +512,26 @@ def _multiple_choice_weights(line: int, answers: list[_Answer], problems: list) 
         if answer.item.checked and answer.weight <= 0:
             problems.append((answer.item.line, "a checked answer needs a weight above 0%"))
         elif not answer.item.checked and answer.weight > 0:
-            problems.append((answer.item.line, "an unchecked answer cannot earn credit: "
-                             "check it ([x]) or give it a weight of 0% or less"))
+            problems.append(
+                (
+                    answer.item.line,
+                    "an unchecked answer cannot earn credit: check it ([x]) or give it a weight of 0% or less",
+                )
+            )
     correct = [answer for answer in answers if answer.item.checked]
     unweighted = sum(answer.weight is None for answer in correct)
     given = sum(answer.weight for answer in correct if answer.weight is not None)
     share = (100 - given) / unweighted if unweighted else 0.0
     if unweighted and share <= 0:
-        problems.append((line, f"the weighted correct answers already add up to {given:g}%, "
-                         "leaving nothing for the correct answers without a weight"))
+        problems.append(
+            (
+                line,
+                f"the weighted correct answers already add up to {given:g}%, "
+                "leaving nothing for the correct answers without a weight",
+            )
+        )
     return [
-        answer.weight if answer.weight is not None else (share if answer.item.checked else 0.0)
-        for answer in answers
+        answer.weight if answer.weight is not None else (share if answer.item.checked else 0.0) for answer in answers
     ]
 
 
@@ -538,13 +549,11 @@ def _number(answer: _Answer, problems: list) -> NumericAnswer | None:
         if tolerance < 0:
             problems.append((line, f"negative tolerance in '{answer.text}': write e.g. 3.14 ± 0.01"))
             return None
-        return NumericAnswer(value=float(m.group(1)), tolerance=tolerance, weight=weight,
-                             feedback=answer.feedback)
+        return NumericAnswer(value=float(m.group(1)), tolerance=tolerance, weight=weight, feedback=answer.feedback)
     if m := _RANGE.match(spec):
         low, high = float(m.group(1)), float(m.group(2))
         if low > high:
-            problems.append((line, f"range {m.group(1)}..{m.group(2)}: "
-                             "the minimum is greater than the maximum"))
+            problems.append((line, f"range {m.group(1)}..{m.group(2)}: the minimum is greater than the maximum"))
             return None
         return NumericAnswer(min=low, max=high, weight=weight, feedback=answer.feedback)
     hint = " (decimals take a dot: 3.14)" if re.search(r"\d,\d", spec) else ""

@@ -8,9 +8,8 @@ one, the others none, whatever the size of the course (see ``tests/courses/test_
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from flask import abort, render_template
 from flask_babel import get_locale
@@ -49,8 +48,12 @@ class Reading:
 
     def fragment(self, key: tuple, template: str, context: Callable[[], dict]) -> Markup:
         """``template`` rendered for this variant and interface language, once per worker and content."""
-        return Markup(self.course.kept((self.tag, str(get_locale()), template, *key),
-                                       lambda: render_template(template, reading=self, **context())))
+        return Markup(
+            self.course.kept(
+                (self.tag, str(get_locale()), template, *key),
+                lambda: render_template(template, reading=self, **context()),
+            )
+        )
 
     def language_of(self, translation) -> str:
         if translation is None:
@@ -124,8 +127,12 @@ def course_texts(reading: Reading) -> tuple[str, str, str, str]:
     chosen = reading.pick(course.translations)
     if chosen is None:
         return course.title, course.summary, course.description_html, course.language
-    return (chosen.title, chosen.summary or course.summary, chosen.description_html or course.description_html,
-            reading.language_of(chosen))
+    return (
+        chosen.title,
+        chosen.summary or course.summary,
+        chosen.description_html or course.description_html,
+        reading.language_of(chosen),
+    )
 
 
 @dataclass(frozen=True)
@@ -145,17 +152,26 @@ class ModuleView:
 def modules(reading: Reading) -> tuple[ModuleView, ...]:
     """All modules of the course, translated (made once per variant and worker)."""
     translations = reading.course.module_translations
-    return reading.course.kept(("modules", reading.tag), lambda: tuple(
-        _module_view(reading, m, translations.get(m.id, ())) for m in reading.course.modules))
+    return reading.course.kept(
+        ("modules", reading.tag),
+        lambda: tuple(_module_view(reading, m, translations.get(m.id, ())) for m in reading.course.modules),
+    )
 
 
 def _module_view(reading: Reading, module: ModuleInfo, translations) -> ModuleView:
     chosen = reading.pick(translations)
     if chosen is None:
-        return ModuleView(module, module.title, module.summary, module.objectives, module.outline_html,
-                          reading.course.language)
-    return ModuleView(module, chosen.title, chosen.summary or module.summary, chosen.objectives or module.objectives,
-                      chosen.outline_html or module.outline_html, reading.language_of(chosen))
+        return ModuleView(
+            module, module.title, module.summary, module.objectives, module.outline_html, reading.course.language
+        )
+    return ModuleView(
+        module,
+        chosen.title,
+        chosen.summary or module.summary,
+        chosen.objectives or module.objectives,
+        chosen.outline_html or module.outline_html,
+        reading.language_of(chosen),
+    )
 
 
 def get_module(reading: Reading, slug: str, siblings: tuple[ModuleView, ...]) -> ModuleView:
@@ -206,6 +222,9 @@ def with_body(view: UnitView) -> UnitView:
     if view.translation is None:
         row = db.session.execute(select(Unit.body_html, Unit.questions).where(Unit.id == view.unit.id)).one()
     else:
-        row = db.session.execute(select(UnitTranslation.body_html, UnitTranslation.questions)
-                                 .where(UnitTranslation.id == view.translation.id)).one()
+        row = db.session.execute(
+            select(UnitTranslation.body_html, UnitTranslation.questions).where(
+                UnitTranslation.id == view.translation.id
+            )
+        ).one()
     return replace(view, body_html=row.body_html, questions=row.questions)

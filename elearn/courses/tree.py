@@ -183,36 +183,123 @@ def _grouped(rows, key) -> dict:
 def _build(course_id: int) -> CourseTree:
     """Six queries, whatever the size of the course."""
     execute = db.session.execute
-    course = execute(select(
-        Course.id, Course.slug, Course.title, Course.summary, Course.language, Course.estimated_hours,
-        Course.pass_mark, Course.certificate, Course.tags, Course.description_html, Course.source_dir,
-        Course.content_stamp).where(Course.id == course_id)).one()
-    variants = tuple(VariantInfo(r.id, r.course_id, r.tag, tuple(r.hidden or ())) for r in execute(
-        select(Variant.id, Variant.course_id, Variant.tag, Variant.hidden)
-        .where(Variant.course_id == course_id).order_by(Variant.tag)))
+    course = execute(
+        select(
+            Course.id,
+            Course.slug,
+            Course.title,
+            Course.summary,
+            Course.language,
+            Course.estimated_hours,
+            Course.pass_mark,
+            Course.certificate,
+            Course.tags,
+            Course.description_html,
+            Course.source_dir,
+            Course.content_stamp,
+        ).where(Course.id == course_id)
+    ).one()
+    variants = tuple(
+        VariantInfo(r.id, r.course_id, r.tag, tuple(r.hidden or ()))
+        for r in execute(
+            select(Variant.id, Variant.course_id, Variant.tag, Variant.hidden)
+            .where(Variant.course_id == course_id)
+            .order_by(Variant.tag)
+        )
+    )
     variant_ids = select(Variant.id).where(Variant.course_id == course_id).scalar_subquery()
-    translations = tuple(CourseTranslationInfo(*r) for r in execute(select(
-        CourseTranslation.id, CourseTranslation.variant_id, CourseTranslation.title, CourseTranslation.summary,
-        CourseTranslation.description_html).where(CourseTranslation.variant_id.in_(variant_ids))))
-    modules = tuple(ModuleInfo(*r) for r in execute(select(
-        Module.id, Module.course_id, Module.slug, Module.position, Module.title, Module.summary, Module.objectives,
-        Module.outline_html).where(Module.course_id == course_id).order_by(Module.position, Module.slug)))
+    translations = tuple(
+        CourseTranslationInfo(*r)
+        for r in execute(
+            select(
+                CourseTranslation.id,
+                CourseTranslation.variant_id,
+                CourseTranslation.title,
+                CourseTranslation.summary,
+                CourseTranslation.description_html,
+            ).where(CourseTranslation.variant_id.in_(variant_ids))
+        )
+    )
+    modules = tuple(
+        ModuleInfo(*r)
+        for r in execute(
+            select(
+                Module.id,
+                Module.course_id,
+                Module.slug,
+                Module.position,
+                Module.title,
+                Module.summary,
+                Module.objectives,
+                Module.outline_html,
+            )
+            .where(Module.course_id == course_id)
+            .order_by(Module.position, Module.slug)
+        )
+    )
     module_ids = select(Module.id).where(Module.course_id == course_id).scalar_subquery()
-    module_translations = _grouped((ModuleTranslationInfo(*r) for r in execute(select(
-        ModuleTranslation.id, ModuleTranslation.variant_id, ModuleTranslation.module_id, ModuleTranslation.title,
-        ModuleTranslation.summary, ModuleTranslation.objectives, ModuleTranslation.outline_html)
-        .where(ModuleTranslation.module_id.in_(module_ids)))), "module_id")
-    units = _grouped((UnitInfo(*r) for r in execute(select(
-        Unit.id, Unit.module_id, Unit.variant_id, Unit.slug, Unit.position, Unit.kind, Unit.title, Unit.revision,
-        Unit.meta).where(Unit.module_id.in_(module_ids))
-        .order_by(Unit.position, Unit.variant_id.is_not(None), Unit.slug))), "module_id")
-    unit_translations = _grouped((UnitTranslationInfo(*r) for r in execute(select(
-        UnitTranslation.id, UnitTranslation.variant_id, UnitTranslation.unit_id, UnitTranslation.title,
-        UnitTranslation.source_revision, UnitTranslation.meta)
-        .where(UnitTranslation.variant_id.in_(variant_ids)))), "unit_id")
+    module_translations = _grouped(
+        (
+            ModuleTranslationInfo(*r)
+            for r in execute(
+                select(
+                    ModuleTranslation.id,
+                    ModuleTranslation.variant_id,
+                    ModuleTranslation.module_id,
+                    ModuleTranslation.title,
+                    ModuleTranslation.summary,
+                    ModuleTranslation.objectives,
+                    ModuleTranslation.outline_html,
+                ).where(ModuleTranslation.module_id.in_(module_ids))
+            )
+        ),
+        "module_id",
+    )
+    units = _grouped(
+        (
+            UnitInfo(*r)
+            for r in execute(
+                select(
+                    Unit.id,
+                    Unit.module_id,
+                    Unit.variant_id,
+                    Unit.slug,
+                    Unit.position,
+                    Unit.kind,
+                    Unit.title,
+                    Unit.revision,
+                    Unit.meta,
+                )
+                .where(Unit.module_id.in_(module_ids))
+                .order_by(Unit.position, Unit.variant_id.is_not(None), Unit.slug)
+            )
+        ),
+        "module_id",
+    )
+    unit_translations = _grouped(
+        (
+            UnitTranslationInfo(*r)
+            for r in execute(
+                select(
+                    UnitTranslation.id,
+                    UnitTranslation.variant_id,
+                    UnitTranslation.unit_id,
+                    UnitTranslation.title,
+                    UnitTranslation.source_revision,
+                    UnitTranslation.meta,
+                ).where(UnitTranslation.variant_id.in_(variant_ids))
+            )
+        ),
+        "unit_id",
+    )
     return CourseTree(
-        *course, variants=variants, translations=translations, modules=modules,
-        module_translations=module_translations, units=units, unit_translations=unit_translations,
+        *course,
+        variants=variants,
+        translations=translations,
+        modules=modules,
+        module_translations=module_translations,
+        units=units,
+        unit_translations=unit_translations,
     )
 
 
@@ -245,8 +332,14 @@ def _restamp(session: Session, _context) -> None:
     if not (courses or modules or variants):
         return
     table = Course.__table__
-    session.connection().execute(update(table).where(or_(
-        table.c.id.in_(courses),
-        table.c.id.in_(select(Module.__table__.c.course_id).where(Module.__table__.c.id.in_(modules))),
-        table.c.id.in_(select(Variant.__table__.c.course_id).where(Variant.__table__.c.id.in_(variants))),
-    )).values(content_stamp=new_stamp()))
+    session.connection().execute(
+        update(table)
+        .where(
+            or_(
+                table.c.id.in_(courses),
+                table.c.id.in_(select(Module.__table__.c.course_id).where(Module.__table__.c.id.in_(modules))),
+                table.c.id.in_(select(Variant.__table__.c.course_id).where(Variant.__table__.c.id.in_(variants))),
+            )
+        )
+        .values(content_stamp=new_stamp())
+    )

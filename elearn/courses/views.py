@@ -8,8 +8,8 @@ from flask import Blueprint, abort, current_app, g, render_template, request, se
 from flask_babel import get_locale
 from flask_login import current_user
 
-from elearn.courses import reading as rd
 from elearn.auth.forms import ConfirmForm
+from elearn.courses import reading as rd
 from elearn.courses.loader import MEDIA_EXTENSIONS
 from elearn.courses.models import QUIZ
 
@@ -56,9 +56,15 @@ def course(course_slug):
     reading = reading_for(course_slug)
     title, summary, description_html, lang = rd.course_texts(reading)
     return render_template(
-        "courses/course.html", reading=reading, title=title, summary=summary,
-        description_html=description_html, lang=lang, modules=rd.modules(reading),
-        enrolment=g.enrolment, form=ConfirmForm(),
+        "courses/course.html",
+        reading=reading,
+        title=title,
+        summary=summary,
+        description_html=description_html,
+        lang=lang,
+        modules=rd.modules(reading),
+        enrolment=g.enrolment,
+        form=ConfirmForm(),
     )
 
 
@@ -67,9 +73,16 @@ def module(course_slug, module_slug):
     reading = reading_for(course_slug)
     modules = rd.modules(reading)
     current = rd.get_module(reading, module_slug, modules)
-    body = reading.fragment((module_slug,), "courses/_module_body.html", lambda: dict(
-        course_title=rd.course_texts(reading)[0], module=current, units=rd.units(reading, current.module),
-        neighbours=_neighbours(modules, current)))
+    body = reading.fragment(
+        (module_slug,),
+        "courses/_module_body.html",
+        lambda: dict(
+            course_title=rd.course_texts(reading)[0],
+            module=current,
+            units=rd.units(reading, current.module),
+            neighbours=_neighbours(modules, current),
+        ),
+    )
     return render_template("courses/module.html", title=current.title, body=body)
 
 
@@ -82,14 +95,29 @@ def unit(course_slug, module_slug, unit_slug):
     index = next((i for i, u in enumerate(units) if u.slug == unit_slug), None)
     if index is None:
         abort(404)
-    body = reading.fragment((module_slug, unit_slug), "courses/_unit_body.html", lambda: dict(
-        course_title=rd.course_texts(reading)[0], module=current_module, unit=rd.with_body(units[index])))
-    pager = reading.fragment((module_slug, unit_slug), "courses/_unit_pager.html", lambda: dict(
-        module=current_module, previous=units[index - 1] if index > 0 else None,
-        next=units[index + 1] if index + 1 < len(units) else None, next_module=_neighbours(modules, current_module)[1]))
+    body = reading.fragment(
+        (module_slug, unit_slug),
+        "courses/_unit_body.html",
+        lambda: dict(course_title=rd.course_texts(reading)[0], module=current_module, unit=rd.with_body(units[index])),
+    )
+    pager = reading.fragment(
+        (module_slug, unit_slug),
+        "courses/_unit_pager.html",
+        lambda: dict(
+            module=current_module,
+            previous=units[index - 1] if index > 0 else None,
+            next=units[index + 1] if index + 1 < len(units) else None,
+            next_module=_neighbours(modules, current_module)[1],
+        ),
+    )
     return render_template(
-        "courses/unit.html", reading=reading, module=current_module, body=body, pager=pager,
-        learner=_learner_state(reading, current_module, units[index]), unit=units[index],
+        "courses/unit.html",
+        reading=reading,
+        module=current_module,
+        body=body,
+        pager=pager,
+        learner=_learner_state(reading, current_module, units[index]),
+        unit=units[index],
     )
 
 

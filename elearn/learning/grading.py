@@ -196,8 +196,7 @@ def grade_attempt(questions: list[dict], responses: list) -> AttemptResult:
     """Grade a whole attempt; a missing response is unanswered, extra responses are ignored."""
     responses = list(responses or [])
     results = [
-        grade_question(question, responses[i] if i < len(responses) else None)
-        for i, question in enumerate(questions)
+        grade_question(question, responses[i] if i < len(responses) else None) for i, question in enumerate(questions)
     ]
     if not results:
         return AttemptResult(0.0, [])
@@ -291,8 +290,7 @@ class MultipleChoice(SingleChoice):
         given = sum(c["weight"] for c in choices if c.get("weight") is not None and c["weight"] > 0)
         share = max(100.0 - given, 0.0) / unweighted if unweighted else 0.0
         return [
-            float(c["weight"]) if c.get("weight") is not None else (share if c.get("correct") else 0.0)
-            for c in choices
+            float(c["weight"]) if c.get("weight") is not None else (share if c.get("correct") else 0.0) for c in choices
         ]
 
     def grade(self, question, response):
@@ -335,7 +333,8 @@ class ShortAnswer(QuestionHandler):
             return None
         typed = _normalise(response[:_MAX_TEXT])
         best = _best(
-            (choice, _weight(choice)) for choice in _choices(question)
+            (choice, _weight(choice))
+            for choice in _choices(question)
             if _wildcard_match(_wildcard_parts(choice.get("text") or ""), typed)
         )
         if best is None:
@@ -346,7 +345,8 @@ class ShortAnswer(QuestionHandler):
     def right_answer(self, question):
         return _html_list(
             _with_percent(escape(choice.get("text") or "").replace("\\*", "*"), weight)
-            for choice in _choices(question) if (weight := _weight(choice)) > 0
+            for choice in _choices(question)
+            if (weight := _weight(choice)) > 0
         )
 
 
@@ -363,7 +363,8 @@ class Numeric(QuestionHandler):
         if number is None:
             return _Score(0.0)  # text that is not a number: answered, wrong (as in Moodle)
         best = _best(
-            (answer, _weight(answer, default_correct=True)) for answer in question.get("numeric") or []
+            (answer, _weight(answer, default_correct=True))
+            for answer in question.get("numeric") or []
             if _accepts(answer, number)
         )
         if best is None:
@@ -395,7 +396,8 @@ class Matching(QuestionHandler):
         rng.shuffle(right)
         left = [
             {"key": key, "field": f"{field_name(index)}-{key}", "text": pair["left"]}
-            for key, pair in enumerate(_pairs(question)) if _is_item(pair)
+            for key, pair in enumerate(_pairs(question))
+            if _is_item(pair)
         ]
         return {"left": left, "right": right}
 
@@ -420,9 +422,7 @@ class Matching(QuestionHandler):
         return _Score(100.0 * right / len(items))
 
     def right_answer(self, question):
-        return _html_list(
-            f"{pair['left']} → {escape(pair['right'])}" for pair in _pairs(question) if _is_item(pair)
-        )
+        return _html_list(f"{pair['left']} → {escape(pair['right'])}" for pair in _pairs(question) if _is_item(pair))
 
 
 #: Question type → handler. Adding a question type is adding a handler here.

@@ -23,25 +23,59 @@ def _iso(moment) -> str | None:
 
 
 def _rows(model, user):
-    return db.session.execute(select(model, Course.slug).join(Course, Course.id == model.course_id)
-                              .where(model.user_id == user.id).order_by(model.id)).all()
+    return db.session.execute(
+        select(model, Course.slug)
+        .join(Course, Course.id == model.course_id)
+        .where(model.user_id == user.id)
+        .order_by(model.id)
+    ).all()
 
 
 def export(user) -> dict:
     return {
-        "enrolments": [{"course": slug, "version": e.variant_tag, "enrolled_at": _iso(e.enrolled_at),
-                        "last_module": e.last_module, "last_unit": e.last_unit,
-                        "last_activity_at": _iso(e.last_activity_at)} for e, slug in _rows(Enrolment, user)],
-        "progress": [{"course": slug, "module": p.module_slug, "unit": p.unit_slug, "seen_at": _iso(p.seen_at),
-                      "done_at": _iso(p.done_at)} for p, slug in _rows(UnitProgress, user)],
-        "quiz_attempts": [{"course": slug, "module": a.module_slug, "unit": a.unit_slug, "number": a.number,
-                           "started_at": _iso(a.started_at), "submitted_at": _iso(a.submitted_at),
-                           "answers": a.responses, "score": a.score, "passed": a.passed}
-                          for a, slug in _rows(QuizAttempt, user)],
-        "modules_completed": [{"course": slug, "module": m.module_slug, "completed_at": _iso(m.completed_at)}
-                              for m, slug in _rows(ModuleCompletion, user)],
-        "courses_completed": [{"course": slug, "version": c.variant_tag, "completed_at": _iso(c.completed_at)}
-                              for c, slug in _rows(CourseCompletion, user)],
+        "enrolments": [
+            {
+                "course": slug,
+                "version": e.variant_tag,
+                "enrolled_at": _iso(e.enrolled_at),
+                "last_module": e.last_module,
+                "last_unit": e.last_unit,
+                "last_activity_at": _iso(e.last_activity_at),
+            }
+            for e, slug in _rows(Enrolment, user)
+        ],
+        "progress": [
+            {
+                "course": slug,
+                "module": p.module_slug,
+                "unit": p.unit_slug,
+                "seen_at": _iso(p.seen_at),
+                "done_at": _iso(p.done_at),
+            }
+            for p, slug in _rows(UnitProgress, user)
+        ],
+        "quiz_attempts": [
+            {
+                "course": slug,
+                "module": a.module_slug,
+                "unit": a.unit_slug,
+                "number": a.number,
+                "started_at": _iso(a.started_at),
+                "submitted_at": _iso(a.submitted_at),
+                "answers": a.responses,
+                "score": a.score,
+                "passed": a.passed,
+            }
+            for a, slug in _rows(QuizAttempt, user)
+        ],
+        "modules_completed": [
+            {"course": slug, "module": m.module_slug, "completed_at": _iso(m.completed_at)}
+            for m, slug in _rows(ModuleCompletion, user)
+        ],
+        "courses_completed": [
+            {"course": slug, "version": c.variant_tag, "completed_at": _iso(c.completed_at)}
+            for c, slug in _rows(CourseCompletion, user)
+        ],
     }
 
 

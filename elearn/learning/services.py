@@ -20,16 +20,16 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from elearn.core.models import as_utc, dialect_insert, insert_ignore, utcnow
 from elearn.courses import reading as rd
 from elearn.courses.models import QUIZ, Course, Module, Unit
 from elearn.courses.tree import CourseTree, tree_of
-from elearn.core.models import as_utc, dialect_insert, insert_ignore, utcnow
 from elearn.extensions import db
 from elearn.learning import grading, question_sets, visits
 from elearn.learning.models import CourseCompletion, Enrolment, ModuleCompletion, QuizAttempt, UnitProgress
@@ -45,8 +45,9 @@ class LearningError(Exception):
 # ---------------------------------------------------------------- enrolment
 
 
-_ENROLMENT = select(Enrolment).where(Enrolment.user_id == bindparam("user_id"),
-                                     Enrolment.course_id == bindparam("course_id"))  # built once: every page asks
+_ENROLMENT = select(Enrolment).where(
+    Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id")
+)  # built once: every page asks
 
 
 def get_enrolment(user, course: Course) -> Enrolment | None:
@@ -71,22 +72,37 @@ class EnrolmentState:
 # Plain table columns: a Core statement skips the ORM's result processing (no entity is loaded).
 _C, _E, _progress = Course.__table__.c, Enrolment.__table__.c, UnitProgress.__table__.c
 _COURSE_AND_ENROLMENT = (
-    select(_C.id, _C.content_stamp, _E.id.label("enrolment_id"), _E.variant_tag, _E.last_module, _E.last_unit,
-           _E.last_activity_at)
-    .select_from(Course.__table__.outerjoin(Enrolment.__table__, (_E.course_id == _C.id)
-                                            & (_E.user_id == bindparam("user_id"))))
+    select(
+        _C.id,
+        _C.content_stamp,
+        _E.id.label("enrolment_id"),
+        _E.variant_tag,
+        _E.last_module,
+        _E.last_unit,
+        _E.last_activity_at,
+    )
+    .select_from(
+        Course.__table__.outerjoin(Enrolment.__table__, (_E.course_id == _C.id) & (_E.user_id == bindparam("user_id")))
+    )
     .where(_C.slug == bindparam("slug"))
 )
 # The same for a unit page, with the learner's progress in the unit: a statement less per unit view.
-_COURSE_ENROLMENT_AND_UNIT = (
-    _COURSE_AND_ENROLMENT.add_columns(_progress.id.label("progress_id"), _progress.done_at)
-    .outerjoin(UnitProgress.__table__, (_progress.user_id == _E.user_id) & (_progress.course_id == _C.id)
-               & (_progress.module_slug == bindparam("module_slug")) & (_progress.unit_slug == bindparam("unit_slug")))
+_COURSE_ENROLMENT_AND_UNIT = _COURSE_AND_ENROLMENT.add_columns(
+    _progress.id.label("progress_id"), _progress.done_at
+).outerjoin(
+    UnitProgress.__table__,
+    (_progress.user_id == _E.user_id)
+    & (_progress.course_id == _C.id)
+    & (_progress.module_slug == bindparam("module_slug"))
+    & (_progress.unit_slug == bindparam("unit_slug")),
 )
 
 
-def course_and_enrolment(user, course_slug: str, unit: tuple[str, str] | None = None,
-                         ) -> tuple[CourseTree | None, EnrolmentState | None]:
+def course_and_enrolment(
+    user,
+    course_slug: str,
+    unit: tuple[str, str] | None = None,
+) -> tuple[CourseTree | None, EnrolmentState | None]:
     """The course's structure and the learner's enrolment in it, in one query; with ``unit``
     (module slug, unit slug), whether the learner has seen and done that unit too."""
     statement, params = _COURSE_AND_ENROLMENT, {"slug": course_slug, "user_id": user.id}
@@ -95,10 +111,21 @@ def course_and_enrolment(user, course_slug: str, unit: tuple[str, str] | None = 
     row = db.session.execute(statement, params).first()
     if row is None:
         return None, None
-    enrolment = None if row.enrolment_id is None else EnrolmentState(
-        row.enrolment_id, row.id, row.variant_tag, row.last_module, row.last_unit, row.last_activity_at, unit,
-        unit_seen=unit is not None and row.progress_id is not None,
-        unit_done=unit is not None and row.done_at is not None)
+    enrolment = (
+        None
+        if row.enrolment_id is None
+        else EnrolmentState(
+            row.enrolment_id,
+            row.id,
+            row.variant_tag,
+            row.last_module,
+            row.last_unit,
+            row.last_activity_at,
+            unit,
+            unit_seen=unit is not None and row.progress_id is not None,
+            unit_done=unit is not None and row.done_at is not None,
+        )
+    )
     return tree_of(row.id, row.content_stamp), enrolment
 
 
@@ -116,8 +143,14 @@ def enrol(user, course: Course, variant_tag: str | None = None) -> Enrolment:
     if variant_tag is None:
         variant_tag = default_variant_for(user, course)
     _check_variant(course, variant_tag)
-    insert_ignore(Enrolment, user_id=user.id, course_id=course.id, variant_tag=variant_tag,
-                  enrolled_at=utcnow(), last_activity_at=utcnow())
+    insert_ignore(
+        Enrolment,
+        user_id=user.id,
+        course_id=course.id,
+        variant_tag=variant_tag,
+        enrolled_at=utcnow(),
+        last_activity_at=utcnow(),
+    )
     db.session.commit()
     return get_enrolment(user, course)
 
@@ -125,8 +158,11 @@ def enrol(user, course: Course, variant_tag: str | None = None) -> Enrolment:
 def change_variant(user, course: Course, variant_tag: str | None) -> None:
     """Progress is keyed by stable ids, so it carries over to the new variant."""
     _check_variant(course, variant_tag)
-    db.session.execute(update(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
-                       .values(variant_tag=variant_tag))
+    db.session.execute(
+        update(Enrolment)
+        .where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
+        .values(variant_tag=variant_tag)
+    )
     db.session.commit()
 
 
@@ -150,11 +186,20 @@ def open_unit(user, enrolment: EnrolmentState, *, record: bool) -> bool:
         now = utcnow()
         wrote = not enrolment.unit_seen
         if wrote:
-            insert_ignore(UnitProgress, user_id=user.id, course_id=enrolment.course_id, module_slug=module_slug,
-                          unit_slug=unit_slug, seen_at=now)
+            insert_ignore(
+                UnitProgress,
+                user_id=user.id,
+                course_id=enrolment.course_id,
+                module_slug=module_slug,
+                unit_slug=unit_slug,
+                seen_at=now,
+            )
         last = enrolment.last_activity_at
-        if ((enrolment.last_module, enrolment.last_unit) != (module_slug, unit_slug) or last is None
-                or now - as_utc(last) > ACTIVITY_RESOLUTION):
+        if (
+            (enrolment.last_module, enrolment.last_unit) != (module_slug, unit_slug)
+            or last is None
+            or now - as_utc(last) > ACTIVITY_RESOLUTION
+        ):
             wrote = visits.record(enrolment.id, user.id, module_slug, unit_slug, now) or wrote
         if wrote:
             db.session.commit()
@@ -180,18 +225,27 @@ def mark_done(user, reading: rd.Reading, module: Module, unit_slug: str) -> None
 def _set_done(user, course_id: int, module_slug: str, unit_slug: str) -> None:
     """Seen and done now, or done now if only seen before: one statement, and a done time never moves."""
     now = utcnow()
-    db.session.execute(_done_statement(db.session.get_bind().dialect.name), {
-        "user_id": user.id, "course_id": course_id, "module_slug": module_slug, "unit_slug": unit_slug,
-        "seen_at": now, "done_at": now})
+    db.session.execute(
+        _done_statement(db.session.get_bind().dialect.name),
+        {
+            "user_id": user.id,
+            "course_id": course_id,
+            "module_slug": module_slug,
+            "unit_slug": unit_slug,
+            "seen_at": now,
+            "done_at": now,
+        },
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _done_statement(dialect: str):
     """INSERT … ON CONFLICT DO UPDATE SET done_at = COALESCE(done_at, the new time), built once per dialect."""
     insert = dialect_insert(UnitProgress.__table__, dialect)
     return insert.on_conflict_do_update(
         index_elements=[_progress.user_id, _progress.course_id, _progress.module_slug, _progress.unit_slug],
-        set_={"done_at": func.coalesce(_progress.done_at, insert.excluded.done_at)})
+        set_={"done_at": func.coalesce(_progress.done_at, insert.excluded.done_at)},
+    )
 
 
 def _visible_unit(reading: rd.Reading, module: Module, unit_slug: str) -> rd.UnitView:
@@ -202,19 +256,24 @@ def _visible_unit(reading: rd.Reading, module: Module, unit_slug: str) -> rd.Uni
 
 
 _DONE_IN_MODULE = select(_progress.unit_slug).where(
-    _progress.user_id == bindparam("user_id"), _progress.course_id == bindparam("course_id"),
-    _progress.module_slug == bindparam("module_slug"), _progress.done_at.is_not(None))
+    _progress.user_id == bindparam("user_id"),
+    _progress.course_id == bindparam("course_id"),
+    _progress.module_slug == bindparam("module_slug"),
+    _progress.done_at.is_not(None),
+)
 
 
 def units_done(user, course_id: int, module_slug: str) -> set[str]:
     """The slugs of the module's units the learner has done."""
-    return set(db.session.scalars(_DONE_IN_MODULE, {"user_id": user.id, "course_id": course_id,
-                                                    "module_slug": module_slug}))
+    return set(
+        db.session.scalars(_DONE_IN_MODULE, {"user_id": user.id, "course_id": course_id, "module_slug": module_slug})
+    )
 
 
 _completion = ModuleCompletion.__table__.c
 _COMPLETED_MODULES = select(_completion.module_slug).where(
-    _completion.user_id == bindparam("user_id"), _completion.course_id == bindparam("course_id"))
+    _completion.user_id == bindparam("user_id"), _completion.course_id == bindparam("course_id")
+)
 
 
 def _complete_if_done(user, reading: rd.Reading, module: Module) -> None:
@@ -222,13 +281,19 @@ def _complete_if_done(user, reading: rd.Reading, module: Module) -> None:
     done = units_done(user, reading.course.id, module.slug)
     if not all(v.slug in done for v in views):
         return
-    insert_ignore(ModuleCompletion, user_id=user.id, course_id=reading.course.id, module_slug=module.slug,
-                  completed_at=utcnow())
+    insert_ignore(
+        ModuleCompletion, user_id=user.id, course_id=reading.course.id, module_slug=module.slug, completed_at=utcnow()
+    )
     module_slugs = {m.slug for m in reading.course.modules}
     completed = set(db.session.scalars(_COMPLETED_MODULES, {"user_id": user.id, "course_id": reading.course.id}))
     if module_slugs <= completed:
-        newly = insert_ignore(CourseCompletion, user_id=user.id, course_id=reading.course.id,
-                              variant_tag=reading.tag, completed_at=utcnow())
+        newly = insert_ignore(
+            CourseCompletion,
+            user_id=user.id,
+            course_id=reading.course.id,
+            variant_tag=reading.tag,
+            completed_at=utcnow(),
+        )
         if newly:
             from elearn.certificates.services import issue
 
@@ -239,24 +304,41 @@ def _complete_if_done(user, reading: rd.Reading, module: Module) -> None:
 
 
 def attempts_for(user, course_id: int, module_slug: str, unit_slug: str) -> list[QuizAttempt]:
-    return list(db.session.scalars(select(QuizAttempt).where(
-        QuizAttempt.user_id == user.id, QuizAttempt.course_id == course_id,
-        QuizAttempt.module_slug == module_slug, QuizAttempt.unit_slug == unit_slug).order_by(QuizAttempt.number)))
+    return list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(
+                QuizAttempt.user_id == user.id,
+                QuizAttempt.course_id == course_id,
+                QuizAttempt.module_slug == module_slug,
+                QuizAttempt.unit_slug == unit_slug,
+            )
+            .order_by(QuizAttempt.number)
+        )
+    )
 
 
 _attempt = QuizAttempt.__table__.c
-_ATTEMPT_SUMMARIES = select(_attempt.number, _attempt.submitted_at, _attempt.score, _attempt.passed).where(
-    _attempt.user_id == bindparam("user_id"), _attempt.course_id == bindparam("course_id"),
-    _attempt.module_slug == bindparam("module_slug"), _attempt.unit_slug == bindparam("unit_slug"),
-).order_by(_attempt.number)
+_ATTEMPT_SUMMARIES = (
+    select(_attempt.number, _attempt.submitted_at, _attempt.score, _attempt.passed)
+    .where(
+        _attempt.user_id == bindparam("user_id"),
+        _attempt.course_id == bindparam("course_id"),
+        _attempt.module_slug == bindparam("module_slug"),
+        _attempt.unit_slug == bindparam("unit_slug"),
+    )
+    .order_by(_attempt.number)
+)
 
 
 def attempt_summaries(user, course_id: int, module_slug: str, unit_slug: str) -> list:
     """What a quiz page lists of the learner's attempts (number, submitted_at, score, passed), in order.
 
     Plain columns: the attempts' questions and answers (JSON) are not read for the list."""
-    return db.session.execute(_ATTEMPT_SUMMARIES, {"user_id": user.id, "course_id": course_id,
-                                                   "module_slug": module_slug, "unit_slug": unit_slug}).all()
+    return db.session.execute(
+        _ATTEMPT_SUMMARIES,
+        {"user_id": user.id, "course_id": course_id, "module_slug": module_slug, "unit_slug": unit_slug},
+    ).all()
 
 
 def start_attempt(user, reading: rd.Reading, module: Module, unit_slug: str) -> QuizAttempt:
@@ -272,10 +354,16 @@ def start_attempt(user, reading: rd.Reading, module: Module, unit_slug: str) -> 
     limit = view.meta.get("attempts") or 0
     if limit and len(attempts) >= limit:
         raise LearningError(_l("You have used all your attempts at this quiz."))
-    attempt = QuizAttempt(user_id=user.id, course_id=reading.course.id, module_slug=module.slug, unit_slug=unit_slug,
-                          number=len(attempts) + 1, seed=secrets.randbelow(2**31),
-                          question_set_digest=question_sets.store(view.questions),
-                          pass_mark=view.meta.get("pass_mark", reading.course.pass_mark))
+    attempt = QuizAttempt(
+        user_id=user.id,
+        course_id=reading.course.id,
+        module_slug=module.slug,
+        unit_slug=unit_slug,
+        number=len(attempts) + 1,
+        seed=secrets.randbelow(2**31),
+        question_set_digest=question_sets.store(view.questions),
+        pass_mark=view.meta.get("pass_mark", reading.course.pass_mark),
+    )
     db.session.add(attempt)
     try:
         db.session.commit()
@@ -286,23 +374,40 @@ def start_attempt(user, reading: rd.Reading, module: Module, unit_slug: str) -> 
 
 
 _ATTEMPT = select(QuizAttempt).where(
-    QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.course_id == bindparam("course_id"),
-    QuizAttempt.module_slug == bindparam("module_slug"), QuizAttempt.unit_slug == bindparam("unit_slug"),
-    QuizAttempt.number == bindparam("number"))
+    QuizAttempt.user_id == bindparam("user_id"),
+    QuizAttempt.course_id == bindparam("course_id"),
+    QuizAttempt.module_slug == bindparam("module_slug"),
+    QuizAttempt.unit_slug == bindparam("unit_slug"),
+    QuizAttempt.number == bindparam("number"),
+)
 
 
 def get_attempt(user, course: Course, module_slug: str, unit_slug: str, number: int) -> QuizAttempt | None:
     """Only the learner's own attempt: another learner's number finds nothing."""
-    return db.session.scalar(_ATTEMPT, {"user_id": user.id, "course_id": course.id, "module_slug": module_slug,
-                                        "unit_slug": unit_slug, "number": number})
+    return db.session.scalar(
+        _ATTEMPT,
+        {
+            "user_id": user.id,
+            "course_id": course.id,
+            "module_slug": module_slug,
+            "unit_slug": unit_slug,
+            "number": number,
+        },
+    )
 
 
 # A Core statement on the table: the ORM's UPDATE would also look for the attempt among the
 # session's objects to update them; submit_attempt expires it instead.
-_CLOSE_ATTEMPT = update(QuizAttempt.__table__).where(
-    _attempt.id == bindparam("attempt_id"), _attempt.submitted_at.is_(None)).values(
-    {name: bindparam(name, type_=_attempt[name].type)
-     for name in ("submitted_at", "responses", "score", "passed", "results")})
+_CLOSE_ATTEMPT = (
+    update(QuizAttempt.__table__)
+    .where(_attempt.id == bindparam("attempt_id"), _attempt.submitted_at.is_(None))
+    .values(
+        {
+            name: bindparam(name, type_=_attempt[name].type)
+            for name in ("submitted_at", "responses", "score", "passed", "results")
+        }
+    )
+)
 
 
 class StaleSubmission(LearningError):
@@ -317,9 +422,17 @@ def submit_attempt(user, reading: rd.Reading, module: Module, attempt: QuizAttem
     responses = grading.parse_responses(questions, form)
     result = grading.grade_attempt(questions, responses)
     passed = result.percent >= attempt.pass_mark
-    closed = db.session.execute(_CLOSE_ATTEMPT, {
-        "attempt_id": attempt.id, "submitted_at": utcnow(), "responses": responses, "score": result.percent,
-        "passed": passed, "results": [_result_dict(r) for r in result.results]}).rowcount
+    closed = db.session.execute(
+        _CLOSE_ATTEMPT,
+        {
+            "attempt_id": attempt.id,
+            "submitted_at": utcnow(),
+            "responses": responses,
+            "score": result.percent,
+            "passed": passed,
+            "results": [_result_dict(r) for r in result.results],
+        },
+    ).rowcount
     if not closed:
         db.session.rollback()
         raise StaleSubmission(_l("This attempt was already submitted; your answers were counted once."))
@@ -332,8 +445,12 @@ def submit_attempt(user, reading: rd.Reading, module: Module, attempt: QuizAttem
 
 
 def _result_dict(result: grading.QuestionResult) -> dict:
-    return {"score": result.score, "status": result.status, "feedback": result.feedback,
-            "right_answer": result.right_answer}
+    return {
+        "score": result.score,
+        "status": result.status,
+        "feedback": result.feedback,
+        "right_answer": result.right_answer,
+    }
 
 
 # ---------------------------------------------------------------- the learner's page
@@ -342,27 +459,47 @@ def _result_dict(result: grading.QuestionResult) -> dict:
 def dashboard(user) -> list[dict]:
     """Each enrolled course with units done / units in the course, and where to continue. Four queries."""
     rows = db.session.execute(
-        select(Enrolment, Course).join(Course, Course.id == Enrolment.course_id)
-        .where(Enrolment.user_id == user.id).order_by(Enrolment.last_activity_at.desc())
+        select(Enrolment, Course)
+        .join(Course, Course.id == Enrolment.course_id)
+        .where(Enrolment.user_id == user.id)
+        .order_by(Enrolment.last_activity_at.desc())
     ).all()
     if not rows:
         return []
     course_ids = [course.id for _e, course in rows]
-    totals = dict(db.session.execute(
-        select(Module.course_id, func.count(Unit.id)).join(Unit, Unit.module_id == Module.id)
-        .where(Module.course_id.in_(course_ids), Unit.variant_id.is_(None)).group_by(Module.course_id)
-    ).all())
-    done = dict(db.session.execute(
-        select(UnitProgress.course_id, func.count(UnitProgress.id))
-        .where(UnitProgress.user_id == user.id, UnitProgress.course_id.in_(course_ids),
-               UnitProgress.done_at.is_not(None)).group_by(UnitProgress.course_id)
-    ).all())
-    completed = dict(db.session.execute(
-        select(CourseCompletion.course_id, CourseCompletion.completed_at)
-        .where(CourseCompletion.user_id == user.id, CourseCompletion.course_id.in_(course_ids))
-    ).all())
-    return [{
-        "enrolment": enrolment, "course": course, "total": totals.get(course.id, 0),
-        "done": min(done.get(course.id, 0), totals.get(course.id, 0)), "completed_at": completed.get(course.id),
-    } for enrolment, course in rows]
-
+    totals = dict(
+        db.session.execute(
+            select(Module.course_id, func.count(Unit.id))
+            .join(Unit, Unit.module_id == Module.id)
+            .where(Module.course_id.in_(course_ids), Unit.variant_id.is_(None))
+            .group_by(Module.course_id)
+        ).all()
+    )
+    done = dict(
+        db.session.execute(
+            select(UnitProgress.course_id, func.count(UnitProgress.id))
+            .where(
+                UnitProgress.user_id == user.id,
+                UnitProgress.course_id.in_(course_ids),
+                UnitProgress.done_at.is_not(None),
+            )
+            .group_by(UnitProgress.course_id)
+        ).all()
+    )
+    completed = dict(
+        db.session.execute(
+            select(CourseCompletion.course_id, CourseCompletion.completed_at).where(
+                CourseCompletion.user_id == user.id, CourseCompletion.course_id.in_(course_ids)
+            )
+        ).all()
+    )
+    return [
+        {
+            "enrolment": enrolment,
+            "course": course,
+            "total": totals.get(course.id, 0),
+            "done": min(done.get(course.id, 0), totals.get(course.id, 0)),
+            "completed_at": completed.get(course.id),
+        }
+        for enrolment, course in rows
+    ]

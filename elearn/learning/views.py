@@ -33,9 +33,14 @@ def dashboard():
     pending = by_code(request.cookies.get(PENDING_JOIN, ""))
     if pending is not None and is_member(_user(), pending):
         pending = None
-    return render_template("learning/dashboard.html", entries=services.dashboard(_user()),
-                           certificates=for_user(_user()), cohorts=memberships(_user()), pending_cohort=pending,
-                           form=ConfirmForm())
+    return render_template(
+        "learning/dashboard.html",
+        entries=services.dashboard(_user()),
+        certificates=for_user(_user()),
+        cohorts=memberships(_user()),
+        pending_cohort=pending,
+        form=ConfirmForm(),
+    )
 
 
 @bp.post("/courses/<course_slug>/enrol")
@@ -81,8 +86,15 @@ def start_attempt(course_slug, module_slug, unit_slug):
     except services.LearningError as error:
         flash(str(error), "error")
         return redirect(_unit_url(course_slug, module_slug, unit_slug))
-    return redirect(url_for("learning.attempt", course_slug=course_slug, module_slug=module_slug,
-                            unit_slug=unit_slug, number=attempt.number))
+    return redirect(
+        url_for(
+            "learning.attempt",
+            course_slug=course_slug,
+            module_slug=module_slug,
+            unit_slug=unit_slug,
+            number=attempt.number,
+        )
+    )
 
 
 @bp.get("/courses/<course_slug>/<module_slug>/<unit_slug>/attempts/<int:number>/")
@@ -104,10 +116,17 @@ def submit_attempt(course_slug, module_slug, unit_slug, number):
         services.submit_attempt(_user(), reading, module.module, found, request.form)
     except services.StaleSubmission as error:
         flash(str(error), "error")
-        return redirect(url_for("learning.attempt", course_slug=course_slug, module_slug=module_slug,
-                                unit_slug=unit_slug, number=number)), 303
-    return redirect(url_for("learning.attempt", course_slug=course_slug, module_slug=module_slug,
-                            unit_slug=unit_slug, number=number), 303)
+        return redirect(
+            url_for(
+                "learning.attempt", course_slug=course_slug, module_slug=module_slug, unit_slug=unit_slug, number=number
+            )
+        ), 303
+    return redirect(
+        url_for(
+            "learning.attempt", course_slug=course_slug, module_slug=module_slug, unit_slug=unit_slug, number=number
+        ),
+        303,
+    )
 
 
 def _learner_module(course_slug, module_slug):
@@ -119,9 +138,15 @@ def _learner_module(course_slug, module_slug):
 def _render_attempt(reading, module, attempt, form):
     questions = question_sets.questions_of(attempt)
     presented = [grading.present(q, i, attempt.seed) for i, q in enumerate(questions)]
-    return render_template("learning/attempt.html", reading=reading, module=module, attempt=attempt,
-                           presented=presented, form=ConfirmForm(),
-                           unit_url=_unit_url(reading.course.slug, module.slug, attempt.unit_slug))
+    return render_template(
+        "learning/attempt.html",
+        reading=reading,
+        module=module,
+        attempt=attempt,
+        presented=presented,
+        form=ConfirmForm(),
+        unit_url=_unit_url(reading.course.slug, module.slug, attempt.unit_slug),
+    )
 
 
 @bp.app_template_filter("answer_text")
@@ -139,8 +164,10 @@ def answer_text(response, question: dict) -> str:
     if kind == "truefalse":
         return _("True") if response else _("False")
     if kind == "matching":
-        return "; ".join(f"{Markup(item['text']).striptags()} → {choice or _('No answer')}"
-                         for item, choice in zip(question["left"], response, strict=False))
+        return "; ".join(
+            f"{Markup(item['text']).striptags()} → {choice or _('No answer')}"
+            for item, choice in zip(question["left"], response, strict=False)
+        )
     return str(response)
 
 

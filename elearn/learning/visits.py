@@ -30,10 +30,15 @@ from elearn.extensions import db
 from elearn.learning.models import Enrolment
 
 _E = Enrolment.__table__.c
-_MOVE = (update(Enrolment.__table__)
-         .where(_E.id == bindparam("enrolment_id"), _E.user_id == bindparam("learner_id"),
-                or_(_E.last_activity_at.is_(None), _E.last_activity_at <= bindparam("now")))
-         .values(last_module=bindparam("module"), last_unit=bindparam("unit"), last_activity_at=bindparam("now")))
+_MOVE = (
+    update(Enrolment.__table__)
+    .where(
+        _E.id == bindparam("enrolment_id"),
+        _E.user_id == bindparam("learner_id"),
+        or_(_E.last_activity_at.is_(None), _E.last_activity_at <= bindparam("now")),
+    )
+    .values(last_module=bindparam("module"), last_unit=bindparam("unit"), last_activity_at=bindparam("now"))
+)
 
 
 def record(enrolment_id: int, user_id: int, module_slug: str, unit_slug: str, now) -> bool:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from elearn.courses.loader import numbered, find_courses, stable_id
 from elearn.courses.frontmatter import parse_document
+from elearn.courses.loader import find_courses, numbered, stable_id
 from elearn.courses.models import Course, Module, Unit, UnitTranslation, Variant
 from elearn.extensions import db
 from elearn.localisation.services import export_text, local_unit_text
@@ -24,8 +24,9 @@ def _source_paths(course_dir: Path) -> dict[tuple[str, str], str]:
     paths = {}
     for module_dir in numbered(course_dir.iterdir(), dirs=True):
         module_file = module_dir / "module.md"
-        module_id = (parse_document(module_file.read_bytes()).meta.get("id") if module_file.is_file() else None) \
-            or stable_id(module_dir.name)
+        module_id = (
+            parse_document(module_file.read_bytes()).meta.get("id") if module_file.is_file() else None
+        ) or stable_id(module_dir.name)
         for unit_file in numbered(module_dir.iterdir(), dirs=False):
             unit_id = parse_document(unit_file.read_bytes()).meta.get("id") or stable_id(unit_file.name)
             paths[(module_id, unit_id)] = f"{module_dir.name}/{unit_file.name}"
@@ -42,8 +43,11 @@ def export_tree(path: Path) -> list[Path]:
         paths = _source_paths(course_dir)
         rows = db.session.execute(
             select(UnitTranslation, Unit, Module.slug, Variant.tag)
-            .join(Unit, Unit.id == UnitTranslation.unit_id).join(Module, Module.id == Unit.module_id)
-            .join(Variant, Variant.id == UnitTranslation.variant_id).where(Variant.course_id == course.id))
+            .join(Unit, Unit.id == UnitTranslation.unit_id)
+            .join(Module, Module.id == Unit.module_id)
+            .join(Variant, Variant.id == UnitTranslation.variant_id)
+            .where(Variant.course_id == course.id)
+        )
         for translation, unit, module_slug, tag in rows:
             text = export_text(translation, unit)
             if hashlib.sha256(text.encode()).hexdigest() != translation.content_hash:
@@ -68,8 +72,12 @@ def _write(target: Path, text: str, written: list[Path]) -> None:
 def _export_local_units(course: Course, course_dir: Path, written: list[Path]) -> None:
     """Country-only units created in the browser become files of their variant."""
     folders = {stable_id(d.name): d.name for d in numbered(course_dir.iterdir(), dirs=True)}
-    rows = db.session.execute(select(Unit, Module.slug, Variant.tag).join(Module, Module.id == Unit.module_id)
-                              .join(Variant, Variant.id == Unit.variant_id).where(Variant.course_id == course.id))
+    rows = db.session.execute(
+        select(Unit, Module.slug, Variant.tag)
+        .join(Module, Module.id == Unit.module_id)
+        .join(Variant, Variant.id == Unit.variant_id)
+        .where(Variant.course_id == course.id)
+    )
     for unit, module_slug, tag in rows:
         text = local_unit_text(unit)
         if hashlib.sha256(text.encode()).hexdigest() != unit.content_hash:

@@ -16,14 +16,28 @@ COLUMNS = {"translation_revision.author_id"}
 
 def export(user) -> dict:
     rows = db.session.execute(
-        select(TranslationRevision, Variant.tag, Unit.slug).join(Variant, Variant.id == TranslationRevision.variant_id)
+        select(TranslationRevision, Variant.tag, Unit.slug)
+        .join(Variant, Variant.id == TranslationRevision.variant_id)
         .join(Unit, Unit.id == TranslationRevision.unit_id)
-        .where(TranslationRevision.author_id == user.id).order_by(TranslationRevision.id)).all()
-    return {"translations_you_saved": [
-        {"version": tag, "unit": unit_slug, "number": r.number, "title": r.title, "text": r.body_source,
-         "saved_at": r.created_at.isoformat()} for r, tag, unit_slug in rows]}
+        .where(TranslationRevision.author_id == user.id)
+        .order_by(TranslationRevision.id)
+    ).all()
+    return {
+        "translations_you_saved": [
+            {
+                "version": tag,
+                "unit": unit_slug,
+                "number": r.number,
+                "title": r.title,
+                "text": r.body_source,
+                "saved_at": r.created_at.isoformat(),
+            }
+            for r, tag, unit_slug in rows
+        ]
+    }
 
 
 def erase(user) -> None:
-    db.session.execute(update(TranslationRevision).where(TranslationRevision.author_id == user.id)
-                       .values(author_id=None))
+    db.session.execute(
+        update(TranslationRevision).where(TranslationRevision.author_id == user.id).values(author_id=None)
+    )

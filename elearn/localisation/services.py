@@ -13,10 +13,9 @@ import difflib
 import hashlib
 import posixpath
 from dataclasses import dataclass, field
-
-from flask_babel import lazy_gettext as _l
 from urllib.parse import urlsplit
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from elearn.core.markdown import render
@@ -87,16 +86,29 @@ class ModuleStatus:
 def status(variant: Variant) -> list[ModuleStatus]:
     """Every unit's state in the variant, module by module; four queries."""
     chain_tags = [variant.tag] + ([variant.language] if variant.country else [])
-    chain = {v.tag: v for v in db.session.scalars(select(Variant).where(
-        Variant.course_id == variant.course_id, Variant.tag.in_(chain_tags)))}
-    modules = list(db.session.scalars(select(Module).where(Module.course_id == variant.course_id)
-                                      .order_by(Module.position)))
-    units = list(db.session.scalars(select(Unit).where(
-        Unit.module_id.in_([m.id for m in modules]),
-        (Unit.variant_id.is_(None)) | (Unit.variant_id == variant.id)).order_by(Unit.position, Unit.slug)))
+    chain = {
+        v.tag: v
+        for v in db.session.scalars(
+            select(Variant).where(Variant.course_id == variant.course_id, Variant.tag.in_(chain_tags))
+        )
+    }
+    modules = list(
+        db.session.scalars(select(Module).where(Module.course_id == variant.course_id).order_by(Module.position))
+    )
+    units = list(
+        db.session.scalars(
+            select(Unit)
+            .where(
+                Unit.module_id.in_([m.id for m in modules]),
+                (Unit.variant_id.is_(None)) | (Unit.variant_id == variant.id),
+            )
+            .order_by(Unit.position, Unit.slug)
+        )
+    )
     translations: dict[int, dict[int, UnitTranslation]] = {}
-    for t in db.session.scalars(select(UnitTranslation).where(
-            UnitTranslation.variant_id.in_([v.id for v in chain.values()]))):
+    for t in db.session.scalars(
+        select(UnitTranslation).where(UnitTranslation.variant_id.in_([v.id for v in chain.values()]))
+    ):
         translations.setdefault(t.unit_id, {})[t.variant_id] = t
     hidden = {entry for v in chain.values() for entry in v.hidden}
     result = []
@@ -123,31 +135,42 @@ def _state(unit, module, variant, chain, translations, hidden) -> UnitState:
 def totals(rows: list[ModuleStatus]) -> dict:
     states = [u.state for row in rows for u in row.units]
     relevant = [s for s in states if s in (UP_TO_DATE, OUTDATED, MISSING)]
-    return {**{s: states.count(s) for s in (UP_TO_DATE, OUTDATED, MISSING, COUNTRY_ONLY, HIDDEN)},
-            "percent": states.count(UP_TO_DATE) / len(relevant) if relevant else 1.0}
+    return {
+        **{s: states.count(s) for s in (UP_TO_DATE, OUTDATED, MISSING, COUNTRY_ONLY, HIDDEN)},
+        "percent": states.count(UP_TO_DATE) / len(relevant) if relevant else 1.0,
+    }
 
 
 # ---------------------------------------------------------------- the editor
 
 
 def get_unit(variant: Variant, module_slug: str, unit_slug: str) -> Unit:
-    unit = db.session.scalar(select(Unit).join(Module).where(
-        Module.course_id == variant.course_id, Module.slug == module_slug, Unit.slug == unit_slug,
-        Unit.variant_id.is_(None)))
+    unit = db.session.scalar(
+        select(Unit)
+        .join(Module)
+        .where(
+            Module.course_id == variant.course_id,
+            Module.slug == module_slug,
+            Unit.slug == unit_slug,
+            Unit.variant_id.is_(None),
+        )
+    )
     if unit is None:
         raise LookupError(unit_slug)
     return unit
 
 
 def own_translation(variant: Variant, unit: Unit) -> UnitTranslation | None:
-    return db.session.scalar(select(UnitTranslation).where(UnitTranslation.variant_id == variant.id,
-                                                           UnitTranslation.unit_id == unit.id))
+    return db.session.scalar(
+        select(UnitTranslation).where(UnitTranslation.variant_id == variant.id, UnitTranslation.unit_id == unit.id)
+    )
 
 
 def source_changes(unit: Unit, since_revision: int) -> str:
     """What changed in the source text since the revision a translation was made from (unified diff)."""
-    old = db.session.scalar(select(UnitRevision.body_source).where(UnitRevision.unit_id == unit.id,
-                                                                   UnitRevision.revision == since_revision))
+    old = db.session.scalar(
+        select(UnitRevision.body_source).where(UnitRevision.unit_id == unit.id, UnitRevision.revision == since_revision)
+    )
     if old is None:
         return ""
     return _diff(old, unit.body_source, f"revision {since_revision}", f"revision {unit.revision}")
@@ -182,20 +205,38 @@ def save(user, variant: Variant, unit: Unit, title: str, body: str) -> UnitTrans
     translation.questions = questions
     translation.source_revision = unit.revision
     translation.content_hash = hashlib.sha256(export_text(translation, unit).encode()).hexdigest()
-    number = (db.session.scalar(select(func.max(TranslationRevision.number)).where(
-        TranslationRevision.variant_id == variant.id, TranslationRevision.unit_id == unit.id)) or 0) + 1
-    db.session.add(TranslationRevision(variant_id=variant.id, unit_id=unit.id, number=number, title=title,
-                                       body_source=body, source_revision=unit.revision,
-                                       author_id=user.id if user else None))
+    number = (
+        db.session.scalar(
+            select(func.max(TranslationRevision.number)).where(
+                TranslationRevision.variant_id == variant.id, TranslationRevision.unit_id == unit.id
+            )
+        )
+        or 0
+    ) + 1
+    db.session.add(
+        TranslationRevision(
+            variant_id=variant.id,
+            unit_id=unit.id,
+            number=number,
+            title=title,
+            body_source=body,
+            source_revision=unit.revision,
+            author_id=user.id if user else None,
+        )
+    )
     db.session.commit()
     return translation
 
 
 def history(variant: Variant, unit: Unit) -> list[dict]:
     """Saved revisions, newest first, each with its difference from the one before."""
-    revisions = list(db.session.scalars(select(TranslationRevision).where(
-        TranslationRevision.variant_id == variant.id, TranslationRevision.unit_id == unit.id)
-        .order_by(TranslationRevision.number)))
+    revisions = list(
+        db.session.scalars(
+            select(TranslationRevision)
+            .where(TranslationRevision.variant_id == variant.id, TranslationRevision.unit_id == unit.id)
+            .order_by(TranslationRevision.number)
+        )
+    )
     entries, previous = [], ""
     for revision in revisions:
         diff = _diff(previous, revision.body_source, f"{revision.number - 1}", f"{revision.number}")
@@ -206,9 +247,13 @@ def history(variant: Variant, unit: Unit) -> list[dict]:
 
 def revert(user, variant: Variant, unit: Unit, number: int) -> UnitTranslation:
     """Bring back an earlier revision, as a new revision (history is never rewritten)."""
-    revision = db.session.scalar(select(TranslationRevision).where(
-        TranslationRevision.variant_id == variant.id, TranslationRevision.unit_id == unit.id,
-        TranslationRevision.number == number))
+    revision = db.session.scalar(
+        select(TranslationRevision).where(
+            TranslationRevision.variant_id == variant.id,
+            TranslationRevision.unit_id == unit.id,
+            TranslationRevision.number == number,
+        )
+    )
     if revision is None:
         raise LookupError(number)
     return save(user, variant, unit, revision.title, revision.body_source)
@@ -228,8 +273,9 @@ def _checked_questions(unit: Unit, body: str) -> list[dict]:
         raise LocalisationError("; ".join(f"{line}: {message}" for line, message in error.problems)) from error
     rendered = [render_question(question) for question in parsed]
     if len(rendered) != len(unit.questions) or differing_questions(unit.questions, rendered):
-        raise LocalisationError(_l("A translated quiz keeps the questions and answers of the original; "
-                                   "only the texts change."))
+        raise LocalisationError(
+            _l("A translated quiz keeps the questions and answers of the original; only the texts change.")
+        )
     return rendered
 
 
@@ -250,8 +296,11 @@ def _web_rewriter(variant: Variant, unit: Unit):
             return f"/courses/{course_slug}/"
         anchor = f"#{parts.fragment}" if parts.fragment else ""
         if len(pieces) == 2 and pieces[0] == "module":  # same module
-            return f"/courses/{course_slug}/{module_slug}/{stable_id(pieces[1])}/{anchor}" if pieces[1] != "module.md" \
+            return (
+                f"/courses/{course_slug}/{module_slug}/{stable_id(pieces[1])}/{anchor}"
+                if pieces[1] != "module.md"
                 else f"/courses/{course_slug}/{module_slug}/{anchor}"
+            )
         if len(pieces) == 2 and pieces[1] == "module.md":
             return f"/courses/{course_slug}/{stable_id(pieces[0])}/{anchor}"
         if len(pieces) == 2:
@@ -282,12 +331,17 @@ def set_hidden(variant: Variant, module_slug: str, unit_slug: str, hidden: bool)
 
 
 LOCAL_KINDS = ("lesson", "interview", "case-story")
-FIELD_LABELS = {"interviewee": _l("Interviewee"), "role": _l("Role"), "organisation": _l("Organisation"),
-                "country": _l("Country"), "sector": _l("Sector"), "year": _l("Year")}
+FIELD_LABELS = {
+    "interviewee": _l("Interviewee"),
+    "role": _l("Role"),
+    "organisation": _l("Organisation"),
+    "country": _l("Country"),
+    "sector": _l("Sector"),
+    "year": _l("Year"),
+}
 
 
-def create_local_unit(variant: Variant, module_slug: str, *, kind: str, title: str, body: str,
-                      meta: dict) -> Unit:
+def create_local_unit(variant: Variant, module_slug: str, *, kind: str, title: str, body: str, meta: dict) -> Unit:
     """A unit only this variant has (a local interview or case story), checked like a file would be."""
     from elearn.courses.loader import KIND_KEYS, UNIT_KINDS
 
@@ -314,8 +368,17 @@ def create_local_unit(variant: Variant, module_slug: str, *, kind: str, title: s
         raise LookupError(module_slug)
     slug = _free_slug(module, _slugify(title))
     non_quiz = [u.position for u in module.units if u.kind != QUIZ and u.variant_id is None]
-    unit = Unit(module=module, variant_id=variant.id, slug=slug, position=max(non_quiz, default=0), kind=kind,
-                title=title, meta=checked, body_source=body, revision=1)
+    unit = Unit(
+        module=module,
+        variant_id=variant.id,
+        slug=slug,
+        position=max(non_quiz, default=0),
+        kind=kind,
+        title=title,
+        meta=checked,
+        body_source=body,
+        revision=1,
+    )
     db.session.add(unit)
     unit.body_html = render(body, _web_rewriter(variant, unit))
     unit.content_hash = hashlib.sha256(local_unit_text(unit).encode()).hexdigest()
@@ -342,6 +405,7 @@ def _free_slug(module: Module, slug: str) -> str:
 def local_unit_text(unit: Unit) -> str:
     import yaml
 
-    front = yaml.safe_dump({"kind": unit.kind, "title": unit.title, **unit.meta}, allow_unicode=True,
-                           sort_keys=False).strip()
+    front = yaml.safe_dump(
+        {"kind": unit.kind, "title": unit.title, **unit.meta}, allow_unicode=True, sort_keys=False
+    ).strip()
     return f"---\n{front}\n---\n{unit.body_source}"

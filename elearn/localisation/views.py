@@ -31,16 +31,18 @@ def _unit(variant, module_slug, unit_slug):
 @bp.get("/")
 def overview():
     variants = services.editable_variants(current_user._get_current_object())
-    return render_template("localisation/overview.html",
-                           rows=[(v, services.totals(services.status(v))) for v in variants])
+    return render_template(
+        "localisation/overview.html", rows=[(v, services.totals(services.status(v))) for v in variants]
+    )
 
 
 @bp.get("/<course_slug>/<tag>/")
 def variant_status(course_slug, tag):
     variant = _variant(course_slug, tag)
     rows = services.status(variant)
-    return render_template("localisation/status.html", variant=variant, rows=rows, totals=services.totals(rows),
-                           form=ConfirmForm())
+    return render_template(
+        "localisation/status.html", variant=variant, rows=rows, totals=services.totals(rows), form=ConfirmForm()
+    )
 
 
 @bp.route("/<course_slug>/<tag>/<module_slug>/<unit_slug>/", methods=["GET", "POST"])
@@ -66,19 +68,38 @@ def editor(course_slug, tag, module_slug, unit_slug):
             preview_html = services.preview(variant, unit, body)
             if request.headers.get("X-Live-Preview") == "1":  # editor.js asks for the fragment only
                 return preview_html
-    changes = services.source_changes(unit, translation.source_revision) \
-        if translation and translation.source_revision < unit.revision else ""
-    return render_template("localisation/editor.html", variant=variant, unit=unit, module_slug=module_slug,
-                           title=title, body=body, preview_html=preview_html, error=error, changes=changes,
-                           translation=translation, form=ConfirmForm()), 400 if error else 200
+    changes = (
+        services.source_changes(unit, translation.source_revision)
+        if translation and translation.source_revision < unit.revision
+        else ""
+    )
+    return render_template(
+        "localisation/editor.html",
+        variant=variant,
+        unit=unit,
+        module_slug=module_slug,
+        title=title,
+        body=body,
+        preview_html=preview_html,
+        error=error,
+        changes=changes,
+        translation=translation,
+        form=ConfirmForm(),
+    ), 400 if error else 200
 
 
 @bp.get("/<course_slug>/<tag>/<module_slug>/<unit_slug>/history")
 def history(course_slug, tag, module_slug, unit_slug):
     variant = _variant(course_slug, tag)
     unit = _unit(variant, module_slug, unit_slug)
-    return render_template("localisation/history.html", variant=variant, unit=unit, module_slug=module_slug,
-                           entries=services.history(variant, unit), form=ConfirmForm())
+    return render_template(
+        "localisation/history.html",
+        variant=variant,
+        unit=unit,
+        module_slug=module_slug,
+        entries=services.history(variant, unit),
+        form=ConfirmForm(),
+    )
 
 
 @bp.post("/<course_slug>/<tag>/<module_slug>/<unit_slug>/revert/<int:number>")
@@ -92,8 +113,9 @@ def revert(course_slug, tag, module_slug, unit_slug, number):
     except LookupError:
         abort(404)
     flash(_("The earlier version is back, saved as a new version."))
-    return redirect(url_for("localisation.editor", course_slug=course_slug, tag=tag, module_slug=module_slug,
-                            unit_slug=unit_slug))
+    return redirect(
+        url_for("localisation.editor", course_slug=course_slug, tag=tag, module_slug=module_slug, unit_slug=unit_slug)
+    )
 
 
 @bp.post("/<course_slug>/<tag>/<module_slug>/<unit_slug>/visibility")
@@ -113,12 +135,19 @@ def new_unit(course_slug, tag, module_slug):
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
-        meta = {key: request.form.get(key, "").strip() for key in
-                ("interviewee", "role", "organisation", "country", "sector", "year")}
+        meta = {
+            key: request.form.get(key, "").strip()
+            for key in ("interviewee", "role", "organisation", "country", "sector", "year")
+        }
         try:
-            services.create_local_unit(variant, module_slug, kind=request.form.get("kind", ""),
-                                       title=request.form.get("title", ""), body=request.form.get("body", ""),
-                                       meta=meta)
+            services.create_local_unit(
+                variant,
+                module_slug,
+                kind=request.form.get("kind", ""),
+                title=request.form.get("title", ""),
+                body=request.form.get("body", ""),
+                meta=meta,
+            )
         except services.LocalisationError as exc:
             error = str(exc)
         except LookupError:
@@ -126,6 +155,12 @@ def new_unit(course_slug, tag, module_slug):
         else:
             flash(_("The unit is added to this version."))
             return redirect(url_for("localisation.variant_status", course_slug=course_slug, tag=tag))
-    return render_template("localisation/new_unit.html", variant=variant, module_slug=module_slug,
-                           values=request.form, error=error, form=ConfirmForm(),
-                           kinds=services.LOCAL_KINDS), 400 if error else 200
+    return render_template(
+        "localisation/new_unit.html",
+        variant=variant,
+        module_slug=module_slug,
+        values=request.form,
+        error=error,
+        form=ConfirmForm(),
+        kinds=services.LOCAL_KINDS,
+    ), 400 if error else 200

@@ -10,11 +10,12 @@ Revises: 51b7665c370c
 Create Date: 2026-12-03 06:20:46.565192
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '6b80b0a2e3ee'
-down_revision = '51b7665c370c'
+revision = "6b80b0a2e3ee"
+down_revision = "51b7665c370c"
 branch_labels = None
 depends_on = None
 

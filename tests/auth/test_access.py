@@ -17,12 +17,30 @@ from tests.courses.test_pages import course_files
 
 # Sample values for URL variables, so every route can be requested.
 SAMPLE_ARGS = {
-    "course_slug": "demo", "module_slug": "m1", "unit_slug": "quiz", "number": 1, "filename": "photo.png",
-    "token": "not-a-token", "user_id": 1, "grant_id": 1, "certificate_id": "A" * 22, "key": "default",
-    "tag": "lv-LV", "cohort_id": 1, "code": "ABCDEFGH", "fmt": "csv",
+    "course_slug": "demo",
+    "module_slug": "m1",
+    "unit_slug": "quiz",
+    "number": 1,
+    "filename": "photo.png",
+    "token": "not-a-token",
+    "user_id": 1,
+    "grant_id": 1,
+    "certificate_id": "A" * 22,
+    "key": "default",
+    "tag": "lv-LV",
+    "cohort_id": 1,
+    "code": "ABCDEFGH",
+    "fmt": "csv",
     # board
-    "post_id": 1, "reply_id": 1, "message_id": 1, "membership_id": 1, "filter_id": 1, "report_id": 1,
-    "declaration_id": 1, "slug": "no-such-organisation", "action": "hide",
+    "post_id": 1,
+    "reply_id": 1,
+    "message_id": 1,
+    "membership_id": 1,
+    "filter_id": 1,
+    "report_id": 1,
+    "declaration_id": 1,
+    "slug": "no-such-organisation",
+    "action": "hide",
 }
 
 

@@ -11,8 +11,13 @@ from elearn.auth.models import User, UserSession
 from elearn.extensions import db
 from tests.conftest import PASSWORD, csrf_from, post_form, sign_in
 
-NEW = {"name": "Ilze Bērziņa", "email": "Ilze@Example.org", "password": "a long and quiet river",
-       "country": "LV", "language": "lv"}
+NEW = {
+    "name": "Ilze Bērziņa",
+    "email": "Ilze@Example.org",
+    "password": "a long and quiet river",
+    "country": "LV",
+    "language": "lv",
+}
 
 
 def register_and_confirm(client, mailbox, data=NEW):
@@ -54,8 +59,11 @@ def test_registering_an_existing_address_reveals_nothing_and_mails_the_owner(cli
 
 
 def test_weak_passwords_are_refused_and_the_form_keeps_what_was_typed(client):
-    for password, message in [("short", "at least 8 characters"), ("password123", "too common"),
-                              ("x" * 129, "at most 128 characters")]:
+    for password, message in [
+        ("short", "at least 8 characters"),
+        ("password123", "too common"),
+        ("x" * 129, "at most 128 characters"),
+    ]:
         page = post_form(client, "/register", {**NEW, "password": password}).get_data(as_text=True)
         assert message in page, password
         assert 'value="Ilze Bērziņa"' in page and 'value="Ilze@Example.org"' in page
@@ -99,8 +107,12 @@ def test_password_change_signs_out_other_devices(app, make_user):
     phone, laptop = app.test_client(), app.test_client()
     sign_in(phone, "ana@example.org")
     sign_in(laptop, "ana@example.org")
-    response = post_form(laptop, "/me/password", {"current": PASSWORD, "password": "another fine passphrase",
-                                                   "confirm": "another fine passphrase"}, page_url="/me/profile")
+    response = post_form(
+        laptop,
+        "/me/password",
+        {"current": PASSWORD, "password": "another fine passphrase", "confirm": "another fine passphrase"},
+        page_url="/me/profile",
+    )
     assert response.status_code == 302
     assert laptop.get("/me/").status_code == 200
     assert phone.get("/me/").status_code == 302
@@ -128,12 +140,17 @@ def test_idle_sessions_expire(client, make_user, app):
 
 def test_next_redirects_only_within_the_site(client, make_user):
     make_user("ana@example.org")
-    for target, expected in [("/courses/", "/courses/"), ("https://evil.example/", "/me/"),
-                             ("//evil.example/x", "/me/"), ("/\\evil.example", "/me/"),
-                             ("javascript:alert(1)", "/me/")]:
+    for target, expected in [
+        ("/courses/", "/courses/"),
+        ("https://evil.example/", "/me/"),
+        ("//evil.example/x", "/me/"),
+        ("/\\evil.example", "/me/"),
+        ("javascript:alert(1)", "/me/"),
+    ]:
         client.get("/login")
-        response = post_form(client, "/login", {"email": "ana@example.org", "password": PASSWORD, "next": target},
-                             page_url="/login")
+        response = post_form(
+            client, "/login", {"email": "ana@example.org", "password": PASSWORD, "next": target}, page_url="/login"
+        )
         assert response.headers["Location"] == expected, target
         client.post("/logout", data={"csrf_token": csrf_from(client.get("/me/").get_data(as_text=True))})
 
@@ -175,8 +192,18 @@ def test_profile_edit_and_account_deletion(client, make_user, app):
 
 
 def test_users_create_command(runner, app):
-    result = runner.invoke(args=["users", "create", "--email", "Admin@Example.org", "--role", "admin",
-                                 "--password", "a strong admin passphrase"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Admin@Example.org",
+            "--role",
+            "admin",
+            "--password",
+            "a strong admin passphrase",
+        ]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User))
@@ -214,14 +241,20 @@ def test_rate_limits_are_shared_through_redis_when_configured(tmp_path, make_use
     url = "redis://127.0.0.1:6379/15"
     redis.Redis.from_url(url).ping()  # the suite needs the Redis of this machine (see README)
     make_user("ana@example.org")
-    config = {"TESTING": True, "SECRET_KEY": "test-secret", "RATELIMIT_STORAGE_URI": url,
-              "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
-              "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"}
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "RATELIMIT_STORAGE_URI": url,
+        "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}",
+    }
     apps = [create_app(config), create_app(config)]
     workers = [a.test_client() for a in apps]
     try:
-        statuses = [post_form(workers[i % 2], "/login", {"email": "ana@example.org", "password": "wrong"}).status_code
-                    for i in range(6)]
+        statuses = [
+            post_form(workers[i % 2], "/login", {"email": "ana@example.org", "password": "wrong"}).status_code
+            for i in range(6)
+        ]
         assert statuses == [200] * 5 + [429]
     finally:
         redis.Redis.from_url(url).flushdb()

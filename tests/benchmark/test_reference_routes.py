@@ -7,7 +7,7 @@ import re
 import pytest
 
 from elearn import create_app
-from elearn.auth.access import RULES, PUBLIC
+from elearn.auth.access import PUBLIC, RULES
 from elearn.benchmark.views import FORTUNES, create_fortunes
 from elearn.extensions import db
 
@@ -15,8 +15,15 @@ from elearn.extensions import db
 @pytest.fixture
 def bench_app(app):
     """The test app's database, with the benchmark routes registered."""
-    bench = create_app({**{k: app.config[k] for k in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI",
-                                                       "COURSES_PATH", "SIGNING_KEY")}, "BENCHMARK_ROUTES": True})
+    bench = create_app(
+        {
+            **{
+                k: app.config[k]
+                for k in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "COURSES_PATH", "SIGNING_KEY")
+            },
+            "BENCHMARK_ROUTES": True,
+        }
+    )
     with bench.app_context():
         create_fortunes(db.engine)
     yield bench

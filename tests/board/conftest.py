@@ -14,8 +14,14 @@ from tests.conftest import sign_in
 class People(dict):
     """Emails by role, each account made on first use (password hashing is slow on a busy machine)."""
 
-    ROLES = {"member": ("LV", "Marta Member"), "newcomer": ("LV", "Nils Newcomer"), "reader": ("LV", None),
-             "mod_lv": ("LV", None), "mod_si": ("SI", None), "admin": ("LV", None)}
+    ROLES = {
+        "member": ("LV", "Marta Member"),
+        "newcomer": ("LV", "Nils Newcomer"),
+        "reader": ("LV", None),
+        "mod_lv": ("LV", None),
+        "mod_si": ("SI", None),
+        "admin": ("LV", None),
+    }
 
     def __init__(self, app, make_user):
         super().__init__()
@@ -51,15 +57,39 @@ def write_post(app):
     """write_post(email, title=…, **fields) → post id, through services.create_post (trusted or not)."""
     from elearn.board import services
 
-    def write(email: str, title: str = "Work practice in a reuse centre", *, kind="offer", body="Some text.",
-              country="LV", region="", language="en", tags="", organisation_id=None, event_date=None,
-              event_start=None, event_end=None, event_place="", publish=True) -> int:
+    def write(
+        email: str,
+        title: str = "Work practice in a reuse centre",
+        *,
+        kind="offer",
+        body="Some text.",
+        country="LV",
+        region="",
+        language="en",
+        tags="",
+        organisation_id=None,
+        event_date=None,
+        event_start=None,
+        event_end=None,
+        event_place="",
+        publish=True,
+    ) -> int:
         with app.app_context():
             author = user_by(email)
-            fields = services.PostFields(kind=kind, title=title, body=body, country=country, region=region,
-                                         language=language, tags=tags, organisation_id=organisation_id,
-                                         event_date=event_date, event_start=event_start, event_end=event_end,
-                                         event_place=event_place)
+            fields = services.PostFields(
+                kind=kind,
+                title=title,
+                body=body,
+                country=country,
+                region=region,
+                language=language,
+                tags=tags,
+                organisation_id=organisation_id,
+                event_date=event_date,
+                event_start=event_start,
+                event_end=event_end,
+                event_place=event_place,
+            )
             post = services.create_post(author, fields)
             if publish and post.status != "published":
                 post.status = "published"
@@ -82,5 +112,10 @@ def client_for(app, email: str):
     return client
 
 
-EVENT = {"kind": "event", "event_date": date(2031, 5, 14), "event_start": time(10, 0), "event_end": time(12, 30),
-         "event_place": "Ptuj, Slovenski trg 1"}
+EVENT = {
+    "kind": "event",
+    "event_date": date(2031, 5, 14),
+    "event_start": time(10, 0),
+    "event_end": time(12, 30),
+    "event_place": "Ptuj, Slovenski trg 1",
+}

@@ -22,8 +22,7 @@ def test_contact_the_author_without_exposing_addresses(app, trusted, write_post,
             assert trusted["member"] not in client.get(url).get_data(as_text=True)
     assert app.test_client().get(f"/board/posts/{post_id}/contact").status_code == 302  # sign in first
 
-    response = post_form(reader, f"/board/posts/{post_id}/contact",
-                         {"body": "Could we send two participants in May?"})
+    response = post_form(reader, f"/board/posts/{post_id}/contact", {"body": "Could we send two participants in May?"})
     assert response.status_code == 302
     mail = mailbox.last_to(trusted["member"])
     assert "Could we send two participants in May?" in mail.get_body(("plain",)).get_content()
@@ -46,15 +45,21 @@ def test_contact_the_author_without_exposing_addresses(app, trusted, write_post,
 def test_contacting_is_rate_limited(app, trusted, write_post, mailbox):
     post_id = write_post(trusted["member"], "We host work practice", country="LV")
     reader = client_for(app, trusted["reader"])
-    statuses = [post_form(reader, f"/board/posts/{post_id}/contact", {"body": f"Message number {n}."}).status_code
-                for n in range(6)]
+    statuses = [
+        post_form(reader, f"/board/posts/{post_id}/contact", {"body": f"Message number {n}."}).status_code
+        for n in range(6)
+    ]
     assert statuses == [302] * 5 + [429]
 
 
 def test_digest_of_a_saved_filter_and_one_click_unsubscribe(app, trusted, write_post, mailbox, runner):
     reader = client_for(app, trusted["reader"])
-    response = post_form(reader, "/board/me/filters", {"name": "Slovenian jobs", "frequency": "daily",
-                                                       "query": "country=SI&kind=job"}, page_url="/board/")
+    response = post_form(
+        reader,
+        "/board/me/filters",
+        {"name": "Slovenian jobs", "frequency": "daily", "query": "country=SI&kind=job"},
+        page_url="/board/",
+    )
     assert response.status_code == 302
     assert "Slovenian jobs" in reader.get("/board/me/filters").get_data(as_text=True)
     with app.app_context():  # the filter was saved a day ago
@@ -92,8 +97,9 @@ def test_digest_of_a_saved_filter_and_one_click_unsubscribe(app, trusted, write_
 
 def test_saved_filters_belong_to_their_owner(app, trusted):
     reader = client_for(app, trusted["reader"])
-    post_form(reader, "/board/me/filters", {"name": "Mine", "frequency": "weekly", "query": "q=reuse"},
-              page_url="/board/")
+    post_form(
+        reader, "/board/me/filters", {"name": "Mine", "frequency": "weekly", "query": "q=reuse"}, page_url="/board/"
+    )
     with app.app_context():
         filter_id = db.session.scalar(select(SavedFilter.id))
     other = client_for(app, trusted["member"])
@@ -103,5 +109,6 @@ def test_saved_filters_belong_to_their_owner(app, trusted):
 
     token = csrf_from(other.get("/board/").get_data(as_text=True))
     assert other.post(f"/board/me/filters/{filter_id}/delete", data={"csrf_token": token}).status_code == 404
-    assert post_form(reader, f"/board/me/filters/{filter_id}/delete", {}, page_url="/board/me/filters"
-                     ).status_code == 302
+    assert (
+        post_form(reader, f"/board/me/filters/{filter_id}/delete", {}, page_url="/board/me/filters").status_code == 302
+    )

@@ -17,8 +17,10 @@ def test_demo_loads_once_flagged_and_browsable(app, runner, client):
     assert "0 organisation(s) and 0 post(s) added" in again.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Post).where(Post.is_demo.is_(False))) == 0
-        assert db.session.scalar(select(func.count()).select_from(Organisation)
-                                 .where(Organisation.is_demo.is_(False))) == 0
+        assert (
+            db.session.scalar(select(func.count()).select_from(Organisation).where(Organisation.is_demo.is_(False)))
+            == 0
+        )
     page = client.get("/board/?q=sociolab").get_data(as_text=True)
     assert "7 posts match" in page  # five information points, the award and the open day
     assert "demo" in page

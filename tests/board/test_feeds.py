@@ -11,8 +11,14 @@ from tests.board.conftest import EVENT
 
 
 def test_atom_feed_for_any_filter_parses(app, client, people, write_post):
-    write_post(people["member"], "Reuse centre hosts work practice", body="We **repair** furniture.",
-               country="SI", kind="job", tags="reuse")
+    write_post(
+        people["member"],
+        "Reuse centre hosts work practice",
+        body="We **repair** furniture.",
+        country="SI",
+        kind="job",
+        tags="reuse",
+    )
     write_post(people["member"], "Catering cooperative", country="LV", kind="offer")
     response = client.get("/board/feed.atom?country=SI")
     assert response.status_code == 200 and response.mimetype == "application/atom+xml"
@@ -24,15 +30,17 @@ def test_atom_feed_for_any_filter_parses(app, client, people, write_post):
     assert "<strong>repair</strong>" in entry.content[0].value
     assert {t.term for t in entry.tags} == {"job", "reuse"}
     assert entry.author == "Marta Member" and "@" not in response.get_data(as_text=True).replace(
-        "http://www.w3.org/2005/Atom", "")
+        "http://www.w3.org/2005/Atom", ""
+    )
     everything = feedparser.parse(client.get("/board/feed.atom").data)
     assert len(everything.entries) == 2 and everything.feed.title == "elearn board"
     assert 'type="application/atom+xml"' in client.get("/board/?country=SI").get_data(as_text=True)
 
 
 def test_events_as_icalendar(app, client, people, write_post):
-    post_id = write_post(people["member"], "Conference on social activation", country="SI",
-                         body="Hidden labour market.", **EVENT)
+    post_id = write_post(
+        people["member"], "Conference on social activation", country="SI", body="Hidden labour market.", **EVENT
+    )
     write_post(people["member"], "Not an event", country="SI")
     write_post(people["member"], "Old fair", country="SI", **{**EVENT, "event_date": date.today() - timedelta(400)})
     response = client.get("/board/events.ics")

@@ -11,8 +11,16 @@ from elearn.extensions import db
 from tests.board.conftest import client_for
 from tests.conftest import csrf_from, post_form
 
-NEW_POST = {"kind": "offer", "title": "Handmade soap from our workshop", "body": "We sell *soap*.", "country": "LV",
-            "region": "Salaspils", "language": "lv", "tags": "crafts, soap", "organisation_id": "0"}
+NEW_POST = {
+    "kind": "offer",
+    "title": "Handmade soap from our workshop",
+    "body": "We sell *soap*.",
+    "country": "LV",
+    "region": "Salaspils",
+    "language": "lv",
+    "tags": "crafts, soap",
+    "organisation_id": "0",
+}
 
 
 def post_id_from(response) -> int:
@@ -67,14 +75,20 @@ def test_report_hide_with_reason_restore_and_the_audit_log(app, trusted, write_p
     assert "Spam: a loan offer." in author.get(f"/board/posts/{post_id}").get_data(as_text=True)
     assert "Looks like a scam." not in moderator.get("/board/moderation/").get_data(as_text=True)  # resolved
 
-    assert post_form(moderator, f"/board/moderation/posts/{post_id}/restore",
-                     {"reason": "The author explained it."}).status_code == 302
+    assert (
+        post_form(
+            moderator, f"/board/moderation/posts/{post_id}/restore", {"reason": "The author explained it."}
+        ).status_code
+        == 302
+    )
     assert app.test_client().get(f"/board/posts/{post_id}").status_code == 200
     log = moderator.get("/board/moderation/log").get_data(as_text=True)
     assert "Spam: a loan offer." in log and "The author explained it." in log
     with app.app_context():
         assert [a.action for a in db.session.scalars(select(ModerationAction).order_by(ModerationAction.id))] == [
-            "hide", "restore"]
+            "hide",
+            "restore",
+        ]
     # the Slovenian partner admin sees none of it
     slovenian = client_for(app, trusted["mod_si"])
     assert "Spam: a loan offer." not in slovenian.get("/board/moderation/log").get_data(as_text=True)
@@ -84,19 +98,22 @@ def test_report_hide_with_reason_restore_and_the_audit_log(app, trusted, write_p
 def test_replies_wait_for_newcomers_and_can_be_hidden(app, trusted, write_post):
     post_id = write_post(trusted["member"], "Who runs a reuse centre?")
     newcomer = client_for(app, trusted["newcomer"])
-    response = post_form(newcomer, f"/board/posts/{post_id}/replies", {"body": "We do, in Ptuj."},
-                         page_url=f"/board/posts/{post_id}")
+    response = post_form(
+        newcomer, f"/board/posts/{post_id}/replies", {"body": "We do, in Ptuj."}, page_url=f"/board/posts/{post_id}"
+    )
     assert response.status_code == 302
     assert "We do, in Ptuj." not in app.test_client().get(f"/board/posts/{post_id}").get_data(as_text=True)
     assert "We do, in Ptuj." in newcomer.get(f"/board/posts/{post_id}").get_data(as_text=True)
     moderator = client_for(app, trusted["admin"])
-    reply_id = int(re.search(r'id="reply-(\d+)"', moderator.get(f"/board/posts/{post_id}").get_data(as_text=True))
-                   .group(1))
+    reply_id = int(
+        re.search(r'id="reply-(\d+)"', moderator.get(f"/board/posts/{post_id}").get_data(as_text=True)).group(1)
+    )
     assert post_form(moderator, f"/board/moderation/replies/{reply_id}/approve", {}).status_code == 302
     page = app.test_client().get(f"/board/posts/{post_id}").get_data(as_text=True)
     assert "We do, in Ptuj." in page and "1 reply" in app.test_client().get("/board/").get_data(as_text=True)
-    assert post_form(moderator, f"/board/moderation/replies/{reply_id}/hide",
-                     {"reason": "Off topic."}).status_code == 302
+    assert (
+        post_form(moderator, f"/board/moderation/replies/{reply_id}/hide", {"reason": "Off topic."}).status_code == 302
+    )
     assert "We do, in Ptuj." not in app.test_client().get(f"/board/posts/{post_id}").get_data(as_text=True)
 
 
@@ -131,12 +148,24 @@ def test_event_posts_need_date_time_and_place(app, trusted):
     response = post_form(member, "/board/posts/new", {**NEW_POST, "kind": "event"})
     assert response.status_code == 400 and "An event needs a date." in response.get_data(as_text=True)
     assert 'value="Handmade soap from our workshop"' in response.get_data(as_text=True)  # input kept
-    response = post_form(member, "/board/posts/new", {**NEW_POST, "kind": "event", "event_date": "2031-05-14",
-                                                      "event_start": "10:00", "event_end": "09:00",
-                                                      "event_place": "Riga"})
+    response = post_form(
+        member,
+        "/board/posts/new",
+        {
+            **NEW_POST,
+            "kind": "event",
+            "event_date": "2031-05-14",
+            "event_start": "10:00",
+            "event_end": "09:00",
+            "event_place": "Riga",
+        },
+    )
     assert "The event must end after it starts." in response.get_data(as_text=True)
-    ok = post_form(member, "/board/posts/new", {**NEW_POST, "kind": "event", "event_date": "2031-05-14",
-                                                "event_start": "10:00", "event_place": "Riga"})
+    ok = post_form(
+        member,
+        "/board/posts/new",
+        {**NEW_POST, "kind": "event", "event_date": "2031-05-14", "event_start": "10:00", "event_place": "Riga"},
+    )
     assert ok.status_code == 302
 
 
@@ -151,8 +180,7 @@ def test_the_honeypot_stops_simple_bots(app, trusted):
 
 def test_posting_is_rate_limited_per_account(app, trusted):
     member = client_for(app, trusted["member"])
-    statuses = [post_form(member, "/board/posts/new", {**NEW_POST, "title": f"Post {n}"}).status_code
-                for n in range(6)]
+    statuses = [post_form(member, "/board/posts/new", {**NEW_POST, "title": f"Post {n}"}).status_code for n in range(6)]
     assert statuses == [302] * 5 + [429]
 
 

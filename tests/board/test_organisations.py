@@ -7,11 +7,21 @@ import re
 from tests.board.conftest import client_for
 from tests.conftest import post_form
 
-DECLARATION = {"name": "EKO Prlekija d.o.o., so.p.", "legal_form": "social_enterprise", "country": "SI",
-               "region": "Ivanjkovci", "website": "https://eko-prlekija.example", "areas": ["work_practice"],
-               "description": "We host **work practice**.", "address": "Mali Brebrovnik 58, 2259 Ivanjkovci",
-               "tax_number": "41214692", "responsible_person": "Ana Novak", "responsible_function": "procurator",
-               "primary_area": "work_practice", "agree": "y"}
+DECLARATION = {
+    "name": "EKO Prlekija d.o.o., so.p.",
+    "legal_form": "social_enterprise",
+    "country": "SI",
+    "region": "Ivanjkovci",
+    "website": "https://eko-prlekija.example",
+    "areas": ["work_practice"],
+    "description": "We host **work practice**.",
+    "address": "Mali Brebrovnik 58, 2259 Ivanjkovci",
+    "tax_number": "41214692",
+    "responsible_person": "Ana Novak",
+    "responsible_function": "procurator",
+    "primary_area": "work_practice",
+    "agree": "y",
+}
 
 
 def test_join_declaration_approved_by_a_moderator_of_its_country(app, people, mailbox):
@@ -41,10 +51,10 @@ def test_join_declaration_approved_by_a_moderator_of_its_country(app, people, ma
     public = app.test_client().get(profile).get_data(as_text=True)
     assert "EKO Prlekija" in public and "<strong>work practice</strong>" in public
     assert "41214692" not in public and "Mali Brebrovnik" not in public  # the declaration stays with moderators
-    assert "EKO Prlekija" in app.test_client().get("/board/organisations/?country=SI&legal_form=social_enterprise"
-                                                   "&area=work_practice").get_data(as_text=True)
-    assert "EKO Prlekija" not in app.test_client().get("/board/organisations/?area=eu_projects").get_data(
-        as_text=True)
+    assert "EKO Prlekija" in app.test_client().get(
+        "/board/organisations/?country=SI&legal_form=social_enterprise&area=work_practice"
+    ).get_data(as_text=True)
+    assert "EKO Prlekija" not in app.test_client().get("/board/organisations/?area=eu_projects").get_data(as_text=True)
     assert "audit" not in public and "Welcome!" in slovenian.get("/board/moderation/log").get_data(as_text=True)
 
 
@@ -52,8 +62,9 @@ def test_members_join_and_post_on_behalf(app, people, mailbox):
     founder = client_for(app, people["member"])
     profile = post_form(founder, "/board/organisations/join", DECLARATION).headers["Location"]
     admin = client_for(app, people["admin"])
-    url = re.search(r'href="(/board/moderation/organisations/\d+)"',
-                    admin.get("/board/moderation/").get_data(as_text=True)).group(1)
+    url = re.search(
+        r'href="(/board/moderation/organisations/\d+)"', admin.get("/board/moderation/").get_data(as_text=True)
+    ).group(1)
     post_form(admin, url, {"approve": "Approve"})
 
     colleague = client_for(app, people["reader"])
@@ -62,14 +73,26 @@ def test_members_join_and_post_on_behalf(app, people, mailbox):
     assert colleague.get(profile + "/edit").status_code == 403
 
     page = founder.get(profile).get_data(as_text=True)
-    member_url = re.search(r'action="(/board/organisations/[\w-]+/members/\d+)"[^>]*>\s*<input[^>]*>\s*<button '
-                           r'type="submit" name="action" value="accept"', page).group(1)
+    member_url = re.search(
+        r'action="(/board/organisations/[\w-]+/members/\d+)"[^>]*>\s*<input[^>]*>\s*<button '
+        r'type="submit" name="action" value="accept"',
+        page,
+    ).group(1)
     assert post_form(founder, member_url, {"action": "accept"}, page_url=profile).status_code == 302
     form = colleague.get("/board/posts/new").get_data(as_text=True)
     organisation_id = re.search(r"<option[^>]*value=\"(\d+)\"[^>]*>EKO Prlekija", form).group(1)
-    response = post_form(colleague, "/board/posts/new", {
-        "kind": "job", "title": "Work practice in Prlekija", "body": "Two places.", "country": "SI",
-        "language": "sl", "organisation_id": organisation_id})
+    response = post_form(
+        colleague,
+        "/board/posts/new",
+        {
+            "kind": "job",
+            "title": "Work practice in Prlekija",
+            "body": "Two places.",
+            "country": "SI",
+            "language": "sl",
+            "organisation_id": organisation_id,
+        },
+    )
     assert response.status_code == 302  # the colleague's first post: it waits for a moderator
     post_id = int(response.headers["Location"].rsplit("/", 1)[1])
     assert "Work practice in Prlekija" not in app.test_client().get("/board/").get_data(as_text=True)
@@ -90,7 +113,16 @@ def test_cannot_post_for_an_organisation_one_does_not_belong_to(app, trusted):
         db.session.commit()
         org_id = org.id
     member = client_for(app, trusted["member"])
-    response = post_form(member, "/board/posts/new", {"kind": "offer", "title": "Pretending", "body": "x",
-                                                      "country": "LV", "language": "en",
-                                                      "organisation_id": str(org_id)})
+    response = post_form(
+        member,
+        "/board/posts/new",
+        {
+            "kind": "offer",
+            "title": "Pretending",
+            "body": "x",
+            "country": "LV",
+            "language": "en",
+            "organisation_id": str(org_id),
+        },
+    )
     assert response.status_code == 400

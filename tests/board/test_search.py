@@ -25,30 +25,84 @@ def titles(client, query: str = "") -> list[str]:
 @pytest.fixture
 def corpus(app, people, write_post):
     with app.app_context():
-        org = Organisation(slug="cpu", name="CPU d.o.o., so.p.", legal_form="social_enterprise", country="SI",
-                           status="approved", area_rows=[OrganisationArea(area="work_practice")])
-        ngo = Organisation(slug="sic", name="Sociālās inovācijas centrs", legal_form="ngo", country="LV",
-                           status="approved", area_rows=[OrganisationArea(area="eu_projects")])
+        org = Organisation(
+            slug="cpu",
+            name="CPU d.o.o., so.p.",
+            legal_form="social_enterprise",
+            country="SI",
+            status="approved",
+            area_rows=[OrganisationArea(area="work_practice")],
+        )
+        ngo = Organisation(
+            slug="sic",
+            name="Sociālās inovācijas centrs",
+            legal_form="ngo",
+            country="LV",
+            status="approved",
+            area_rows=[OrganisationArea(area="eu_projects")],
+        )
         db.session.add_all([org, ngo])
         db.session.commit()
         org_id, ngo_id = org.id, ngo.id
     member = people["member"]
-    write_post(member, "Reuse centre hosts work practice", body="Repairing furniture and textiles.", country="SI",
-               language="sl", tags="reuse, work-practice", kind="job", organisation_id=None)
-    write_post(member, "Ķekavas sociālais uzņēmums meklē partnerus", body="Sadarbība ar pašvaldību.",
-               country="LV", language="lv", tags="partners", kind="partner_search")
-    write_post(member, "Cooperative catering offers lunches", body="Healthy food, cooked by our members.",
-               country="PL", language="pl", kind="offer", tags="catering")
-    write_post(member, "Conference on social activation", body="Hidden labour market.", country="SI",
-               language="sl", kind="event", event_date=date.today() + timedelta(days=10), event_start=time(9),
-               event_place="Ptuj", tags="conference")
-    write_post(member, "Last year's fair", body="Open day of social enterprises.", country="SI", language="sl",
-               kind="event", event_date=date.today() - timedelta(days=30), event_start=time(9), event_place="Ptuj")
+    write_post(
+        member,
+        "Reuse centre hosts work practice",
+        body="Repairing furniture and textiles.",
+        country="SI",
+        language="sl",
+        tags="reuse, work-practice",
+        kind="job",
+        organisation_id=None,
+    )
+    write_post(
+        member,
+        "Ķekavas sociālais uzņēmums meklē partnerus",
+        body="Sadarbība ar pašvaldību.",
+        country="LV",
+        language="lv",
+        tags="partners",
+        kind="partner_search",
+    )
+    write_post(
+        member,
+        "Cooperative catering offers lunches",
+        body="Healthy food, cooked by our members.",
+        country="PL",
+        language="pl",
+        kind="offer",
+        tags="catering",
+    )
+    write_post(
+        member,
+        "Conference on social activation",
+        body="Hidden labour market.",
+        country="SI",
+        language="sl",
+        kind="event",
+        event_date=date.today() + timedelta(days=10),
+        event_start=time(9),
+        event_place="Ptuj",
+        tags="conference",
+    )
+    write_post(
+        member,
+        "Last year's fair",
+        body="Open day of social enterprises.",
+        country="SI",
+        language="sl",
+        kind="event",
+        event_date=date.today() - timedelta(days=30),
+        event_start=time(9),
+        event_place="Ptuj",
+    )
     with app.app_context():  # posts on behalf of organisations (set directly: memberships have their own tests)
         from elearn.board.models import Post
 
-        for title, organisation_id in (("Reuse centre hosts work practice", org_id),
-                                       ("Ķekavas sociālais uzņēmums meklē partnerus", ngo_id)):
+        for title, organisation_id in (
+            ("Reuse centre hosts work practice", org_id),
+            ("Ķekavas sociālais uzņēmums meklē partnerus", ngo_id),
+        ):
             post = db.session.scalar(db.select(Post).where(Post.title == title))
             post.organisation_id = organisation_id
             db.session.flush()
@@ -68,10 +122,41 @@ def test_full_text_search_finds_words_prefixes_and_folded_accents(client, corpus
     assert titles(client, "?q=nothinglikethis") == []
 
 
-INJECTIONS = ['"', '""', "'", "reuse\"", "reuse AND", "AND", "OR reuse", "NOT", "NEAR(reuse catering)",
-              "reuse*", "*", "(", "reuse)", "((reuse", "title:reuse", "reuse^", "-reuse", "+reuse", "a & b | !c",
-              "reuse:*", "<->", "\\", "%", "_", "'; DROP TABLE board_post; --", "\x00", "🙂", "ü" * 300,
-              " ".join(["word"] * 50), "reuse OR catering", "{reuse}", "[x]", "reuse - centre"]
+INJECTIONS = [
+    '"',
+    '""',
+    "'",
+    'reuse"',
+    "reuse AND",
+    "AND",
+    "OR reuse",
+    "NOT",
+    "NEAR(reuse catering)",
+    "reuse*",
+    "*",
+    "(",
+    "reuse)",
+    "((reuse",
+    "title:reuse",
+    "reuse^",
+    "-reuse",
+    "+reuse",
+    "a & b | !c",
+    "reuse:*",
+    "<->",
+    "\\",
+    "%",
+    "_",
+    "'; DROP TABLE board_post; --",
+    "\x00",
+    "🙂",
+    "ü" * 300,
+    " ".join(["word"] * 50),
+    "reuse OR catering",
+    "{reuse}",
+    "[x]",
+    "reuse - centre",
+]
 
 
 def test_search_syntax_cannot_break_the_query(client, corpus):
@@ -98,8 +183,11 @@ def test_terms_and_folding():
 def test_each_filter(client, corpus):
     assert titles(client, "?kind=job") == ["Reuse centre hosts work practice"]
     assert titles(client, "?kind=partner_search") == ["Ķekavas sociālais uzņēmums meklē partnerus"]
-    assert set(titles(client, "?country=SI")) == {"Reuse centre hosts work practice", "Conference on social activation",
-                                                 "Last year's fair"}
+    assert set(titles(client, "?country=SI")) == {
+        "Reuse centre hosts work practice",
+        "Conference on social activation",
+        "Last year's fair",
+    }
     assert titles(client, "?country=pl") == ["Cooperative catering offers lunches"]  # case-insensitive
     assert titles(client, "?language=lv") == ["Ķekavas sociālais uzņēmums meklē partnerus"]
     assert titles(client, "?legal_form=social_enterprise") == ["Reuse centre hosts work practice"]
@@ -113,8 +201,7 @@ def test_each_filter(client, corpus):
     assert len(titles(client, "?kind=spam&country=Latvia&legal_form=x&area=y&language=English")) == 5
 
 
-def test_newest_first_and_pagination_with_a_fixed_number_of_queries(app, client, people, write_post,
-                                                                    count_queries):
+def test_newest_first_and_pagination_with_a_fixed_number_of_queries(app, client, people, write_post, count_queries):
     for number in range(45):
         write_post(people["member"], f"Post number {number:02d}", tags="a, b", country="LV")
     first = titles(client, "?country=LV")
@@ -141,9 +228,19 @@ def test_edits_and_deletes_keep_the_index_in_sync(app, client, people, write_pos
     with app.app_context():
         author = user_by(people["member"])
         post = services.db.session.get(services.Post, post_id)
-        services.update_post(author, post, services.PostFields(
-            kind="job", title="Carpentry looks for apprentices", body="Wood.", country="LV", region="",
-            language="en", tags=""))
+        services.update_post(
+            author,
+            post,
+            services.PostFields(
+                kind="job",
+                title="Carpentry looks for apprentices",
+                body="Wood.",
+                country="LV",
+                region="",
+                language="en",
+                tags="",
+            ),
+        )
     assert titles(client, "?q=bakery") == []
     assert titles(client, "?q=carpentry") == ["Carpentry looks for apprentices"]
     with app.app_context():

@@ -18,7 +18,7 @@ PAYLOADS = [
     '"><svg onload=alert("x3")>',
     "<a href=\"javascript:alert('x4')\">link</a>",
     "[click](javascript:alert('x5'))",
-    "<iframe src=\"https://evil.example/x6\"></iframe>",
+    '<iframe src="https://evil.example/x6"></iframe>',
     "' onmouseover='alert(\"x7\")",
     "<style>body{display:none}</style>x8",
     "<details open ontoggle=alert('x9')>",
@@ -57,11 +57,25 @@ def no_rate_limits(app):
 def test_every_field_shown_back_is_escaped_or_sanitised(app, people, mailbox, no_rate_limits):
     admin = client_for(app, people["admin"])  # trusted: publishes at once
     for number, payload in enumerate(PAYLOADS):
-        org = post_form(admin, "/board/organisations/join", {
-            "name": f"Org {number} {payload}", "legal_form": "ngo", "country": "LV", "region": payload,
-            "website": "", "areas": ["skills"], "description": payload, "address": payload,
-            "tax_number": payload[:40], "responsible_person": payload, "responsible_function": payload,
-            "primary_area": "skills", "agree": "y"})
+        org = post_form(
+            admin,
+            "/board/organisations/join",
+            {
+                "name": f"Org {number} {payload}",
+                "legal_form": "ngo",
+                "country": "LV",
+                "region": payload,
+                "website": "",
+                "areas": ["skills"],
+                "description": payload,
+                "address": payload,
+                "tax_number": payload[:40],
+                "responsible_person": payload,
+                "responsible_function": payload,
+                "primary_area": "skills",
+                "agree": "y",
+            },
+        )
         assert org.status_code == 302, org.get_data(as_text=True)[:2000]
         slug = org.headers["Location"].rsplit("/", 1)[1]
         declaration = admin.get("/board/moderation/").get_data(as_text=True)
@@ -69,12 +83,28 @@ def test_every_field_shown_back_is_escaped_or_sanitised(app, people, mailbox, no
         declaration_url = re.search(r'href="(/board/moderation/organisations/\d+)"', declaration).group(1)
         assert_inert(admin.get(declaration_url).get_data(as_text=True), "declaration")
         post_form(admin, declaration_url, {"reason": payload, "approve": "Approve"})
-        org_id = int(re.search(r'value="(\d+)">Org ' + str(number), admin.get("/board/posts/new")
-                               .get_data(as_text=True)).group(1))
-        response = post_form(admin, "/board/posts/new", {
-            "kind": "event", "title": f"T{number} {payload}"[:200], "body": payload, "country": "LV",
-            "region": payload, "language": "en", "tags": "", "organisation_id": str(org_id),
-            "event_date": "2031-01-01", "event_start": "10:00", "event_place": payload})
+        org_id = int(
+            re.search(r'value="(\d+)">Org ' + str(number), admin.get("/board/posts/new").get_data(as_text=True)).group(
+                1
+            )
+        )
+        response = post_form(
+            admin,
+            "/board/posts/new",
+            {
+                "kind": "event",
+                "title": f"T{number} {payload}"[:200],
+                "body": payload,
+                "country": "LV",
+                "region": payload,
+                "language": "en",
+                "tags": "",
+                "organisation_id": str(org_id),
+                "event_date": "2031-01-01",
+                "event_start": "10:00",
+                "event_place": payload,
+            },
+        )
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         post_url = response.headers["Location"]
         post_id = int(post_url.rsplit("/", 1)[1])
@@ -82,12 +112,26 @@ def test_every_field_shown_back_is_escaped_or_sanitised(app, people, mailbox, no
         post_form(admin, f"{post_url}/report", {"reason": payload})
         post_form(admin, f"/board/moderation/posts/{post_id}/hide", {"reason": payload})
         post_form(admin, f"/board/moderation/posts/{post_id}/restore", {"reason": payload})
-        post_form(admin, "/board/me/filters", {"name": payload, "frequency": "daily", "query": f"q={payload}"},
-                  page_url="/board/")
-        for url in (post_url, f"/board/organisations/{slug}", "/board/organisations/", "/board/",
-                    "/board/moderation/", "/board/moderation/log", "/board/me/filters",
-                    f"/board/?q={payload}", f"/board/?tag={payload}", f"/board/moderation/posts/{post_id}/hide",
-                    f"/board/organisations/{slug}/edit", f"{post_url}/edit"):
+        post_form(
+            admin,
+            "/board/me/filters",
+            {"name": payload, "frequency": "daily", "query": f"q={payload}"},
+            page_url="/board/",
+        )
+        for url in (
+            post_url,
+            f"/board/organisations/{slug}",
+            "/board/organisations/",
+            "/board/",
+            "/board/moderation/",
+            "/board/moderation/log",
+            "/board/me/filters",
+            f"/board/?q={payload}",
+            f"/board/?tag={payload}",
+            f"/board/moderation/posts/{post_id}/hide",
+            f"/board/organisations/{slug}/edit",
+            f"{post_url}/edit",
+        ):
             assert_inert(admin.get(url).get_data(as_text=True), url)
             assert_inert(app.test_client().get(url).get_data(as_text=True), "anonymous " + url)
         feed = admin.get("/board/feed.atom").get_data(as_text=True)
@@ -103,6 +147,7 @@ def test_every_field_shown_back_is_escaped_or_sanitised(app, people, mailbox, no
     # a message through the relay: the page shows it escaped
     reader = client_for(app, people["reader"])
     post_form(reader, f"/board/posts/{post_id}/contact", {"body": PAYLOADS[0] + " and more text"})
-    link = re.search(r"http://localhost(/board/messages/\d+)", mailbox.last_to(people["admin"]).get_body(
-        ("plain",)).get_content()).group(1)
+    link = re.search(
+        r"http://localhost(/board/messages/\d+)", mailbox.last_to(people["admin"]).get_body(("plain",)).get_content()
+    ).group(1)
     assert_inert(admin.get(link).get_data(as_text=True), "message")

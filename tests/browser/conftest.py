@@ -38,15 +38,21 @@ class LiveServer:
         self.app, self.url, self.mailbox = app, url, mailbox
         self.host = urlsplit(url).netloc
 
-    def make_user(self, email: str, *, roles=(), name: str | None = None, language="en", country="LV",
-                  scope: str | None = None) -> int:
+    def make_user(
+        self, email: str, *, roles=(), name: str | None = None, language="en", country="LV", scope: str | None = None
+    ) -> int:
         """A confirmed account made through the services; ``scope`` = variant of a partner admin."""
         from elearn.auth.services import create_user, grant_role
 
         with self.app.app_context():
-            user = create_user(email=email, name=name or email.split("@")[0].title(), password=PASSWORD,
-                               roles=tuple(r for r in roles if r != "partner_admin"), language=language,
-                               country=country)
+            user = create_user(
+                email=email,
+                name=name or email.split("@")[0].title(),
+                password=PASSWORD,
+                roles=tuple(r for r in roles if r != "partner_admin"),
+                language=language,
+                country=country,
+            )
             if "partner_admin" in roles:
                 grant_role(user, "partner_admin", scope or "lv-LV", None)
             return user.id
@@ -81,17 +87,19 @@ def live_server(tmp_path_factory, signing_key_pem):
     smtp.start()
     folder = tmp_path_factory.mktemp("live")
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'live.sqlite'}"
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "browser-test-secret",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "COURSES_PATH": str(DEMO_COURSES),
-        "SIGNING_KEY": signing_key_pem,
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": smtp.port,
-        # A dozen users sign in from one address within a minute here; the limits have their own tests.
-        "RATELIMIT_ENABLED": False,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "browser-test-secret",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "COURSES_PATH": str(DEMO_COURSES),
+            "SIGNING_KEY": signing_key_pem,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp.port,
+            # A dozen users sign in from one address within a minute here; the limits have their own tests.
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -149,8 +157,13 @@ class Requests:
 
 
 def new_context(browser, live_server, *, viewport=WIDE, javascript=True, storage_state=None):
-    context = browser.new_context(viewport=viewport, java_script_enabled=javascript, locale="en-GB",
-                                  base_url=live_server.url, storage_state=storage_state)
+    context = browser.new_context(
+        viewport=viewport,
+        java_script_enabled=javascript,
+        locale="en-GB",
+        base_url=live_server.url,
+        storage_state=storage_state,
+    )
     context.set_default_timeout(10_000)
     requests = Requests(live_server.host)
     context.on("request", requests)
@@ -210,13 +223,17 @@ def axe_violations(axe, page) -> list[str]:
     """WCAG 2.0/2.1 A and AA violations on the page as it is now, one readable line each."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):  # inject once per document
         page.evaluate(axe.axe_script)
-    results = page.evaluate("options => axe.run(document, options)",
-                            {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+    results = page.evaluate(
+        "options => axe.run(document, options)",
+        {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
     lines = []
     for violation in results["violations"]:
         for node in violation["nodes"]:
-            lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} at "
-                         f"{' '.join(node['target'])}: {node.get('failureSummary', '').splitlines()[-1:]}")
+            lines.append(
+                f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+                f"{' '.join(node['target'])}: {node.get('failureSummary', '').splitlines()[-1:]}"
+            )
     return lines
 
 
@@ -230,8 +247,9 @@ def right_answers(questions: list[dict]) -> dict:
         name = f"q{index}"
         choices = question.get("choices") or []
         if question["type"] == "single":
-            form[name] = str(max(range(len(choices)), key=lambda k: (choices[k]["correct"],
-                                                                      choices[k].get("weight") or 0)))
+            form[name] = str(
+                max(range(len(choices)), key=lambda k: (choices[k]["correct"], choices[k].get("weight") or 0))
+            )
         elif question["type"] == "multiple":
             form[name] = [str(k) for k, c in enumerate(choices) if c["correct"] and (c.get("weight") or 1) > 0]
         elif question["type"] == "truefalse":
@@ -338,9 +356,18 @@ def scenery(live_server, browser):
             cohorts = None
         if cohorts is not None:
             lead = db.session.get(User, lead_id)
-            cohort = cohorts.create(lead, cohorts.CohortFields(
-                name="Riga spring cohort", course=course, variant_tag=None, starts_on=date.today() - timedelta(days=30),
-                ends_on=date.today() + timedelta(days=60), place="Riga", inactive_days=14))
+            cohort = cohorts.create(
+                lead,
+                cohorts.CohortFields(
+                    name="Riga spring cohort",
+                    course=course,
+                    variant_tag=None,
+                    starts_on=date.today() - timedelta(days=30),
+                    ends_on=date.today() + timedelta(days=60),
+                    place="Riga",
+                    inactive_days=14,
+                ),
+            )
             cohorts.join(user, cohort)
             scene.cohort_id = cohort.id
     return scene

@@ -12,7 +12,14 @@ import re
 import pytest
 
 from tests.browser.conftest import (
-    COURSE, FIRST_MODULE, QUIZ, complete_modules, focus_outline, new_context, press_until_focused, sign_in,
+    COURSE,
+    FIRST_MODULE,
+    QUIZ,
+    complete_modules,
+    focus_outline,
+    new_context,
+    press_until_focused,
+    sign_in,
 )
 
 
@@ -47,8 +54,7 @@ def choose_option(page, select, value: str) -> None:
     raise AssertionError(f"could not choose {value!r} by keyboard")
 
 
-def test_a_learner_registers_learns_a_module_by_keyboard_passes_the_quiz_and_gets_a_certificate(
-        browser, live_server):
+def test_a_learner_registers_learns_a_module_by_keyboard_passes_the_quiz_and_gets_a_certificate(browser, live_server):
     email = "kristaps@example.org"
     context = new_context(browser, live_server)
     page = context.new_page()
@@ -74,8 +80,9 @@ def test_a_learner_registers_learns_a_module_by_keyboard_passes_the_quiz_and_get
     complete_modules(live_server.app, live_server.user_id(email), COURSE, skip=(FIRST_MODULE,))
 
     # the first module, unit by unit: open, mark done, next
-    tab_and_press(page, page.get_by_role("region", name="Modules")
-                  .get_by_role("link", name="What is a social enterprise?"))
+    tab_and_press(
+        page, page.get_by_role("region", name="Modules").get_by_role("link", name="What is a social enterprise?")
+    )
     page.wait_for_url(f"**/{FIRST_MODULE}/")
     tab_and_press(page, page.locator(".unit-list a").first)
     for _ in range(3):
@@ -89,16 +96,20 @@ def test_a_learner_registers_learns_a_module_by_keyboard_passes_the_quiz_and_get
     tab_and_press(page, page.get_by_role("button", name="Start an attempt"))
     page.wait_for_url("**/attempts/1/")
     choose_radio(page, "q0", "To reach a social or environmental goal by selling goods or services")
-    for label in ("A social objective is the reason for the business activity",
-                  "Profits are mainly reinvested to reach the social objective",
-                  "Ownership and decision-making reflect the mission, for example in a participatory way"):
+    for label in (
+        "A social objective is the reason for the business activity",
+        "Profits are mainly reinvested to reach the social objective",
+        "Ownership and decision-making reflect the mission, for example in a participatory way",
+    ):
         tab_and_press(page, page.get_by_label(label, exact=True), key="Space")
     choose_radio(page, "q2", "False")
     press_until_focused(page, page.locator("#q3"))
     page.keyboard.type("social economy")
-    for left, right in (("Charity", "Mainly donations and grants, for a social aim"),
-                        ("Social enterprise", "Mainly sales, for a social aim"),
-                        ("Ordinary business", "Mainly sales, for profit for its owners")):
+    for left, right in (
+        ("Charity", "Mainly donations and grants, for a social aim"),
+        ("Social enterprise", "Mainly sales, for a social aim"),
+        ("Ordinary business", "Mainly sales, for profit for its owners"),
+    ):
         choose_option(page, page.get_by_label(left, exact=True), right)
     press_until_focused(page, page.locator("#q5"))
     page.keyboard.type("2011")
@@ -176,8 +187,7 @@ def test_without_javascript_the_editor_previews_and_saves_with_its_buttons(brows
     assert not context.requests.foreign, context.requests.foreign
 
 
-def test_a_cohort_lead_opens_the_dashboard_and_reaches_the_learners_table_by_keyboard(
-        browser, live_server, scenery):
+def test_a_cohort_lead_opens_the_dashboard_and_reaches_the_learners_table_by_keyboard(browser, live_server, scenery):
     context = new_context(browser, live_server, storage_state=scenery.state(scenery.lead))
     page = context.new_page()
     page.goto("/cohorts/")

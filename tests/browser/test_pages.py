@@ -11,13 +11,18 @@ sent with mistakes, a preview shown), opened by the user named in ``who``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 
 from tests.browser.conftest import (
-    COURSE, FIRST_MODULE, NARROW, QUIZ, axe_violations, new_context,
+    COURSE,
+    FIRST_MODULE,
+    NARROW,
+    QUIZ,
+    axe_violations,
+    new_context,
 )
 
 UNIT = f"/courses/{COURSE}/{FIRST_MODULE}"
@@ -85,8 +90,9 @@ PAGES = [
     Page("module", None, f"{UNIT}/"),
     Page("unit: lesson", "learner", f"{UNIT}/definitions/"),
     Page("unit: interview", None, f"{UNIT}/interview-information-point/"),
-    Page("unit: case story with figures", None,
-         f"/courses/{COURSE}/business-models-and-social-activation/case-2sokrog/"),
+    Page(
+        "unit: case story with figures", None, f"/courses/{COURSE}/business-models-and-social-activation/case-2sokrog/"
+    ),
     Page("unit: quiz with attempts", "learner", f"{UNIT}/{QUIZ}/"),
     Page("quiz attempt form", "learner", f"/me/courses/{COURSE}/{FIRST_MODULE}/{QUIZ}/attempts/3/"),
     Page("quiz result, passed", "learner", f"/me/courses/{COURSE}/{FIRST_MODULE}/{QUIZ}/attempts/1/"),

@@ -22,8 +22,11 @@ from tests.learning.test_journey import FILES
 @pytest.fixture
 def completed(app, write_course, make_user):
     """A learner in Latvia who completed the lv-LV version of a one-module course."""
-    files = {**FILES, "course.md": FILES["course.md"].replace("language: en", "language: en\nestimated_hours: 2.5"),
-             "locales/lv-LV/course.md": "---\ntitle: Sociālā uzņēmējdarbība\n---\nApraksts.\n"}
+    files = {
+        **FILES,
+        "course.md": FILES["course.md"].replace("language: en", "language: en\nestimated_hours: 2.5"),
+        "locales/lv-LV/course.md": "---\ntitle: Sociālā uzņēmējdarbība\n---\nApraksts.\n",
+    }
     root = write_course(files)
     app.config["ISSUERS"] = {"LV": {"name": "Sociālās inovācijas centrs", "url": "https://sic.example.lv"}}
     user_id = make_user("janis@example.org", name="Jānis Bērziņš", country="LV", language="lv")
@@ -47,9 +50,14 @@ def test_completion_issues_exactly_one_certificate_with_what_it_states(app, comp
         assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
         certificate = db.session.get(Certificate, completed)
         assert len(certificate.id) == 22
-        assert (certificate.learner_name, certificate.course_title, certificate.variant_tag, certificate.language,
-                certificate.hours, certificate.issuer_name) == (
-            "Jānis Bērziņš", "Sociālā uzņēmējdarbība", "lv-LV", "lv", 2.5, "Sociālās inovācijas centrs")
+        assert (
+            certificate.learner_name,
+            certificate.course_title,
+            certificate.variant_tag,
+            certificate.language,
+            certificate.hours,
+            certificate.issuer_name,
+        ) == ("Jānis Bērziņš", "Sociālā uzņēmējdarbība", "lv-LV", "lv", 2.5, "Sociālās inovācijas centrs")
 
 
 def test_the_verification_page_is_public_and_shows_everything(client, completed):
@@ -93,13 +101,18 @@ def test_revocation_shows_on_the_page_and_in_the_status(client, app, completed, 
     credential = anonymous.get(f"{url}.json").get_json()
     assert credential["credentialStatus"]["id"] == status["id"]
     assert [(r["id"], r["revocationReason"]) for r in status["revokedCredentials"]] == [
-        (credential["id"], "Issued by mistake")]
+        (credential["id"], "Issued by mistake")
+    ]
 
 
 def test_a_learner_cannot_revoke(client, completed):
     sign_in(client, "janis@example.org")
-    assert post_form(client, f"/certificates/{completed}/revoke", {"reason": "x"},
-                     page_url=f"/certificates/{completed}").status_code == 403
+    assert (
+        post_form(
+            client, f"/certificates/{completed}/revoke", {"reason": "x"}, page_url=f"/certificates/{completed}"
+        ).status_code
+        == 403
+    )
 
 
 def test_me_lists_certificates_with_a_linkedin_link(client, completed):

@@ -101,8 +101,9 @@ def test_the_w3c_eddsa_jcs_2022_vector_is_reproduced_byte_for_byte():
     assert rfc8785.dumps(unsigned).decode() == VECTOR_CANONICAL_DOCUMENT
     assert hashlib.sha256(rfc8785.dumps(unsigned)).hexdigest() == VECTOR_DOCUMENT_HASH
 
-    signed = ob.sign(unsigned, key, VECTOR_SIGNED["proof"]["verificationMethod"],
-                     datetime(2023, 2, 24, 23, 36, 38, tzinfo=UTC))
+    signed = ob.sign(
+        unsigned, key, VECTOR_SIGNED["proof"]["verificationMethod"], datetime(2023, 2, 24, 23, 36, 38, tzinfo=UTC)
+    )
 
     assert signed == VECTOR_SIGNED  # the proof, proofValue included, is the W3C's exactly
 
@@ -208,29 +209,55 @@ def test_the_schema_check_has_teeth(key):
         {**document, "validFrom": "1 March 2025"},
         {**document, "@context": ["https://www.w3.org/2018/credentials/v1", ob.OB_CONTEXT]},
         {**document, "type": ["VerifiableCredential"]},
-        {**document, "credentialSubject": {**document["credentialSubject"], "identifier": [
-            {"type": "IdentityObject", "identityHash": "Jānis", "identityType": "fullName", "hashed": False}]}},
-        {**document, "credentialSubject": {**document["credentialSubject"], "achievement": {
-            k: v for k, v in document["credentialSubject"]["achievement"].items() if k != "criteria"}}},
-        {**document, "credentialSubject": {**document["credentialSubject"], "achievement": {
-            **document["credentialSubject"]["achievement"], "inLanguage": "Latvian"}}},
+        {
+            **document,
+            "credentialSubject": {
+                **document["credentialSubject"],
+                "identifier": [
+                    {"type": "IdentityObject", "identityHash": "Jānis", "identityType": "fullName", "hashed": False}
+                ],
+            },
+        },
+        {
+            **document,
+            "credentialSubject": {
+                **document["credentialSubject"],
+                "achievement": {
+                    k: v for k, v in document["credentialSubject"]["achievement"].items() if k != "criteria"
+                },
+            },
+        },
+        {
+            **document,
+            "credentialSubject": {
+                **document["credentialSubject"],
+                "achievement": {**document["credentialSubject"]["achievement"], "inLanguage": "Latvian"},
+            },
+        },
     ):
         assert errors(check, broken), broken
 
 
 def test_the_credential_says_what_the_certificate_says(key):
     document = signed(key)
-    assert document["@context"] == ["https://www.w3.org/ns/credentials/v2",
-                                    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+    assert document["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
     assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
-    assert document["issuer"] == {"id": ISSUER_ID, "type": ["Profile"], "name": "Sociālās inovācijas centrs",
-                                  "url": "https://sic.example.lv"}
+    assert document["issuer"] == {
+        "id": ISSUER_ID,
+        "type": ["Profile"],
+        "name": "Sociālās inovācijas centrs",
+        "url": "https://sic.example.lv",
+    }
     assert document["validFrom"] == "2025-03-01T10:00:00Z"
     subject = document["credentialSubject"]
     assert subject["type"] == ["AchievementSubject"] and "id" not in subject
     assert subject["name"] == "Jānis Bērziņš"
-    assert subject["identifier"] == [{"type": "IdentityObject", "identityHash": "Jānis Bērziņš",
-                                      "identityType": "name", "hashed": False}]
+    assert subject["identifier"] == [
+        {"type": "IdentityObject", "identityHash": "Jānis Bērziņš", "identityType": "name", "hashed": False}
+    ]
     achievement = subject["achievement"]
     assert achievement["type"] == ["Achievement"] and achievement["achievementType"] == "CertificateOfCompletion"
     assert achievement["name"] == document["name"] == "Sociālā uzņēmējdarbība"
@@ -238,17 +265,26 @@ def test_the_credential_says_what_the_certificate_says(key):
     assert achievement["inLanguage"] == "lv"
     assert achievement["https://schema.org/timeRequired"] == "PT2H30M"
     assert "creditsAvailable" not in achievement  # learning hours are not academic credit hours
-    assert document["credentialStatus"] == {"id": "https://elearn.example/certificates/q2Xo6ZQ0mJtYbqj0k7AbCd/status",
-                                            "type": "1EdTechRevocationList"}
+    assert document["credentialStatus"] == {
+        "id": "https://elearn.example/certificates/q2Xo6ZQ0mJtYbqj0k7AbCd/status",
+        "type": "1EdTechRevocationList",
+    }
     proof = document["proof"]
     assert {k: v for k, v in proof.items() if k != "proofValue"} == {
-        "type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022", "created": "2025-03-01T10:00:00Z",
-        "verificationMethod": KEY_ID, "proofPurpose": "assertionMethod", "@context": document["@context"]}
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-jcs-2022",
+        "created": "2025-03-01T10:00:00Z",
+        "verificationMethod": KEY_ID,
+        "proofPurpose": "assertionMethod",
+        "@context": document["@context"],
+    }
     assert proof["proofValue"].startswith("z") and len(base58.b58decode(proof["proofValue"][1:])) == 64
 
 
-@pytest.mark.parametrize(("hours", "duration"), [
-    (2.5, "PT2H30M"), (1, "PT1H"), (0.75, "PT45M"), (12.25, "PT12H15M"), (1 / 3, "PT20M"), (0, None), (None, None)])
+@pytest.mark.parametrize(
+    ("hours", "duration"),
+    [(2.5, "PT2H30M"), (1, "PT1H"), (0.75, "PT45M"), (12.25, "PT12H15M"), (1 / 3, "PT20M"), (0, None), (None, None)],
+)
 def test_hours_become_an_iso_8601_duration(hours, duration):
     assert credential(hours=hours)["credentialSubject"]["achievement"].get(ob.TIME_REQUIRED) == duration
 
@@ -259,8 +295,9 @@ def test_nonsense_hours_are_refused(bad):
         credential(hours=bad)
 
 
-@pytest.mark.parametrize(("given", "tag"), [("lv", "lv"), ("en_GB", "en-GB"), ("en-gb", "en-GB"),
-                                            ("sr-latn-rs", "sr-Latn-RS"), ("RU", "ru")])
+@pytest.mark.parametrize(
+    ("given", "tag"), [("lv", "lv"), ("en_GB", "en-GB"), ("en-gb", "en-GB"), ("sr-latn-rs", "sr-Latn-RS"), ("RU", "ru")]
+)
 def test_the_language_is_a_bcp47_tag(given, tag):
     assert credential(language=given)["credentialSubject"]["achievement"]["inLanguage"] == tag
 
@@ -273,8 +310,12 @@ def test_what_is_not_a_language_tag_is_refused(bad):
 
 def test_times_are_utc_whole_seconds_and_naive_ones_are_refused(key):
     riga = timezone(timedelta(hours=2))
-    document = ob.sign(credential(valid_from=datetime(2025, 3, 1, 12, 0, 0, 987654, tzinfo=riga)), key, KEY_ID,
-                       datetime(2025, 3, 1, 12, 0, 1, 5, tzinfo=riga))
+    document = ob.sign(
+        credential(valid_from=datetime(2025, 3, 1, 12, 0, 0, 987654, tzinfo=riga)),
+        key,
+        KEY_ID,
+        datetime(2025, 3, 1, 12, 0, 1, 5, tzinfo=riga),
+    )
     assert document["validFrom"] == "2025-03-01T10:00:00Z" and document["proof"]["created"] == "2025-03-01T10:00:01Z"
     with pytest.raises(ValueError):
         credential(valid_from=datetime(2025, 3, 1, 10, 0))
@@ -282,8 +323,17 @@ def test_times_are_utc_whole_seconds_and_naive_ones_are_refused(key):
         ob.sign(credential(), key, KEY_ID, datetime(2025, 3, 1, 10, 0))
 
 
-@pytest.mark.parametrize("field", ["learner_name", "achievement_name", "achievement_description",
-                                   "criteria_narrative", "credential_id", "achievement_id"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "learner_name",
+        "achievement_name",
+        "achievement_description",
+        "criteria_narrative",
+        "credential_id",
+        "achievement_id",
+    ],
+)
 def test_empty_texts_are_refused(field):
     with pytest.raises(ValueError):
         credential(**{field: "  "})
@@ -293,8 +343,13 @@ def test_empty_texts_are_refused(field):
 
 
 def test_the_signature_verifies_with_the_key_the_issuer_profile_publishes(key):
-    profile = ob.issuer_profile(issuer_id=ISSUER_ID, name="Sociālās inovācijas centrs", url="https://sic.example.lv",
-                                key_id=KEY_ID, public_key=ob.public_key_multibase(key))
+    profile = ob.issuer_profile(
+        issuer_id=ISSUER_ID,
+        name="Sociālās inovācijas centrs",
+        url="https://sic.example.lv",
+        key_id=KEY_ID,
+        public_key=ob.public_key_multibase(key),
+    )
     document = signed(key)
     method = next(m for m in profile["verificationMethod"] if m["id"] == document["proof"]["verificationMethod"])
     assert ob.verify(document, method["publicKeyMultibase"])
@@ -318,6 +373,7 @@ def _set(path: tuple, value):
         for step in path[:-1]:
             target = target[step]
         target[path[-1]] = value
+
     return change
 
 
@@ -327,6 +383,7 @@ def _drop(path: tuple):
         for step in path[:-1]:
             target = target[step]
         del target[path[-1]]
+
     return change
 
 
@@ -334,7 +391,7 @@ def _one_character_of_the_proof_value(document):
     value = document["proof"]["proofValue"]
     position = len(value) // 2
     replacement = "2" if value[position] != "2" else "3"
-    document["proof"]["proofValue"] = value[:position] + replacement + value[position + 1:]
+    document["proof"]["proofValue"] = value[:position] + replacement + value[position + 1 :]
 
 
 TAMPERINGS = {
@@ -407,8 +464,18 @@ def test_missing_or_garbled_proofs_fail_without_raising(key, garble):
     assert ob.verify(document, ob.public_key_multibase(key)) is False
 
 
-@pytest.mark.parametrize("public", ["", "z", "zzz", "6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
-                                    "z" + base58.b58encode(b"\xec\x01" + bytes(32)).decode(), None, 42])
+@pytest.mark.parametrize(
+    "public",
+    [
+        "",
+        "z",
+        "zzz",
+        "6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+        "z" + base58.b58encode(b"\xec\x01" + bytes(32)).decode(),
+        None,
+        42,
+    ],
+)
 def test_a_garbled_public_key_fails_without_raising(key, public):
     assert ob.verify(signed(key), public) is False
 
@@ -508,14 +575,16 @@ def test_two_processes_creating_the_key_at_once_end_up_with_the_same_key(tmp_pat
 
 def test_an_existing_key_file_is_used(tmp_path):
     key = Ed25519PrivateKey.generate()
-    (tmp_path / "signing-key.pem").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    (tmp_path / "signing-key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     assert ob.public_key_multibase(ob.load_or_create_key(str(tmp_path))) == ob.public_key_multibase(key)
 
 
 def _pem(key) -> str:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 def test_a_configured_pem_is_used_instead_of_the_instance_file(tmp_path):
@@ -539,9 +608,11 @@ def test_a_configured_pem_file_path_is_used(tmp_path):
 
 
 def test_a_configured_key_that_is_not_usable_is_an_error_not_a_fresh_key(tmp_path):
-    for bad in ("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n",
-                str(tmp_path / "missing.pem"),
-                _pem(ec.generate_private_key(ec.SECP256R1()))):
+    for bad in (
+        "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n",
+        str(tmp_path / "missing.pem"),
+        _pem(ec.generate_private_key(ec.SECP256R1())),
+    ):
         with pytest.raises(ValueError):
             ob.load_or_create_key(str(tmp_path), bad)
     assert not (tmp_path / "signing-key.pem").exists()
@@ -567,21 +638,36 @@ def test_the_public_key_is_a_multikey():
 def test_the_issuer_profile_publishes_the_key():
     key = Ed25519PrivateKey.generate()
     public = ob.public_key_multibase(key)
-    profile = ob.issuer_profile(issuer_id=ISSUER_ID, name="Sociālās inovācijas centrs", url="https://sic.example.lv",
-                                key_id=KEY_ID, public_key=public, email="info@sic.example.lv")
+    profile = ob.issuer_profile(
+        issuer_id=ISSUER_ID,
+        name="Sociālās inovācijas centrs",
+        url="https://sic.example.lv",
+        key_id=KEY_ID,
+        public_key=public,
+        email="info@sic.example.lv",
+    )
     assert profile["id"] == ISSUER_ID and profile["type"] == ["Profile"]
     assert (profile["name"], profile["url"], profile["email"]) == (
-        "Sociālās inovācijas centrs", "https://sic.example.lv", "info@sic.example.lv")
+        "Sociālās inovācijas centrs",
+        "https://sic.example.lv",
+        "info@sic.example.lv",
+    )
     assert profile["verificationMethod"] == [
-        {"id": KEY_ID, "type": "Multikey", "controller": ISSUER_ID, "publicKeyMultibase": public}]
+        {"id": KEY_ID, "type": "Multikey", "controller": ISSUER_ID, "publicKeyMultibase": public}
+    ]
     assert profile["assertionMethod"] == [KEY_ID]
     assert profile["@context"][:2] == list(ob.CREDENTIAL_CONTEXT)
     assert errors(validator("ob_v3p0_profile_schema.json"), profile) == []
 
 
 def test_the_issuer_profile_leaves_out_what_is_not_known():
-    profile = ob.issuer_profile(issuer_id=ISSUER_ID, name="eLearn", url=None, key_id=KEY_ID,
-                                public_key=ob.public_key_multibase(Ed25519PrivateKey.generate()))
+    profile = ob.issuer_profile(
+        issuer_id=ISSUER_ID,
+        name="eLearn",
+        url=None,
+        key_id=KEY_ID,
+        public_key=ob.public_key_multibase(Ed25519PrivateKey.generate()),
+    )
     assert "url" not in profile and "email" not in profile
     assert errors(validator("ob_v3p0_profile_schema.json"), profile) == []
 
@@ -589,4 +675,3 @@ def test_the_issuer_profile_leaves_out_what_is_not_known():
 def test_the_issuer_profile_refuses_something_that_is_not_a_key():
     with pytest.raises(ValueError):
         ob.issuer_profile(issuer_id=ISSUER_ID, name="eLearn", url=None, key_id=KEY_ID, public_key="not-a-key")
-

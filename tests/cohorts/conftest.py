@@ -46,10 +46,16 @@ def lead(make_user):
 def make_cohort(app, lead_email: str, *, name="Riga workshop", variant="lv-LV", days=30, **extra) -> int:
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == lead_email))
-        fields = cohorts.CohortFields(name=name, course=rd.get_course("demo"), variant_tag=variant,
-                                      starts_on=date.today() - timedelta(days=7),
-                                      ends_on=date.today() + timedelta(days=days), place="Rīga",
-                                      inactive_days=extra.pop("inactive_days", 14), **extra)
+        fields = cohorts.CohortFields(
+            name=name,
+            course=rd.get_course("demo"),
+            variant_tag=variant,
+            starts_on=date.today() - timedelta(days=7),
+            ends_on=date.today() + timedelta(days=days),
+            place="Rīga",
+            inactive_days=extra.pop("inactive_days", 14),
+            **extra,
+        )
         return cohorts.create(user, fields).id
 
 
@@ -73,10 +79,19 @@ def work(app, email: str, *, lessons: list[tuple[str, str]] = (), quizzes: list[
             learning.mark_done(user, reading, modules[module_slug], unit_slug)
         for module_slug, right in quizzes:
             attempt = learning.start_attempt(user, reading, modules[module_slug], "quiz")
-            learning.submit_attempt(user, reading, modules[module_slug], attempt,
-                                    {"q0": "0" if right else "1", "q1": "2018" if right else "1990"})
+            learning.submit_attempt(
+                user,
+                reading,
+                modules[module_slug],
+                attempt,
+                {"q0": "0" if right else "1", "q1": "2018" if right else "1990"},
+            )
 
 
 def finish(app, email: str) -> None:
-    work(app, email, lessons=[("one", "lesson"), ("two", "lesson"), ("two", "more")],
-         quizzes=[("one", True), ("two", True)])
+    work(
+        app,
+        email,
+        lessons=[("one", "lesson"), ("two", "lesson"), ("two", "more")],
+        quizzes=[("one", True), ("two", True)],
+    )

@@ -31,11 +31,16 @@ def test_a_session_keeps_one_signed_token_and_it_is_accepted(app, make_user, mon
         session["csrf_token"] = raw
         for token in tokens[:2]:
             validate_csrf(token)  # Flask-WTF's own check: raises if not valid
-    response = ana.post("/me/profile", data={"csrf_token": tokens[0], "name": "Ana B", "country": "LV",
-                                             "language": "en"})
+    response = ana.post(
+        "/me/profile", data={"csrf_token": tokens[0], "name": "Ana B", "country": "LV", "language": "en"}
+    )
     assert response.status_code == 302
-    assert ben.post("/me/profile", data={"csrf_token": tokens[0], "name": "X", "country": "LV",
-                                         "language": "en"}).status_code == 400
+    assert (
+        ben.post(
+            "/me/profile", data={"csrf_token": tokens[0], "name": "X", "country": "LV", "language": "en"}
+        ).status_code
+        == 400
+    )
 
 
 def test_with_a_time_limit_every_page_signs_afresh(app, make_user, monkeypatch):
@@ -49,9 +54,12 @@ def test_with_a_time_limit_every_page_signs_afresh(app, make_user, monkeypatch):
     second = csrf_from(client.get("/me/").get_data(as_text=True))
     assert second != first  # a new timestamp: Flask-WTF's generate_csrf, not the kept token
     monkeypatch.setattr(time, "time", lambda: now + 90)
-    expired = client.post("/me/profile", data={"csrf_token": first, "name": "Ana", "country": "LV",
-                                               "language": "en"})
+    expired = client.post("/me/profile", data={"csrf_token": first, "name": "Ana", "country": "LV", "language": "en"})
     assert expired.status_code == 400
     fresh = csrf_from(client.get("/me/").get_data(as_text=True))
-    assert client.post("/me/profile", data={"csrf_token": fresh, "name": "Ana", "country": "LV",
-                                            "language": "en"}).status_code == 302
+    assert (
+        client.post(
+            "/me/profile", data={"csrf_token": fresh, "name": "Ana", "country": "LV", "language": "en"}
+        ).status_code
+        == 302
+    )

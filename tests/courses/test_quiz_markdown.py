@@ -64,10 +64,18 @@ def test_single_choice_with_answer_and_general_feedback():
             line=5,
             text_format="markdown",
             choices=[
-                Choice("Maximising the return to its shareholders", False, None,
-                       "Profit matters, but it serves the social aim."),
-                Choice("A social or environmental goal, pursued through trade", True, None,
-                       "Right: the social mission comes first."),
+                Choice(
+                    "Maximising the return to its shareholders",
+                    False,
+                    None,
+                    "Profit matters, but it serves the social aim.",
+                ),
+                Choice(
+                    "A social or environmental goal, pursued through trade",
+                    True,
+                    None,
+                    "Right: the social mission comes first.",
+                ),
                 Choice("Running on donations only", False, None, None),
             ],
             feedback="Social enterprises earn most of their income by selling goods or services.",
@@ -186,8 +194,9 @@ def test_true_false_in_any_order_and_case():
         - [x] True
         """
     )
-    assert question == Question(type=TRUE_FALSE, title="Law", stem="Latvia has a Social Enterprise Law.",
-                                line=1, answer=True)
+    assert question == Question(
+        type=TRUE_FALSE, title="Law", stem="Latvia has a Social Enterprise Law.", line=1, answer=True
+    )
 
 
 def test_short_answer_alternatives_weights_and_feedback():
@@ -286,8 +295,9 @@ def test_matching():
 
 
 def test_complete_example_of_the_authoring_guide():
-    intro, questions = parse_quiz_markdown(md(
-        """
+    intro, questions = parse_quiz_markdown(
+        md(
+            """
         ## Activities
 
         Which activities does a reuse centre combine?
@@ -305,10 +315,11 @@ def test_complete_example_of_the_authoring_guide():
         - [x] false
           > Right: many are run by social enterprises or cooperatives.
         """
-    ), first_line=7)
+        ),
+        first_line=7,
+    )
     assert intro == ""
-    assert [(q.type, q.title, q.line) for q in questions] == [
-        (MULTIPLE, "Activities", 7), (TRUE_FALSE, "Founded", 16)]
+    assert [(q.type, q.title, q.line) for q in questions] == [(MULTIPLE, "Activities", 7), (TRUE_FALSE, "Founded", 16)]
     assert [c.weight for c in questions[0].choices] == [50.0, 50.0, 0.0]
     assert questions[1].answer is False
     assert questions[1].false_feedback == "Right: many are run by social enterprises or cooperatives."
@@ -316,8 +327,10 @@ def test_complete_example_of_the_authoring_guide():
 
 # -- introduction, stems, texts and feedback ------------------------------------------------
 def test_introduction_is_the_text_before_the_first_question():
-    intro, questions = parse_quiz_markdown("\n  \n" + md(
-        """
+    intro, questions = parse_quiz_markdown(
+        "\n  \n"
+        + md(
+            """
         # Check your understanding
 
         Ten minutes. A fenced example:
@@ -334,7 +347,8 @@ def test_introduction_is_the_text_before_the_first_question():
         - [x] a
         - [ ] b
         """
-    ))
+        )
+    )
     assert intro == (
         "# Check your understanding\n\nTen minutes. A fenced example:\n\n"
         "```markdown\n## not a question\n- [x] not an answer\n```"
@@ -376,8 +390,10 @@ def test_stem_with_paragraphs_lists_code_links_and_quotes():
         """
     )
     assert question.title == "Read the [statute](https://example.org/law)"
-    assert question.stem == md(
-        """
+    assert (
+        question.stem
+        == md(
+            """
         A cooperative's statute says:
 
         > Members elect the board.
@@ -401,7 +417,8 @@ def test_stem_with_paragraphs_lists_code_links_and_quotes():
 
         Which statement is true?
         """
-    ).rstrip()
+        ).rstrip()
+    )
     assert question.type == SINGLE
     assert [c.text for c in question.choices] == ["It is democratic", "It has shareholders"]
 
@@ -441,15 +458,16 @@ def test_multi_line_answers_and_feedback():
         """
     )
     assert question.choices == [
-        Choice("An answer that\ngoes on, and on", True, None,
-               "Feedback over\ntwo lines.\n\nAnd a second paragraph."),
-        Choice("Another answer\nwith a lazy continuation line", False, None,
-               "Its feedback\nalso lazily continued.\n\n"
-               "Feedback after a blank line still belongs to this answer."),
+        Choice("An answer that\ngoes on, and on", True, None, "Feedback over\ntwo lines.\n\nAnd a second paragraph."),
+        Choice(
+            "Another answer\nwith a lazy continuation line",
+            False,
+            None,
+            "Its feedback\nalso lazily continued.\n\nFeedback after a blank line still belongs to this answer.",
+        ),
         Choice("Code in an answer:\n\n```\n> not feedback\n```", False, None, None),
     ]
-    assert question.feedback == (
-        "General feedback\nover two lines.\n\nSecond paragraph.\n\nA second block quote.")
+    assert question.feedback == ("General feedback\nover two lines.\n\nSecond paragraph.\n\nA second block quote.")
 
 
 def test_braces_that_are_not_a_weight_stay_in_the_text():
@@ -470,10 +488,12 @@ def test_braces_that_are_not_a_weight_stay_in_the_text():
 
 def test_windows_line_breaks_and_tabs():
     intro, [question] = parse_quiz_markdown(
-        "Intro.\r\n\r\n## Q\r\nStem.\r\n-\t[x] a\r\n\t> Feedback.\r\n- [ ] b\r\n", first_line=3)
+        "Intro.\r\n\r\n## Q\r\nStem.\r\n-\t[x] a\r\n\t> Feedback.\r\n- [ ] b\r\n", first_line=3
+    )
     assert intro == "Intro."
-    assert question == Question(type=SINGLE, title="Q", stem="Stem.", line=5,
-                                choices=[Choice("a", True, None, "Feedback."), Choice("b", False)])
+    assert question == Question(
+        type=SINGLE, title="Q", stem="Stem.", line=5, choices=[Choice("a", True, None, "Feedback."), Choice("b", False)]
+    )
 
 
 def test_several_questions_keep_their_file_lines():
@@ -497,9 +517,11 @@ def test_several_questions_keep_their_file_lines():
 # -- errors -----------------------------------------------------------------------------------
 def test_quiz_without_questions():
     assert problems("Just an introduction.\n", first_line=6) == [
-        (6, "quiz has no questions: start each question with a level-2 heading ('## Title')")]
+        (6, "quiz has no questions: start each question with a level-2 heading ('## Title')")
+    ]
     assert problems("", first_line=3) == [
-        (3, "quiz has no questions: start each question with a level-2 heading ('## Title')")]
+        (3, "quiz has no questions: start each question with a level-2 heading ('## Title')")
+    ]
 
 
 def test_question_without_answers():
@@ -515,8 +537,13 @@ def test_question_without_answers():
         - is not an answer list
         """,
         first_line=10,
-    ) == [(12, "question has no answers: list them under the question as '- [x]' / '- [ ]' choices "
-                "or as '- answer:', '- number:' or '- match:' items")]
+    ) == [
+        (
+            12,
+            "question has no answers: list them under the question as '- [x]' / '- [ ]' choices "
+            "or as '- answer:', '- number:' or '- match:' items",
+        )
+    ]
 
 
 def test_empty_stem():
@@ -590,8 +617,13 @@ def test_weights_leaving_nothing_for_unweighted_correct_answers():
         - [x] c
         """,
         first_line=2,
-    ) == [(2, "the weighted correct answers already add up to 100%, "
-              "leaving nothing for the correct answers without a weight")]
+    ) == [
+        (
+            2,
+            "the weighted correct answers already add up to 100%, "
+            "leaving nothing for the correct answers without a weight",
+        )
+    ]
 
 
 def test_true_false_errors():
@@ -728,17 +760,25 @@ def test_mixed_answer_markers():
         """,
         first_line=60,
     ) == [
-        (63, "mixed answer markers: 'answer:' in a list of '[x]/[ ]' answers; "
-             "all answers of a question use the same kind of marker"),
+        (
+            63,
+            "mixed answer markers: 'answer:' in a list of '[x]/[ ]' answers; "
+            "all answers of a question use the same kind of marker",
+        ),
         (64, "'1,5' is not a number: write e.g. 1822, 3.14 ± 0.01 or 1..5 (decimals take a dot: 3.14)"),
-        (68, "mixed answer markers: this item has no answer marker, but the list's other items "
-             "start with [x]/[ ]; every item of an answer list needs one"),
+        (
+            68,
+            "mixed answer markers: this item has no answer marker, but the list's other items "
+            "start with [x]/[ ]; every item of an answer list needs one",
+        ),
     ]
 
 
 def test_text_after_the_answers():
-    text_after = ("unexpected text after the answers: only general feedback as a block quote ('> …') "
-                  "or the next question ('## …') may follow the answer list")
+    text_after = (
+        "unexpected text after the answers: only general feedback as a block quote ('> …') "
+        "or the next question ('## …') may follow the answer list"
+    )
     assert problems(
         """
         ## Stray paragraph
@@ -770,8 +810,11 @@ def test_text_after_the_answers():
         (19, text_after),
         (21, text_after),
         (23, "a choice question needs at least two answers (found 1)"),
-        (29, "a second answer list: a question has one list of answers "
-             "(feedback for one answer is a block quote indented under it: '  > …')"),
+        (
+            29,
+            "a second answer list: a question has one list of answers "
+            "(feedback for one answer is a block quote indented under it: '  > …')",
+        ),
     ]
 
 
@@ -966,6 +1009,5 @@ def test_markdown_and_gift_give_the_same_questions():
 
     intro, from_markdown = parse_quiz_markdown(EQUIVALENT_MARKDOWN, first_line=5)
     from_gift = parse_gift(EQUIVALENT_GIFT, first_line=5)
-    assert [q.type for q in from_markdown] == [
-        SINGLE, MULTIPLE, TRUE_FALSE, SHORT, NUMERIC, NUMERIC, NUMERIC, MATCHING]
+    assert [q.type for q in from_markdown] == [SINGLE, MULTIPLE, TRUE_FALSE, SHORT, NUMERIC, NUMERIC, NUMERIC, MATCHING]
     assert [comparable(q) for q in from_gift] == [comparable(q) for q in from_markdown]

@@ -70,9 +70,14 @@ def test_the_translation_editor_hiding_and_a_country_only_unit_are_shown_at_once
     assert "Another lesson" in page(client, "/courses/demo/one/?variant=")  # the source still has it
 
     with app.app_context():
-        services.create_local_unit(variant("lv-LV"), "one", kind="case-story", title="Rīgas stāsts",
-                                   body="Stāsts.", meta={"organisation": "Biedrība", "country": "LV",
-                                                         "sector": "Sociālie pakalpojumi", "year": 2015})
+        services.create_local_unit(
+            variant("lv-LV"),
+            "one",
+            kind="case-story",
+            title="Rīgas stāsts",
+            body="Stāsts.",
+            meta={"organisation": "Biedrība", "country": "LV", "sector": "Sociālie pakalpojumi", "year": 2015},
+        )
     assert "Rīgas stāsts" in page(client, "/courses/demo/one/?variant=lv-LV")
 
 

@@ -214,13 +214,19 @@ def test_each_problem_has_its_path_and_line(write_course, path, text, expected):
 
 
 def test_every_problem_is_reported_at_once(write_course):
-    problems = problems_of(write_course, valid_course(**{
-        "01-one/01-lesson.md": "---\nkind: lecture\ntitle: x\n---\n",
-        "01-one/03-other.md": "---\nkind: lesson\n---\n[x](nowhere.md)\n",
-        "course.md": "---\ntitle: Demo\nlanguage: en\n---\n",
-    }))
-    assert ("demo/01-one/01-lesson.md:2: unknown kind 'lecture'; "
-            "expected one of lesson, interview, case-story, quiz") in problems
+    problems = problems_of(
+        write_course,
+        valid_course(
+            **{
+                "01-one/01-lesson.md": "---\nkind: lecture\ntitle: x\n---\n",
+                "01-one/03-other.md": "---\nkind: lesson\n---\n[x](nowhere.md)\n",
+                "course.md": "---\ntitle: Demo\nlanguage: en\n---\n",
+            }
+        ),
+    )
+    assert (
+        "demo/01-one/01-lesson.md:2: unknown kind 'lecture'; expected one of lesson, interview, case-story, quiz"
+    ) in problems
     assert "demo/01-one/03-other.md:1: missing required key 'title'" in problems
     assert "demo/01-one/03-other.md:4: broken link: nowhere.md does not exist" in problems
     assert "demo/course.md:1: missing required key 'summary'" in problems
@@ -234,17 +240,19 @@ def test_paths_are_relative_to_the_folder_named(write_course):
 
 
 def test_links_media_and_variants_that_are_right_pass(write_course):
-    files = valid_course(**{
-        "media/photo.png": b"\x89PNG\r\n\x1a\n",
-        "media/talk.mp3": b"ID3",
-        "01-one/03-links.md": "---\nkind: lesson\ntitle: Links\n---\n[lesson](01-lesson.md#top) "
-                              "[module](module.md) [course](../course.md) ![p](../media/photo.png) [w](https://example.org)\n",
-        "01-one/04-interview.md": "---\nkind: interview\ntitle: x\ninterviewee: A manager\nrole: Manager\n"
-                                  "organisation: A centre\ncountry: SI\nmedia: media/talk.mp3\n---\nTranscript.\n",
-        "locales/lv-LV/course.md": "---\ntitle: Demo LV\n---\nApraksts.\n",
-        "locales/lv-LV/01-one/01-lesson.md": "---\ntitle: Nodarbība\n---\n[tests](02-quiz.md)\n",
-        "locales/lv-LV/01-one/02-local.md": "---\nkind: case-story\ntitle: Vietējais stāsts\norganisation: SIC\n"
-                                            "country: LV\nsector: support\nyear: 2017\n---\nStāsts.\n",
-        "locales/lv-LV/variant.yml": "hide:\n  - one/links\n",
-    })
+    files = valid_course(
+        **{
+            "media/photo.png": b"\x89PNG\r\n\x1a\n",
+            "media/talk.mp3": b"ID3",
+            "01-one/03-links.md": "---\nkind: lesson\ntitle: Links\n---\n[lesson](01-lesson.md#top) "
+            "[module](module.md) [course](../course.md) ![p](../media/photo.png) [w](https://example.org)\n",
+            "01-one/04-interview.md": "---\nkind: interview\ntitle: x\ninterviewee: A manager\nrole: Manager\n"
+            "organisation: A centre\ncountry: SI\nmedia: media/talk.mp3\n---\nTranscript.\n",
+            "locales/lv-LV/course.md": "---\ntitle: Demo LV\n---\nApraksts.\n",
+            "locales/lv-LV/01-one/01-lesson.md": "---\ntitle: Nodarbība\n---\n[tests](02-quiz.md)\n",
+            "locales/lv-LV/01-one/02-local.md": "---\nkind: case-story\ntitle: Vietējais stāsts\norganisation: SIC\n"
+            "country: LV\nsector: support\nyear: 2017\n---\nStāsts.\n",
+            "locales/lv-LV/variant.yml": "hide:\n  - one/links\n",
+        }
+    )
     assert problems_of(write_course, files) == []

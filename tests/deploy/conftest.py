@@ -30,8 +30,18 @@ def make_app(monkeypatch, tmp_path, signing_key_pem):
     """
     made = []
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'deploy.sqlite'}"
-    for name in ("ELEARN_ENV", "SECRET_KEY", "REDIS_URL", "ELEARN_PROXY_COUNT", "ELEARN_URL_SCHEME", "FLASK_DEBUG",
-                 "MAIL_SERVER", "ELEARN_SIGNING_KEY", "ELEARN_ISSUER_URL", "WEB_CONCURRENCY"):
+    for name in (
+        "ELEARN_ENV",
+        "SECRET_KEY",
+        "REDIS_URL",
+        "ELEARN_PROXY_COUNT",
+        "ELEARN_URL_SCHEME",
+        "FLASK_DEBUG",
+        "MAIL_SERVER",
+        "ELEARN_SIGNING_KEY",
+        "ELEARN_ISSUER_URL",
+        "WEB_CONCURRENCY",
+    ):
         monkeypatch.delenv(name, raising=False)
 
     def make(*, create_tables: bool = True, test_config: dict | None = None, **env):

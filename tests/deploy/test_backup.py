@@ -35,7 +35,7 @@ def migrated(app):
 
 
 @pytest.fixture
-def populated(migrated, completed, make_user, client):  # noqa: F811
+def populated(migrated, completed, make_user, client):
     """The demo course, a certificate, users, a sign-in session: rows in most tables."""
     from elearn.courses.importer import sync_tree
 
@@ -66,8 +66,10 @@ def snapshot(engine) -> dict[str, list[tuple]]:
     metadata = MetaData()
     metadata.reflect(engine)
     with engine.connect() as connection:
-        return {name: sorted((tuple(row) for row in connection.execute(select(table))), key=repr)
-                for name, table in metadata.tables.items()}
+        return {
+            name: sorted((tuple(row) for row in connection.execute(select(table))), key=repr)
+            for name, table in metadata.tables.items()
+        }
 
 
 @pytest.fixture
@@ -92,17 +94,25 @@ def test_a_backup_restored_into_a_fresh_database_has_every_row(populated, fresh_
     with populated.app_context():
         before = snapshot(db.engine)
     filled = {name for name, rows in before.items() if rows}
-    assert len(filled) >= 19 and {"alembic_version", "user", "user_session", "certificate",
-                                  "translation_revision"} <= filled, (
-        sorted(set(before) - filled))
+    assert (
+        len(filled) >= 19
+        and {"alembic_version", "user", "user_session", "certificate", "translation_revision"} <= filled
+    ), sorted(set(before) - filled)
 
     created = populated.test_cli_runner().invoke(args=["backup", "create", str(tmp_path / "backups" / "elearn.dump")])
     assert created.exit_code == 0 and "Backed up the database to" in created.output, created.output
 
-    fresh = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": fresh_url,
-                        "SIGNING_KEY": signing_key_pem})
-    restored = fresh.test_cli_runner().invoke(args=["backup", "restore", str(tmp_path / "backups" / "elearn.dump"),
-                                                    "--yes"])
+    fresh = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": fresh_url,
+            "SIGNING_KEY": signing_key_pem,
+        }
+    )
+    restored = fresh.test_cli_runner().invoke(
+        args=["backup", "restore", str(tmp_path / "backups" / "elearn.dump"), "--yes"]
+    )
     assert restored.exit_code == 0, restored.output
     with fresh.app_context():
         after = snapshot(db.engine)
@@ -110,8 +120,14 @@ def test_a_backup_restored_into_a_fresh_database_has_every_row(populated, fresh_
         # The restored database is usable, sequences included: new rows get new ids.
         from elearn.auth.services import create_user
 
-        user = create_user(email="new@example.org", name="New", password="correct horse battery staple", roles=(),
-                           language="en", country="LV")
+        user = create_user(
+            email="new@example.org",
+            name="New",
+            password="correct horse battery staple",
+            roles=(),
+            language="en",
+            country="LV",
+        )
         assert user.id > max(row[0] for row in before["user"])
         db.session.remove()
         db.engine.dispose()
@@ -145,8 +161,9 @@ def test_restore_refuses_what_is_not_a_backup(migrated, tmp_path):
     bogus = tmp_path / "notes.txt"
     bogus.write_text("not a database")
     result = migrated.test_cli_runner().invoke(args=["backup", "restore", str(bogus), "--yes"])
-    assert result.exit_code == 1 and ("not a SQLite database" in result.output
-                                      or "not a pg_dump archive" in result.output)
+    assert result.exit_code == 1 and (
+        "not a SQLite database" in result.output or "not a pg_dump archive" in result.output
+    )
     cancelled = migrated.test_cli_runner().invoke(args=["backup", "restore", str(bogus)], input="n\n")
     assert cancelled.exit_code == 1 and "Aborted" in cancelled.output
 
@@ -155,16 +172,19 @@ def test_pg_commands_get_the_urls_parts_and_the_password_in_the_environment(monk
     """No PostgreSQL server needed: a stand-in pg_dump records what it was given."""
     recorder = tmp_path / "bin" / "pg_dump"
     recorder.parent.mkdir()
-    recorder.write_text('#!/bin/sh\n'
-                        'dir=$(dirname "$0")\n'
-                        'echo "$@" > "$dir/args"\n'
-                        'echo "$PGPASSWORD $PGSSLMODE" > "$dir/env"\n'
-                        'while [ "$1" != "--file" ]; do shift; done\n'
-                        'printf PGDMP > "$2"\n')
+    recorder.write_text(
+        "#!/bin/sh\n"
+        'dir=$(dirname "$0")\n'
+        'echo "$@" > "$dir/args"\n'
+        'echo "$PGPASSWORD $PGSSLMODE" > "$dir/env"\n'
+        'while [ "$1" != "--file" ]; do shift; done\n'
+        'printf PGDMP > "$2"\n'
+    )
     recorder.chmod(0o755)
     monkeypatch.setenv("PATH", f"{recorder.parent}:/usr/bin:/bin")
-    backup.create("postgresql+psycopg://learn:s%40cret@db.example.org:5433/elearn?sslmode=require",
-                  tmp_path / "out.dump")
+    backup.create(
+        "postgresql+psycopg://learn:s%40cret@db.example.org:5433/elearn?sslmode=require", tmp_path / "out.dump"
+    )
     args = (recorder.parent / "args").read_text().split()
     assert args[:2] == ["--format=custom", "--file"] and args[-1] == "elearn"
     assert args[3:] == ["--host", "db.example.org", "--port", "5433", "--username", "learn", "--no-password", "elearn"]

@@ -38,20 +38,38 @@ def served(tmp_path, signing_key_pem):
 
         db.create_all()
         assert sync_tree(DEMO_COURSES).ok
-        create_user(email="admin@example.org", name="Admin", password=PASSWORD, roles=("admin",), language="en",
-                    country="LV")
-        module, unit = db.session.execute(select(Module, Unit).join(Unit, Unit.module_id == Module.id)
-                                          .where(Unit.kind == LESSON).order_by(Module.position, Unit.position)).first()
+        create_user(
+            email="admin@example.org", name="Admin", password=PASSWORD, roles=("admin",), language="en", country="LV"
+        )
+        module, unit = db.session.execute(
+            select(Module, Unit)
+            .join(Unit, Unit.module_id == Module.id)
+            .where(Unit.kind == LESSON)
+            .order_by(Module.position, Unit.position)
+        ).first()
         paths = (module.slug, unit.slug)
         db.engine.dispose()
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "x" * 40, "ELEARN_SIGNING_KEY": signing_key_pem,
-           "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1", "ELEARN_ENV": "development"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "x" * 40,
+        "ELEARN_SIGNING_KEY": signing_key_pem,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "ELEARN_ENV": "development",
+    }
     env.pop("REDIS_URL", None)
     log = tmp_path / "gunicorn.log"
     with open(log, "wb") as output:
-        server = subprocess.Popen([str(GUNICORN), "wsgi:app"], cwd=REPO, env=env, stdout=output,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            [str(GUNICORN), "wsgi:app"],
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -80,8 +98,10 @@ def browse(base: str, paths: tuple[str, str]) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         page = browser.new_page(base_url=base)
-        page.on("console", lambda message: violations.append(message.text)
-                if "Content Security Policy" in message.text else None)
+        page.on(
+            "console",
+            lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+        )
         page.set_default_timeout(10_000)
         course = "/courses/social-entrepreneurship/"
         for path in ("/courses/", course, f"{course}{module}/", f"{course}{module}/{unit}/", "/login"):

@@ -7,9 +7,14 @@ import os
 from tests.deploy.conftest import REDIS_TEST_URL, STRONG_SECRET
 
 GOOD = {
-    "ELEARN_ENV": "production", "SECRET_KEY": STRONG_SECRET, "REDIS_URL": REDIS_TEST_URL,
-    "MAIL_SERVER": "smtp.example.org", "MAIL_USE_TLS": "1", "MAIL_DEFAULT_SENDER": "learn@example.org",
-    "ELEARN_ISSUER_URL": "https://example.org", "ELEARN_PROXY_COUNT": "1",
+    "ELEARN_ENV": "production",
+    "SECRET_KEY": STRONG_SECRET,
+    "REDIS_URL": REDIS_TEST_URL,
+    "MAIL_SERVER": "smtp.example.org",
+    "MAIL_USE_TLS": "1",
+    "MAIL_DEFAULT_SENDER": "learn@example.org",
+    "ELEARN_ISSUER_URL": "https://example.org",
+    "ELEARN_PROXY_COUNT": "1",
 }
 
 
@@ -38,9 +43,16 @@ def test_a_development_configuration_is_refused_with_every_reason(make_app, monk
     result = check_deploy(app, "--workers", "4")
     assert result.exit_code == 1, result.exception
     problems = [line for line in lines(result.output) if line.startswith("PROBLEM: ")]
-    for expected in ("ELEARN_ENV is not 'production'", "SECRET_KEY is the development key", "DEBUG is on",
-                     "Links in mails and certificates use http://", "The session cookie is not Secure",
-                     "not __Host- prefixed", "MAIL_SERVER is not set", "not at the latest migration"):
+    for expected in (
+        "ELEARN_ENV is not 'production'",
+        "SECRET_KEY is the development key",
+        "DEBUG is on",
+        "Links in mails and certificates use http://",
+        "The session cookie is not Secure",
+        "not __Host- prefixed",
+        "MAIL_SERVER is not set",
+        "not at the latest migration",
+    ):
         assert any(expected in line for line in problems), (expected, result.output)
     warnings = [line for line in lines(result.output) if line.startswith("WARNING: ")]
     assert any("No REDIS_URL with 4 workers" in line and "4×" in line for line in warnings), result.output
@@ -65,7 +77,8 @@ def test_a_good_configuration_passes(make_app):
         assert lines(result.output) == ["0 problem(s), 0 warning(s)."]
     else:
         assert [line.split(":")[0] + ": " + line.split(": ")[1][:30] for line in lines(result.output)[:-1]] == [
-            "WARNING: SQLite with 4 gunicorn workers"]
+            "WARNING: SQLite with 4 gunicorn workers"
+        ]
 
 
 def test_strict_fails_on_warnings_and_workers_come_from_web_concurrency(make_app, monkeypatch):

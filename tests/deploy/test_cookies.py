@@ -35,8 +35,11 @@ def sign_in_over_https(app, client, email):
     with app.app_context():
         create_user(email=email, name="Ana", password=PASSWORD, roles=(), language="en", country="LV")
     page = client.get("/login").get_data(as_text=True)
-    return client.post("/login", data={"csrf_token": csrf_from(page), "email": email, "password": PASSWORD},
-                       headers={"Referer": f"{HTTPS}/login"})
+    return client.post(
+        "/login",
+        data={"csrf_token": csrf_from(page), "email": email, "password": PASSWORD},
+        headers={"Referer": f"{HTTPS}/login"},
+    )
 
 
 def test_production_cookies_are_host_prefixed_and_secure(production):
@@ -70,8 +73,12 @@ def test_development_cookies_keep_plain_names_and_work_over_http(make_app):
 
 def test_config_names_the_production_cookie_settings(production):
     config = production.config
-    assert (config["SESSION_COOKIE_NAME"], config["SESSION_COOKIE_SECURE"], config["SESSION_COOKIE_HTTPONLY"],
-            config["SESSION_COOKIE_SAMESITE"], config["PREFERRED_URL_SCHEME"]) == (
-        "__Host-session", True, True, "Lax", "https")
+    assert (
+        config["SESSION_COOKIE_NAME"],
+        config["SESSION_COOKIE_SECURE"],
+        config["SESSION_COOKIE_HTTPONLY"],
+        config["SESSION_COOKIE_SAMESITE"],
+        config["PREFERRED_URL_SCHEME"],
+    ) == ("__Host-session", True, True, "Lax", "https")
     assert config["REMEMBER_COOKIE_NAME"].startswith("__Host-") and config["REMEMBER_COOKIE_SECURE"]
     assert config["SECRET_KEY"] == STRONG_SECRET

@@ -35,14 +35,27 @@ def get(url: str, headers: dict | None = None):
 def test_gunicorn_serves_the_app_with_the_documented_configuration(tmp_path, signing_key_pem):
     port = free_port()
     database = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'gunicorn.sqlite'}"
-    env = {**os.environ, "ELEARN_ENV": "production", "SECRET_KEY": STRONG_SECRET, "DATABASE_URL": database,
-           "ELEARN_SIGNING_KEY": signing_key_pem, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2",
-           "ELEARN_PROXY_COUNT": "1"}
+    env = {
+        **os.environ,
+        "ELEARN_ENV": "production",
+        "SECRET_KEY": STRONG_SECRET,
+        "DATABASE_URL": database,
+        "ELEARN_SIGNING_KEY": signing_key_pem,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "ELEARN_PROXY_COUNT": "1",
+    }
     env.pop("REDIS_URL", None)
     log = tmp_path / "gunicorn.log"
     with open(log, "wb") as output:
-        server = subprocess.Popen([str(GUNICORN), "wsgi:app"], cwd=REPO, env=env, stdout=output,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            [str(GUNICORN), "wsgi:app"],
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -57,8 +70,9 @@ def test_gunicorn_serves_the_app_with_the_documented_configuration(tmp_path, sig
         assert "object-src 'none'" in headers["Content-Security-Policy"]
         assert "Strict-Transport-Security" not in headers  # plain HTTP: no HSTS
         # as nginx forwards an HTTPS request: the scheme is trusted from the loopback proxy
-        _status, headers, _body = get(f"http://127.0.0.1:{port}/healthz",
-                                      {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.4"})
+        _status, headers, _body = get(
+            f"http://127.0.0.1:{port}/healthz", {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.4"}
+        )
         assert headers["Strict-Transport-Security"] == "max-age=31536000"
         text = log.read_text()
         assert text.count("Booting worker") == 2 and "Using worker: gthread" in text, text  # WEB_CONCURRENCY=2

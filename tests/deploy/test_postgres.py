@@ -18,20 +18,23 @@ from elearn.core.postgres import needs_transaction
 from elearn.extensions import db
 
 
-@pytest.mark.parametrize(("statement", "expected"), [
-    ("SELECT user.id FROM user WHERE user.id = %(id)s", False),
-    ("\n  select 1", False),
-    ("SELECT course.id FROM course WHERE course.slug = %(slug)s FOR UPDATE", True),
-    ("SELECT id FROM t FOR NO KEY UPDATE OF t", True),
-    ("SELECT id FROM t\nFOR  SHARE SKIP LOCKED", True),
-    ("SELECT id FROM t FOR KEY SHARE", True),
-    ("INSERT INTO unit_progress (user_id) VALUES (%(user_id)s) ON CONFLICT DO NOTHING RETURNING id", True),
-    ("UPDATE enrolment SET last_unit=%(unit)s WHERE enrolment.id = %(id)s", True),
-    ("DELETE FROM user_session WHERE id = %(id)s", True),
-    ("WITH gone AS (DELETE FROM t RETURNING id) SELECT count(*) FROM gone", True),
-    ("SAVEPOINT sa_savepoint_1", True),
-    ("CREATE TABLE t (id integer)", True),
-])
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        ("SELECT user.id FROM user WHERE user.id = %(id)s", False),
+        ("\n  select 1", False),
+        ("SELECT course.id FROM course WHERE course.slug = %(slug)s FOR UPDATE", True),
+        ("SELECT id FROM t FOR NO KEY UPDATE OF t", True),
+        ("SELECT id FROM t\nFOR  SHARE SKIP LOCKED", True),
+        ("SELECT id FROM t FOR KEY SHARE", True),
+        ("INSERT INTO unit_progress (user_id) VALUES (%(user_id)s) ON CONFLICT DO NOTHING RETURNING id", True),
+        ("UPDATE enrolment SET last_unit=%(unit)s WHERE enrolment.id = %(id)s", True),
+        ("DELETE FROM user_session WHERE id = %(id)s", True),
+        ("WITH gone AS (DELETE FROM t RETURNING id) SELECT count(*) FROM gone", True),
+        ("SAVEPOINT sa_savepoint_1", True),
+        ("CREATE TABLE t (id integer)", True),
+    ],
+)
 def test_only_plain_selects_run_outside_a_transaction(statement, expected):
     assert needs_transaction(statement) is expected
 
@@ -81,8 +84,9 @@ def test_a_locking_select_keeps_its_row_lock_until_commit(pg_app):
                 connection.execute(text('SELECT id FROM "user" WHERE id = :id FOR UPDATE NOWAIT'), {"id": user_id})
             db.session.commit()
             with other.connect() as connection:
-                locked = connection.execute(text('SELECT id FROM "user" WHERE id = :id FOR UPDATE NOWAIT'),
-                                            {"id": user_id}).scalar()
+                locked = connection.execute(
+                    text('SELECT id FROM "user" WHERE id = :id FOR UPDATE NOWAIT'), {"id": user_id}
+                ).scalar()
                 assert locked == user_id
         finally:
             other.dispose()
@@ -108,5 +112,5 @@ def test_a_pooled_connection_the_server_closed_is_replaced_without_an_error(pg_a
 def test_a_connection_asked_for_autocommit_stays_in_it(pg_app):
     """VACUUM refuses to run in a transaction: the write check must not open one here."""
     with pg_app.app_context(), db.engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM (ANALYZE) \"user\""))
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text('VACUUM (ANALYZE) "user"'))
         assert connection.connection.dbapi_connection.info.transaction_status == TransactionStatus.IDLE

@@ -23,11 +23,18 @@ from tests.deploy.conftest import REDIS_TEST_URL
 @pytest.fixture
 def instances(app, redis_prefix, signing_key_pem):
     """Two app instances on the test database, sharing Redis for the cache and rate limits."""
-    config = {"TESTING": True, "SECRET_KEY": "test-secret", "SIGNING_KEY": signing_key_pem,
-              "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-              "REDIS_URL": REDIS_TEST_URL, "RATELIMIT_STORAGE_URI": REDIS_TEST_URL,
-              "RATELIMIT_KEY_PREFIX": redis_prefix + "limits",
-              "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": REDIS_TEST_URL, "CACHE_KEY_PREFIX": redis_prefix}
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SIGNING_KEY": signing_key_pem,
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "REDIS_URL": REDIS_TEST_URL,
+        "RATELIMIT_STORAGE_URI": REDIS_TEST_URL,
+        "RATELIMIT_KEY_PREFIX": redis_prefix + "limits",
+        "CACHE_TYPE": "RedisCache",
+        "CACHE_REDIS_URL": REDIS_TEST_URL,
+        "CACHE_KEY_PREFIX": redis_prefix,
+    }
     made = [create_app(config), create_app(config)]
     yield made
     for instance in made:
@@ -49,8 +56,7 @@ def renders(monkeypatch):
     return calls
 
 
-def test_a_pdf_rendered_by_one_instance_is_served_from_redis_by_the_other(instances, completed, renders,  # noqa: F811
-                                                                          redis_prefix):
+def test_a_pdf_rendered_by_one_instance_is_served_from_redis_by_the_other(instances, completed, renders, redis_prefix):
     first, second = (instance.test_client() for instance in instances)
     made = first.get(f"/certificates/{completed}.pdf")
     assert made.status_code == 200 and renders == [completed]
@@ -61,7 +67,7 @@ def test_a_pdf_rendered_by_one_instance_is_served_from_redis_by_the_other(instan
     assert renders == [completed]  # the second instance did not render it again
 
 
-def test_a_changed_certificate_is_a_new_cache_entry(instances, completed, renders):  # noqa: F811
+def test_a_changed_certificate_is_a_new_cache_entry(instances, completed, renders):
     from elearn.certificates.models import Certificate
 
     client = instances[0].test_client()
@@ -73,10 +79,17 @@ def test_a_changed_certificate_is_a_new_cache_entry(instances, completed, render
     assert renders == [completed, completed] and changed.status_code == 200
 
 
-def test_without_redis_the_pdf_is_still_served(app, completed, renders, signing_key_pem, caplog):  # noqa: F811
-    broken = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SIGNING_KEY": signing_key_pem,
-                         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                         "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": "redis://127.0.0.1:1/0"})  # nothing listens
+def test_without_redis_the_pdf_is_still_served(app, completed, renders, signing_key_pem, caplog):
+    broken = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SIGNING_KEY": signing_key_pem,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": "redis://127.0.0.1:1/0",
+        }
+    )  # nothing listens
     with caplog.at_level(logging.WARNING, logger="elearn.core.cache"):
         response = broken.test_client().get(f"/certificates/{completed}.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF") and renders == [completed]
@@ -104,6 +117,8 @@ def test_signing_out_on_one_instance_signs_out_on_the_other(instances, make_user
 def test_rate_limits_count_across_instances(instances, make_user):
     make_user("bo@example.org")
     clients = [instance.test_client() for instance in instances]
-    statuses = [post_form(clients[i % 2], "/login", {"email": "bo@example.org", "password": "wrong"}).status_code
-                for i in range(6)]
+    statuses = [
+        post_form(clients[i % 2], "/login", {"email": "bo@example.org", "password": "wrong"}).status_code
+        for i in range(6)
+    ]
     assert statuses == [200] * 5 + [429]

@@ -82,8 +82,12 @@ def test_headers_on_every_route_for_every_role(app, make_user):
 
 
 def test_not_found_error_and_post_responses_carry_the_headers(client):
-    for response in (client.get("/no/such/page"), client.post("/login", data={}), client.get("/healthz"),
-                     client.get("/static/elearn.css")):
+    for response in (
+        client.get("/no/such/page"),
+        client.post("/login", data={}),
+        client.get("/healthz"),
+        client.get("/static/elearn.css"),
+    ):
         assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, response.status_code
         response.close()
 
@@ -148,7 +152,7 @@ def test_crawled_demo_pages_need_nothing_the_policy_blocks(app, demo, make_user,
 def test_editor_script_needs_only_this_site():
     """editor.js fetches its own page (connect-src 'self') and sets innerHTML: nothing inline, nothing eval'd."""
     script = (STATIC / "editor.js").read_text(encoding="utf-8")
-    assert "eval(" not in script and "new Function" not in script and "setAttribute(\"style\"" not in script
+    assert "eval(" not in script and "new Function" not in script and 'setAttribute("style"' not in script
     assert "fetch(" in script and "://" not in script  # it posts to its own page, never elsewhere
 
 
@@ -166,12 +170,16 @@ def test_development_never_sends_hsts(client):
 def test_behind_a_proxy_the_forwarded_headers_are_trusted_only_when_configured(make_app):
     from flask import request
 
-    forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https",
-                 "X-Forwarded-Host": "learn.example.org"}
+    forwarded = {
+        "X-Forwarded-For": "203.0.113.7",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "learn.example.org",
+    }
     direct = make_app(ELEARN_ENV="production", SECRET_KEY=STRONG_SECRET)
     proxied = make_app(ELEARN_ENV="production", SECRET_KEY=STRONG_SECRET, ELEARN_PROXY_COUNT="1")
     seen = {}
     for name, app in (("direct", direct), ("proxied", proxied)):
+
         @app.before_request
         def who(name=name):
             seen[name] = (request.remote_addr, request.scheme, request.host)

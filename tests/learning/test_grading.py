@@ -35,7 +35,6 @@ from elearn.learning.grading import (
     present,
 )
 
-
 # -- builders -------------------------------------------------------------------------
 
 
@@ -49,8 +48,12 @@ def multiple(*choices: Choice, feedback: str | None = "General.") -> dict:
 
 def truefalse(answer: bool = True) -> dict:
     return Question(
-        "truefalse", "The sky is blue.", answer=answer,
-        true_feedback="You said true.", false_feedback="You said false.", feedback="General.",
+        "truefalse",
+        "The sky is blue.",
+        answer=answer,
+        true_feedback="You said true.",
+        false_feedback="You said false.",
+        feedback="General.",
     ).to_dict()
 
 
@@ -64,7 +67,10 @@ def numeric(*answers: NumericAnswer) -> dict:
 
 def matching(*pairs: tuple[str, str]) -> dict:
     return Question(
-        "matching", "Match them.", pairs=[MatchPair(left, right) for left, right in pairs], feedback="General.",
+        "matching",
+        "Match them.",
+        pairs=[MatchPair(left, right) for left, right in pairs],
+        feedback="General.",
     ).to_dict()
 
 
@@ -158,12 +164,15 @@ def test_multiple_accepts_a_werkzeug_multidict():
 # -- true/false -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("answer", "typed", "score", "feedback"), [
-    (True, "true", 1.0, "You said true."),
-    (True, "false", 0.0, "You said false."),
-    (False, "false", 1.0, "You said false."),
-    (False, " TRUE ", 0.0, "You said true."),
-])
+@pytest.mark.parametrize(
+    ("answer", "typed", "score", "feedback"),
+    [
+        (True, "true", 1.0, "You said true."),
+        (True, "false", 0.0, "You said false."),
+        (False, "false", 1.0, "You said false."),
+        (False, " TRUE ", 0.0, "You said true."),
+    ],
+)
 def test_truefalse(answer, typed, score, feedback):
     result = grade(truefalse(answer), {"q0": typed})
     assert (result.score, result.feedback) == (score, [feedback, "General."])
@@ -181,20 +190,23 @@ WORD = short(
 )
 
 
-@pytest.mark.parametrize(("typed", "score"), [
-    ("reduce", 1.0),
-    ("  ReDuCe  ", 1.0),           # case and surrounding spaces
-    ("REUSE", 0.5),                # wildcard matching an empty run
-    ("re-use", 0.5),               # wildcard matching a run of characters
-    ("re   the  use", 0.5),        # inner spaces collapsed first
-    ("reduse", 0.5),               # matches only the wildcard answer: its weight
-    ("xreuse", 0.0),               # the wildcard is anchored at both ends
-    ("reuses", 0.0),
-    ("STRASSE", 1.0),              # Unicode case folding: ß → ss
-    ("3*4", 1.0),                  # \* is a literal asterisk
-    ("3x4", 0.0),
-    ("recycle", 0.0),
-])
+@pytest.mark.parametrize(
+    ("typed", "score"),
+    [
+        ("reduce", 1.0),
+        ("  ReDuCe  ", 1.0),  # case and surrounding spaces
+        ("REUSE", 0.5),  # wildcard matching an empty run
+        ("re-use", 0.5),  # wildcard matching a run of characters
+        ("re   the  use", 0.5),  # inner spaces collapsed first
+        ("reduse", 0.5),  # matches only the wildcard answer: its weight
+        ("xreuse", 0.0),  # the wildcard is anchored at both ends
+        ("reuses", 0.0),
+        ("STRASSE", 1.0),  # Unicode case folding: ß → ss
+        ("3*4", 1.0),  # \* is a literal asterisk
+        ("3x4", 0.0),
+        ("recycle", 0.0),
+    ],
+)
 def test_short_answer_comparison(typed, score):
     assert grade(WORD, {"q0": typed}).score == score
 
@@ -235,23 +247,26 @@ PI = numeric(NumericAnswer(3.14, 0.01))
 RANGE = numeric(NumericAnswer(min=-3.5, max=-1.0))
 
 
-@pytest.mark.parametrize(("question", "typed", "score"), [
-    (YEAR, "1844", 1.0),
-    (YEAR, " 1844 ", 1.0),
-    (YEAR, "1844,0", 1.0),       # comma as decimal separator
-    (YEAR, "1843", 0.5),         # best weight among accepting answers: only 1840 ± 5
-    (YEAR, "1835", 0.5),         # tolerance bounds are included
-    (YEAR, "1834,9", 0.0),
-    (PI, "3,14", 1.0),
-    (PI, "3.15", 1.0),           # edge of the tolerance despite binary floating point
-    (PI, "3,13", 1.0),
-    (PI, ".314e1", 1.0),
-    (PI, "3.16", 0.0),
-    (RANGE, "-3.5", 1.0),        # range ends are included
-    (RANGE, "\u22122", 1.0),     # typographic minus
-    (RANGE, "-1", 1.0),
-    (RANGE, "-0,9", 0.0),
-])
+@pytest.mark.parametrize(
+    ("question", "typed", "score"),
+    [
+        (YEAR, "1844", 1.0),
+        (YEAR, " 1844 ", 1.0),
+        (YEAR, "1844,0", 1.0),  # comma as decimal separator
+        (YEAR, "1843", 0.5),  # best weight among accepting answers: only 1840 ± 5
+        (YEAR, "1835", 0.5),  # tolerance bounds are included
+        (YEAR, "1834,9", 0.0),
+        (PI, "3,14", 1.0),
+        (PI, "3.15", 1.0),  # edge of the tolerance despite binary floating point
+        (PI, "3,13", 1.0),
+        (PI, ".314e1", 1.0),
+        (PI, "3.16", 0.0),
+        (RANGE, "-3.5", 1.0),  # range ends are included
+        (RANGE, "\u22122", 1.0),  # typographic minus
+        (RANGE, "-1", 1.0),
+        (RANGE, "-0,9", 0.0),
+    ],
+)
 def test_numeric_comparison(question, typed, score):
     assert grade(question, {"q0": typed}).score == score
 
@@ -278,10 +293,23 @@ def test_numeric_right_answer_lists_values_tolerances_and_ranges():
     assert grade(RANGE, {}).right_answer == "-3.5 – -1"
 
 
-@pytest.mark.parametrize(("typed", "number"), [
-    ("3,14", 3.14), (" 3.14 ", 3.14), ("-2", -2.0), ("+2.", 2.0), (",5", 0.5), ("1E3", 1000.0),
-    ("", None), ("1,2,3", None), ("1 000", None), (None, None), (True, None), (7, 7.0),
-])
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("3,14", 3.14),
+        (" 3.14 ", 3.14),
+        ("-2", -2.0),
+        ("+2.", 2.0),
+        (",5", 0.5),
+        ("1E3", 1000.0),
+        ("", None),
+        ("1,2,3", None),
+        ("1 000", None),
+        (None, None),
+        (True, None),
+        (7, 7.0),
+    ],
+)
 def test_parse_number(typed, number):
     assert parse_number(typed) == number
 
@@ -289,8 +317,9 @@ def test_parse_number(typed, number):
 # -- matching -------------------------------------------------------------------------
 
 
-PAIRS = matching(("Reuse", "using again"), ("Recycle", "making new material"), ("Reduce", "using less"),
-                 ("Refuse", "using less"))
+PAIRS = matching(
+    ("Reuse", "using again"), ("Recycle", "making new material"), ("Reduce", "using less"), ("Refuse", "using less")
+)
 
 
 def test_matching_all_right():
@@ -312,9 +341,7 @@ def test_matching_all_wrong_is_incorrect():
 
 def test_matching_right_answer_lists_pairs_with_the_right_side_escaped():
     question = matching(("<em>A</em>", "x < y"), ("B", "z"))
-    assert grade(question, {}).right_answer == (
-        "<ul><li><em>A</em> → x &lt; y</li><li>B → z</li></ul>"
-    )
+    assert grade(question, {}).right_answer == ("<ul><li><em>A</em> → x &lt; y</li><li>B → z</li></ul>")
 
 
 def test_matching_gift_distractor_is_an_option_but_not_an_item():
@@ -336,18 +363,22 @@ def test_every_type_has_a_handler_and_a_test_question():
 
 
 @pytest.mark.parametrize("question", ALL_TYPES, ids=lambda q: q["type"])
-@pytest.mark.parametrize("form", [
-    None,
-    {},
-    {"q0": ""},
-    {"q0": "   "},
-    {"q0": []},
-    {"q0": ["", ""]},
-    {"q1": "1"},                      # another question's field
-    {"q0": 5},                        # not a string
-    {"q0": None},
-    MultiDict(),
-], ids=repr)
+@pytest.mark.parametrize(
+    "form",
+    [
+        None,
+        {},
+        {"q0": ""},
+        {"q0": "   "},
+        {"q0": []},
+        {"q0": ["", ""]},
+        {"q1": "1"},  # another question's field
+        {"q0": 5},  # not a string
+        {"q0": None},
+        MultiDict(),
+    ],
+    ids=repr,
+)
 def test_missing_input_is_unanswered(question, form):
     response = parse_response(question, 0, form)
     result = grade_question(question, response)
@@ -365,14 +396,32 @@ def test_garbage_input_is_unanswered(question, value):
     assert (result.score, result.status) == (0.0, UNANSWERED)
 
 
-@pytest.mark.parametrize(("question", "response"), [
-    (PURPOSE, "1"), (PURPOSE, True), (PURPOSE, 99), (PURPOSE, [1]), (PURPOSE, {"a": 1}),
-    (FUNDING, 1), (FUNDING, [True, 99, "0"]), (FUNDING, "01"), (FUNDING, []),
-    (truefalse(), "true"), (truefalse(), 1),
-    (WORD, 3), (WORD, ["reduce"]), (WORD, "  "),
-    (YEAR, ["1844"]), (YEAR, {"v": 1}), (YEAR, False),
-    (PAIRS, "using again"), (PAIRS, [None, None]), (PAIRS, {"0": "using again"}), (PAIRS, [1, 2]),
-])
+@pytest.mark.parametrize(
+    ("question", "response"),
+    [
+        (PURPOSE, "1"),
+        (PURPOSE, True),
+        (PURPOSE, 99),
+        (PURPOSE, [1]),
+        (PURPOSE, {"a": 1}),
+        (FUNDING, 1),
+        (FUNDING, [True, 99, "0"]),
+        (FUNDING, "01"),
+        (FUNDING, []),
+        (truefalse(), "true"),
+        (truefalse(), 1),
+        (WORD, 3),
+        (WORD, ["reduce"]),
+        (WORD, "  "),
+        (YEAR, ["1844"]),
+        (YEAR, {"v": 1}),
+        (YEAR, False),
+        (PAIRS, "using again"),
+        (PAIRS, [None, None]),
+        (PAIRS, {"0": "using again"}),
+        (PAIRS, [1, 2]),
+    ],
+)
 def test_grading_a_response_of_the_wrong_shape_is_unanswered(question, response):
     assert grade_question(question, response).status == UNANSWERED
 
@@ -392,7 +441,11 @@ def test_unknown_question_type_is_a_clear_error():
 def test_present_shows_choices_shuffled_with_their_original_keys():
     shown = present(PURPOSE, 3, seed=42)
     assert {k: shown[k] for k in ("index", "field", "type", "title", "stem")} == {
-        "index": 3, "field": "q3", "type": "single", "title": None, "stem": "Pick one.",
+        "index": 3,
+        "field": "q3",
+        "type": "single",
+        "title": None,
+        "stem": "Pick one.",
     }
     by_key = {choice["key"]: choice["text"] for choice in shown["choices"]}
     assert by_key == {0: "Profit", 1: "Social goal", 2: "Donations"}
@@ -414,11 +467,14 @@ def test_present_is_deterministic_per_seed_and_index(question):
     assert present(question, 0, seed=12345) == present(question, 0, seed=12345)
 
 
-@pytest.mark.parametrize(("question", "options"), [
-    (PURPOSE, lambda shown: [c["key"] for c in shown["choices"]]),
-    (FUNDING, lambda shown: [c["key"] for c in shown["choices"]]),
-    (PAIRS, lambda shown: shown["right"]),
-])
+@pytest.mark.parametrize(
+    ("question", "options"),
+    [
+        (PURPOSE, lambda shown: [c["key"] for c in shown["choices"]]),
+        (FUNDING, lambda shown: [c["key"] for c in shown["choices"]]),
+        (PAIRS, lambda shown: shown["right"]),
+    ],
+)
 def test_present_order_differs_between_seeds(question, options):
     orders = {tuple(options(present(question, 0, seed))) for seed in range(30)}
     assert len(orders) > 1
@@ -602,11 +658,11 @@ def fill_in(questions: list[dict], seed: int, answers: list) -> MultiDict:
 
 
 ANSWERS = [
-    "A social or environmental goal, pursued through trade",          # right: 1
-    ["Sales", "Donations only"],                                       # 50 - 50: 0
-    "false",                                                           # wrong: 0
-    "  Re-Use ",                                                       # wildcard, 50%: 0.5
-    "1844,0",                                                          # comma decimal: 1
+    "A social or environmental goal, pursued through trade",  # right: 1
+    ["Sales", "Donations only"],  # 50 - 50: 0
+    "false",  # wrong: 0
+    "  Re-Use ",  # wildcard, 50%: 0.5
+    "1844,0",  # comma decimal: 1
     {"Reuse": "using again", "Recycle": "using less", "Reduce": "using less"},  # 2 of 3
 ]
 
@@ -639,12 +695,20 @@ def test_round_trip_from_the_parsers_to_the_grade(stored):
 
 def test_markdown_and_gift_quizzes_are_graded_identically():
     markdown, gift = stored_markdown_quiz(), stored_gift_quiz()
-    for seed, answers in enumerate([
-        ANSWERS,
-        ["Running on donations only", ["Sales", "Contracts"], "true", "REDUCE", "1843",
-         {"Reuse": "using again", "Recycle": "making new material", "Reduce": "using less"}],
-        ["", [], "", "", "", {}],
-    ]):
+    for seed, answers in enumerate(
+        [
+            ANSWERS,
+            [
+                "Running on donations only",
+                ["Sales", "Contracts"],
+                "true",
+                "REDUCE",
+                "1843",
+                {"Reuse": "using again", "Recycle": "making new material", "Reduce": "using less"},
+            ],
+            ["", [], "", "", "", {}],
+        ]
+    ):
         graded = [
             grade_attempt(questions, parse_responses(questions, fill_in(questions, seed, answers)))
             for questions in (markdown, gift)

@@ -44,7 +44,7 @@ FILES = {
     "01-one/module.md": MODULE,
     "01-one/01-lesson.md": LESSON,
     "01-one/02-story.md": "---\nkind: case-story\ntitle: Story\norganisation: o\ncountry: SI\nsector: reuse\n"
-                          "year: 2012\n---\nA story.\n",
+    "year: 2012\n---\nA story.\n",
     "01-one/03-quiz.md": QUIZ,
 }
 
@@ -66,14 +66,24 @@ def answer_attempt(client, url: str, *, right: bool):
     page = client.get(url).get_data(as_text=True)
     assert "The social aim" in page and "Right." not in page  # no feedback before submission
     assert "2018" not in page  # nor the numeric answer
-    return client.post(url, data={"csrf_token": csrf_from(page), "q0": "0" if right else "1",
-                                  "q1": "2018" if right else "2011"})
+    return client.post(
+        url, data={"csrf_token": csrf_from(page), "q0": "0" if right else "1", "q1": "2018" if right else "2011"}
+    )
 
 
 def test_the_whole_learner_journey(client, app, course, mailbox):
     # register and confirm through the mail actually received
-    post_form(client, "/register", {"name": "Jānis Ozols", "email": "janis@example.org",
-                                    "password": "sunny day at the seaside", "country": "LV", "language": "en"})
+    post_form(
+        client,
+        "/register",
+        {
+            "name": "Jānis Ozols",
+            "email": "janis@example.org",
+            "password": "sunny day at the seaside",
+            "country": "LV",
+            "language": "en",
+        },
+    )
     client.get(mailbox.link_in("janis@example.org").split("localhost", 1)[-1])
     sign_in(client, "janis@example.org", "sunny day at the seaside")
 
@@ -111,8 +121,9 @@ def test_a_stale_resubmission_is_refused_and_counts_once(client, app, course, ma
     make_user("ana@example.org")
     sign_in(client, "ana@example.org")
     post_form(client, "/me/courses/demo/enrol", page_url="/courses/demo/")
-    url = post_form(client, "/me/courses/demo/one/quiz/attempts",
-                    page_url="/courses/demo/one/quiz/").headers["Location"]
+    url = post_form(client, "/me/courses/demo/one/quiz/attempts", page_url="/courses/demo/one/quiz/").headers[
+        "Location"
+    ]
     page = client.get(url).get_data(as_text=True)
     token = csrf_from(page)
     client.post(url, data={"csrf_token": token, "q0": "0", "q1": "2018"})
@@ -128,11 +139,13 @@ def test_attempt_limit(client, app, course, make_user):
     sign_in(client, "ana@example.org")
     post_form(client, "/me/courses/demo/enrol", page_url="/courses/demo/")
     for _ in range(3):
-        url = post_form(client, "/me/courses/demo/one/quiz/attempts",
-                        page_url="/courses/demo/one/quiz/").headers["Location"]
+        url = post_form(client, "/me/courses/demo/one/quiz/attempts", page_url="/courses/demo/one/quiz/").headers[
+            "Location"
+        ]
         answer_attempt(client, url, right=False)
-    refused = post_form(client, "/me/courses/demo/one/quiz/attempts", page_url="/courses/demo/one/quiz/",
-                        follow_redirects=True)
+    refused = post_form(
+        client, "/me/courses/demo/one/quiz/attempts", page_url="/courses/demo/one/quiz/", follow_redirects=True
+    )
     assert "You have used all your attempts" in refused.get_data(as_text=True)
     assert count(app, QuizAttempt) == 3
 
@@ -141,8 +154,9 @@ def test_answers_are_shuffled_per_attempt_and_stable_on_reload(client, app, cour
     make_user("ana@example.org")
     sign_in(client, "ana@example.org")
     post_form(client, "/me/courses/demo/enrol", page_url="/courses/demo/")
-    url = post_form(client, "/me/courses/demo/one/quiz/attempts",
-                    page_url="/courses/demo/one/quiz/").headers["Location"]
+    url = post_form(client, "/me/courses/demo/one/quiz/attempts", page_url="/courses/demo/one/quiz/").headers[
+        "Location"
+    ]
     first, reload = client.get(url).get_data(as_text=True), client.get(url).get_data(as_text=True)
     order = lambda page: page.index("The social aim") < page.index("Profit for shareholders")  # noqa: E731
     assert order(first) == order(reload)
@@ -176,7 +190,7 @@ def run_concurrently(app, work, times: int = 20) -> list:
             barrier.wait()
             try:
                 outcomes.append(work())
-            except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
+            except Exception as error:
                 outcomes.append(error)
             finally:
                 db.session.remove()
@@ -226,8 +240,10 @@ def test_twenty_threads_mark_the_same_unit_and_submit_the_same_attempt(app, cour
     assert all(isinstance(o, services.StaleSubmission) for o in outcomes if o != "submitted"), outcomes
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 1
-        assert db.session.scalar(select(func.count()).select_from(UnitProgress)
-                                 .where(UnitProgress.unit_slug == "quiz")) == 1
+        assert (
+            db.session.scalar(select(func.count()).select_from(UnitProgress).where(UnitProgress.unit_slug == "quiz"))
+            == 1
+        )
         assert db.session.get(QuizAttempt, attempt_id).score == 100
 
 
@@ -258,21 +274,30 @@ def test_every_demo_quiz_can_be_taken_and_its_result_shown(client, app, demo, ma
     """All question types of the demo course (markdown and GIFT) through the attempt and result pages."""
     make_user("ana@example.org")
     sign_in(client, "ana@example.org")
-    post_form(client, "/me/courses/social-entrepreneurship/enrol", {"variant": variant_tag},
-              page_url="/courses/social-entrepreneurship/")
+    post_form(
+        client,
+        "/me/courses/social-entrepreneurship/enrol",
+        {"variant": variant_tag},
+        page_url="/courses/social-entrepreneurship/",
+    )
     with app.app_context():
         from elearn.courses.models import Module
         from elearn.courses.models import Unit as UnitRow
 
-        quizzes = db.session.execute(select(Module.slug, UnitRow.slug).join(UnitRow, UnitRow.module_id == Module.id)
-                                     .where(UnitRow.kind == "quiz")).all()
+        quizzes = db.session.execute(
+            select(Module.slug, UnitRow.slug)
+            .join(UnitRow, UnitRow.module_id == Module.id)
+            .where(UnitRow.kind == "quiz")
+        ).all()
     assert len(quizzes) == 7
     for module_slug, unit_slug in quizzes:
         unit_url = f"/courses/social-entrepreneurship/{module_slug}/{unit_slug}/"
-        attempt_url = post_form(client, f"/me/courses/social-entrepreneurship/{module_slug}/{unit_slug}/attempts",
-                                page_url=unit_url).headers["Location"]
+        attempt_url = post_form(
+            client, f"/me/courses/social-entrepreneurship/{module_slug}/{unit_slug}/attempts", page_url=unit_url
+        ).headers["Location"]
         page = client.get(attempt_url)
         assert page.status_code == 200, attempt_url
-        result = client.post(attempt_url, data={"csrf_token": csrf_from(page.get_data(as_text=True)), "q0": "0"},
-                             follow_redirects=True)
+        result = client.post(
+            attempt_url, data={"csrf_token": csrf_from(page.get_data(as_text=True)), "q0": "0"}, follow_redirects=True
+        )
         assert result.status_code == 200 and "Your score:" in result.get_data(as_text=True), attempt_url

@@ -26,7 +26,7 @@ def sets(app) -> list[QuestionSet]:
         return list(db.session.scalars(select(QuestionSet)))
 
 
-def test_attempts_at_one_version_of_a_quiz_share_one_question_set(app, client, course, make_user):  # noqa: F811
+def test_attempts_at_one_version_of_a_quiz_share_one_question_set(app, client, course, make_user):
     start_attempt(client, make_user, "ana@example.org")
     client.post("/logout", data={"csrf_token": csrf_from(client.get("/me/").get_data(as_text=True))})
     start_attempt(client, make_user, "ben@example.org")
@@ -39,10 +39,13 @@ def test_attempts_at_one_version_of_a_quiz_share_one_question_set(app, client, c
 
 
 def test_a_changed_quiz_is_a_new_set_and_an_open_attempt_keeps_the_questions_it_showed(
-        app, client, course, make_user, write_course):  # noqa: F811
+    app, client, course, make_user, write_course
+):
     url = start_attempt(client, make_user, "ana@example.org")
-    changed = QUIZ.replace("Which year did Latvia's Social Enterprise Law take effect?",
-                           "Which year was the Slovenian Social Entrepreneurship Act adopted?").replace("2018", "2011")
+    changed = QUIZ.replace(
+        "Which year did Latvia's Social Enterprise Law take effect?",
+        "Which year was the Slovenian Social Entrepreneurship Act adopted?",
+    ).replace("2018", "2011")
     with app.app_context():
         assert sync_tree(write_course({**FILES, "01-one/03-quiz.md": changed})).ok
     page = client.get(url).get_data(as_text=True)
@@ -55,7 +58,7 @@ def test_a_changed_quiz_is_a_new_set_and_an_open_attempt_keeps_the_questions_it_
     assert len(sets(app)) == 2
 
 
-def test_a_worker_reads_a_question_set_once(app, client, course, make_user, count_queries):  # noqa: F811
+def test_a_worker_reads_a_question_set_once(app, client, course, make_user, count_queries):
     question_sets._kept.clear()
     url = start_attempt(client, make_user, "ana@example.org")
     with count_queries() as first:

@@ -38,8 +38,9 @@ def learner(app, client, write_course, make_user):
 
 def enrolment_of(app, email: str) -> Enrolment:
     with app.app_context():
-        return db.session.scalars(select(Enrolment).join(User, User.id == Enrolment.user_id)
-                                  .where(User.email == email)).one()
+        return db.session.scalars(
+            select(Enrolment).join(User, User.id == Enrolment.user_id).where(User.email == email)
+        ).one()
 
 
 def test_a_visit_is_seen_at_once_and_its_position_written_with_the_batch(app, client, learner):
@@ -65,8 +66,11 @@ def test_a_batch_never_moves_a_position_backwards(app, client, learner):
     enrolment = enrolment_of(app, learner)
     later = batch_of(app)._pending[enrolment.id]["now"] + timedelta(seconds=5)
     with app.app_context():  # meanwhile another worker wrote a newer visit
-        db.session.execute(Enrolment.__table__.update().where(Enrolment.id == enrolment.id)
-                           .values(last_module="one", last_unit="story", last_activity_at=later))
+        db.session.execute(
+            Enrolment.__table__.update()
+            .where(Enrolment.id == enrolment.id)
+            .values(last_module="one", last_unit="story", last_activity_at=later)
+        )
         db.session.commit()
     assert batch_of(app).write() == 0
     assert enrolment_of(app, learner).last_unit == "story"
@@ -128,7 +132,12 @@ def test_a_worker_writes_its_pending_positions_when_it_exits(app, client, learne
             assert not visits.record({enrolment.id}, {enrolment.user_id}, "one", "story", utcnow())
         assert len(visits.batch_of(app)) == 1
     """)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "SECRET_KEY": "x" * 40})
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "SECRET_KEY": "x" * 40},
+    )
     assert done.returncode == 0, done.stderr
     assert enrolment_of(app, learner).last_unit == "story"

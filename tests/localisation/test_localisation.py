@@ -46,8 +46,13 @@ def states(tag) -> dict[str, str]:
 
 def test_status_of_every_unit(app, course):
     with app.app_context():
-        assert states("lv-LV") == {"lesson": "up-to-date", "other": "missing", "extra": "hidden",
-                                   "quiz": "missing", "latvia": "country-only"}
+        assert states("lv-LV") == {
+            "lesson": "up-to-date",
+            "other": "missing",
+            "extra": "hidden",
+            "quiz": "missing",
+            "latvia": "country-only",
+        }
         totals = services.totals(services.status(variant("lv-LV")))
         assert (totals["up-to-date"], totals["missing"], totals["hidden"], totals["country-only"]) == (1, 2, 1, 1)
         assert totals["percent"] == pytest.approx(1 / 3)
@@ -80,8 +85,9 @@ def test_partner_admin_edits_only_their_variants_never_the_source(app, client, c
     assert client.get("/localise/demo/lv-LV/").status_code == 200
     assert client.get("/localise/demo/pl-PL/").status_code == 403
     assert client.get("/localise/demo/pl-PL/one/lesson/").status_code == 403
-    response = post_form(client, "/localise/demo/lv-LV/one/other/", {"title": "Cita", "body": "Cits teksts.",
-                                                                     "action": "save"})
+    response = post_form(
+        client, "/localise/demo/lv-LV/one/other/", {"title": "Cita", "body": "Cits teksts.", "action": "save"}
+    )
     assert response.status_code == 302
     with app.app_context():
         source = db.session.scalar(select(Unit).where(Unit.slug == "other"))
@@ -99,8 +105,9 @@ def test_preview_keeps_the_text_save_records_a_revision_and_learners_see_it(app,
     make_user("admin@example.org", roles=("admin",))
     sign_in(client, "admin@example.org")
     url = "/localise/demo/lv-LV/one/other/"
-    preview = post_form(client, url, {"title": "Cita", "body": "**Treknrakstā** <script>x</script>",
-                                      "action": "preview"}).get_data(as_text=True)
+    preview = post_form(
+        client, url, {"title": "Cita", "body": "**Treknrakstā** <script>x</script>", "action": "preview"}
+    ).get_data(as_text=True)
     assert "<strong>Treknrakstā</strong>" in preview and "<script>x" not in preview
     assert "**Treknrakstā** &lt;script&gt;" in preview  # the textarea keeps what was typed
     with app.app_context():
@@ -121,11 +128,13 @@ def test_a_translated_quiz_keeps_the_questions(app, client, course, make_user):
     make_user("admin@example.org", roles=("admin",))
     sign_in(client, "admin@example.org")
     url = "/localise/demo/lv-LV/one/quiz/"
-    refused = post_form(client, url, {"title": "Tests", "body": "## Viens\n\nIzvēlies.\n\n- [ ] jā\n- [x] nē\n",
-                                      "action": "save"})
+    refused = post_form(
+        client, url, {"title": "Tests", "body": "## Viens\n\nIzvēlies.\n\n- [ ] jā\n- [x] nē\n", "action": "save"}
+    )
     assert refused.status_code == 400 and "keeps the questions and answers" in refused.get_data(as_text=True)
-    saved = post_form(client, url, {"title": "Tests", "body": "## Viens\n\nIzvēlies.\n\n- [x] jā\n- [ ] nē\n",
-                                    "action": "save"})
+    saved = post_form(
+        client, url, {"title": "Tests", "body": "## Viens\n\nIzvēlies.\n\n- [x] jā\n- [ ] nē\n", "action": "save"}
+    )
     assert saved.status_code == 302
 
 
@@ -134,19 +143,24 @@ def test_import_export_import_changes_nothing(app, client, course, make_user):
         assert export_tree(course) == []  # nothing was edited in the browser
     make_user("admin@example.org", roles=("admin",))
     sign_in(client, "admin@example.org")
-    post_form(client, "/localise/demo/lv-LV/one/other/", {"title": "Cita", "body": "Teksts no pārlūka.\n",
-                                                          "action": "save"})
+    post_form(
+        client, "/localise/demo/lv-LV/one/other/", {"title": "Cita", "body": "Teksts no pārlūka.\n", "action": "save"}
+    )
     with app.app_context():
         written = export_tree(course)
         assert [p.relative_to(course).as_posix() for p in written] == ["demo/locales/lv-LV/01-one/02-other.md"]
         assert written[0].read_text(encoding="utf-8") == "---\ntitle: Cita\n---\nTeksts no pārlūka.\n"
-        before = [(t.id, t.title, t.body_source, t.content_hash, t.source_revision)
-                  for t in db.session.scalars(select(UnitTranslation).order_by(UnitTranslation.id))]
+        before = [
+            (t.id, t.title, t.body_source, t.content_hash, t.source_revision)
+            for t in db.session.scalars(select(UnitTranslation).order_by(UnitTranslation.id))
+        ]
         report = sync_tree(course)
         assert report.ok and report.changed_units == 0
         db.session.expire_all()
-        after = [(t.id, t.title, t.body_source, t.content_hash, t.source_revision)
-                 for t in db.session.scalars(select(UnitTranslation).order_by(UnitTranslation.id))]
+        after = [
+            (t.id, t.title, t.body_source, t.content_hash, t.source_revision)
+            for t in db.session.scalars(select(UnitTranslation).order_by(UnitTranslation.id))
+        ]
         assert after == before
         assert export_tree(course) == []
         assert sync_tree(course).unchanged == ["demo"]
@@ -172,12 +186,25 @@ def test_partner_admin_hides_units_and_adds_a_local_case_story_which_export_writ
     post_form(client, "/localise/demo/lv-LV/one/extra/visibility", {"hide": "0"}, page_url=status_url)
     with app.app_context():
         assert variant("lv-LV").hidden == ["one/other"]
-    refused = post_form(client, "/localise/demo/lv-LV/one/new", {"kind": "case-story", "title": "Stāsts",
-                                                                 "body": "Teksts.", "organisation": "SIC"})
+    refused = post_form(
+        client,
+        "/localise/demo/lv-LV/one/new",
+        {"kind": "case-story", "title": "Stāsts", "body": "Teksts.", "organisation": "SIC"},
+    )
     assert refused.status_code == 400 and "Stāsts" in refused.get_data(as_text=True)  # nothing typed is lost
-    created = post_form(client, "/localise/demo/lv-LV/one/new", {
-        "kind": "case-story", "title": "Sociālās inovācijas centrs", "body": "Stāsts par centru.",
-        "organisation": "Sociālās inovācijas centrs", "country": "LV", "sector": "atbalsts", "year": "2017"})
+    created = post_form(
+        client,
+        "/localise/demo/lv-LV/one/new",
+        {
+            "kind": "case-story",
+            "title": "Sociālās inovācijas centrs",
+            "body": "Stāsts par centru.",
+            "organisation": "Sociālās inovācijas centrs",
+            "country": "LV",
+            "sector": "atbalsts",
+            "year": "2017",
+        },
+    )
     assert created.status_code == 302
     reader = app.test_client()
     page = reader.get("/courses/demo/one/?variant=lv-LV").get_data(as_text=True)
@@ -185,8 +212,10 @@ def test_partner_admin_hides_units_and_adds_a_local_case_story_which_export_writ
     assert reader.get("/courses/demo/one/socialas-inovacijas-centrs/?variant=").status_code == 404
     with app.app_context():
         written = sorted(p.relative_to(course).as_posix() for p in export_tree(course))
-        assert written == ["demo/locales/lv-LV/01-one/03-socialas-inovacijas-centrs.md",
-                           "demo/locales/lv-LV/variant.yml"]
+        assert written == [
+            "demo/locales/lv-LV/01-one/03-socialas-inovacijas-centrs.md",
+            "demo/locales/lv-LV/variant.yml",
+        ]
         report = sync_tree(course)
         assert report.ok and report.changed_units == 0
         assert export_tree(course) == []
@@ -201,8 +230,11 @@ def test_live_preview_returns_only_the_sanitised_fragment(client, course, make_u
     url = "/localise/demo/lv-LV/one/other/"
     page = client.get(url).get_data(as_text=True)
     assert 'src="/static/editor.js"' in page and 'data-live-preview="live-preview"' in page
-    fragment = client.post(url, data={"csrf_token": csrf_from(page), "title": "x", "body": "*a* <img src=x onerror=1>",
-                                      "action": "preview"}, headers={"X-Live-Preview": "1"}).get_data(as_text=True)
+    fragment = client.post(
+        url,
+        data={"csrf_token": csrf_from(page), "title": "x", "body": "*a* <img src=x onerror=1>", "action": "preview"},
+        headers={"X-Live-Preview": "1"},
+    ).get_data(as_text=True)
     assert fragment == "<p><em>a</em> <img></p>"
 
 

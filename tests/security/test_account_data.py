@@ -76,8 +76,9 @@ def test_deleting_an_account_keeps_cohort_statistics_and_the_certificate(client,
         assert db.session.scalar(select(func.count()).select_from(UnitProgress)) == progress
         twin = db.session.scalar(select(User).where(User.erased_at.is_not(None)))
         assert twin.name == "" and twin.email.endswith("@erased.invalid") and twin.grants == []
-        assert {a.responses for a in db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == twin.id))} \
-            == {None}  # what Ana typed is gone; scores stay
+        assert {a.responses for a in db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == twin.id))} == {
+            None
+        }  # what Ana typed is gone; scores stay
         assert db.session.scalar(select(Enrolment.user_id).where(Enrolment.user_id == ana_id)) is None
     # the certificate stays verifiable for whoever holds it
     page = client.get(f"/certificates/{certificate_id}").get_data(as_text=True)
@@ -96,8 +97,9 @@ def test_deleting_an_account_keeps_cohort_statistics_and_the_certificate(client,
 def test_withdrawing_certificates_at_deletion_revokes_them_and_removes_the_name(client, app, two_learners):
     before = figures(app)
     with app.app_context():
-        certificate_id = db.session.scalar(select(Certificate.id).join(User, User.id == Certificate.user_id)
-                                           .where(User.email == "ana@example.org"))
+        certificate_id = db.session.scalar(
+            select(Certificate.id).join(User, User.id == Certificate.user_id).where(User.email == "ana@example.org")
+        )
     sign_in(client, "ana@example.org")
     post_form(client, "/me/delete", {"password": PASSWORD, "withdraw_certificates": "y"}, page_url="/me/profile")
     page = client.get(f"/certificates/{certificate_id}").get_data(as_text=True)
@@ -115,10 +117,13 @@ def test_withdrawing_certificates_at_deletion_revokes_them_and_removes_the_name(
 
 def test_a_wrong_password_deletes_nothing(client, app, two_learners):
     sign_in(client, "ana@example.org")
-    response = post_form(client, "/me/delete", {"password": "not it", "withdraw_certificates": "y"},
-                         page_url="/me/profile")
+    response = post_form(
+        client, "/me/delete", {"password": "not it", "withdraw_certificates": "y"}, page_url="/me/profile"
+    )
     assert response.status_code == 400 and "Your password is not right." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User).where(User.erased_at.is_not(None))) == 0
-        assert db.session.scalar(select(func.count()).select_from(Certificate)
-                                 .where(Certificate.revoked_at.is_not(None))) == 0
+        assert (
+            db.session.scalar(select(func.count()).select_from(Certificate).where(Certificate.revoked_at.is_not(None)))
+            == 0
+        )

@@ -40,14 +40,21 @@ NOT_A_PERSON = {
 
 
 def user_columns() -> set[str]:
-    return {f"{table.name}.{column.name}" for table in db.metadata.tables.values() for column in table.columns
-            if any(fk.column.table.name == "user" for fk in column.foreign_keys)}
+    return {
+        f"{table.name}.{column.name}"
+        for table in db.metadata.tables.values()
+        for column in table.columns
+        if any(fk.column.table.name == "user" for fk in column.foreign_keys)
+    }
 
 
 def copy_columns() -> set[str]:
-    return {f"{table.name}.{column.name}" for table in db.metadata.tables.values() for column in table.columns
-            if isinstance(column.type, String) and COPY_PATTERN.search(column.name) and not column.foreign_keys
-            } - set(NOT_A_PERSON)
+    return {
+        f"{table.name}.{column.name}"
+        for table in db.metadata.tables.values()
+        for column in table.columns
+        if isinstance(column.type, String) and COPY_PATTERN.search(column.name) and not column.foreign_keys
+    } - set(NOT_A_PERSON)
 
 
 PERSONAL = sorted(user_columns() | copy_columns())
@@ -56,12 +63,17 @@ PERSONAL = sorted(user_columns() | copy_columns())
 def test_every_column_referring_to_a_person_is_covered():
     covered = registry.covered_columns()
     missing = sorted(set(PERSONAL) - covered)
-    assert missing == [], (f"columns that refer to a user or copy a name/email, covered by no "
-                           f"elearn/<domain>/personal_data.py COLUMNS: {missing}")
+    assert missing == [], (
+        f"columns that refer to a user or copy a name/email, covered by no "
+        f"elearn/<domain>/personal_data.py COLUMNS: {missing}"
+    )
     assert "user.id" not in covered and len(PERSONAL) >= 20
-    unknown = sorted(column for column in covered
-                     if column.split(".")[0] not in db.metadata.tables
-                     or column.split(".")[1] not in db.metadata.tables[column.split(".")[0]].columns)
+    unknown = sorted(
+        column
+        for column in covered
+        if column.split(".")[0] not in db.metadata.tables
+        or column.split(".")[1] not in db.metadata.tables[column.split(".")[0]].columns
+    )
     assert unknown == [], f"COLUMNS name columns that do not exist: {unknown}"
     assert set(registry.kept_columns()) <= covered
 
@@ -141,8 +153,9 @@ def test_export_shows_and_erasure_removes_each_column(app, qualified):
     assert qualified in registry.covered_columns(), f"{qualified} is covered by no personal_data module"
     table = db.metadata.tables[table_name]
     with app.test_request_context():
-        subject = create_user(email="probe.person@example.org", name="Zuzanna Probe-Person",
-                              password="a long probe passphrase")
+        subject = create_user(
+            email="probe.person@example.org", name="Zuzanna Probe-Person", password="a long probe passphrase"
+        )
         other = create_user(email="someone.else@example.org", name="Someone Else", password="another passphrase x")
         subject_id = subject.id
         if table_name == "user":
@@ -155,13 +168,17 @@ def test_export_shows_and_erasure_removes_each_column(app, qualified):
                 values = {column_name: subject_id}
                 person = other.id  # any other user column in the row is someone else
             else:
+
                 def copy_of(name):
                     return subject.email if "mail" in name else subject.name
 
                 copied = copy_of(column_name)
                 # the row's other name/email copies are the person's too (an invitation: name and address)
-                values = {name: copy_of(name) for name, column in table.columns.items()
-                          if f"{table_name}.{name}" in PERSONAL and not column.foreign_keys}
+                values = {
+                    name: copy_of(name)
+                    for name, column in table.columns.items()
+                    if f"{table_name}.{name}" in PERSONAL and not column.foreign_keys
+                }
                 person = subject_id  # a copy of the name sits in a row of theirs
             row = make_row(table, values, person_id=person)
             db.session.commit()

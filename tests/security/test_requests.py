@@ -25,9 +25,12 @@ def exempt_endpoints(app) -> set[str]:
     """Endpoints Flask-WTF skips: their view or their blueprint marked with csrf.exempt."""
     from elearn.extensions import csrf
 
-    return {endpoint for endpoint, view in app.view_functions.items()
-            if f"{view.__module__}.{view.__name__}" in csrf._exempt_views
-            or app.blueprints.get(endpoint.rpartition(".")[0]) in csrf._exempt_blueprints}
+    return {
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if f"{view.__module__}.{view.__name__}" in csrf._exempt_views
+        or app.blueprints.get(endpoint.rpartition(".")[0]) in csrf._exempt_blueprints
+    }
 
 
 def test_only_listed_endpoints_are_exempt_from_csrf(app):
@@ -40,8 +43,9 @@ def test_every_post_endpoint_refuses_a_request_without_a_token(app, world, role)
     client = app.test_client()
     if role:
         sign_in(client, world[role])
-    posts = [(endpoint, url) for endpoint, method, url in all_endpoints(app)
-             if method == "POST" and endpoint not in EXEMPT]
+    posts = [
+        (endpoint, url) for endpoint, method, url in all_endpoints(app) if method == "POST" and endpoint not in EXEMPT
+    ]
     assert len(posts) >= 30
     with app.app_context():
         sessions = db.session.scalar(select(func.count()).select_from(UserSession))
@@ -63,8 +67,9 @@ def test_a_token_from_another_session_is_refused(app, make_user):
     attacker, victim = app.test_client(), app.test_client()
     foreign = csrf_from(attacker.get("/login").get_data(as_text=True))
     sign_in(victim, "ana@example.org")
-    response = victim.post("/me/profile", data={"csrf_token": foreign, "name": "Hacked", "country": "LV",
-                                                "language": "en"})
+    response = victim.post(
+        "/me/profile", data={"csrf_token": foreign, "name": "Hacked", "country": "LV", "language": "en"}
+    )
     assert response.status_code == 400
 
 
@@ -87,8 +92,9 @@ def test_signing_in_replaces_a_planted_session(app, make_user):
     attacker.set_cookie("session", planted)
     assert attacker.get("/me/").status_code == 302  # the planted cookie did not become signed in
     # the CSRF token of the planted session no longer works in the victim's session
-    response = victim.post("/me/profile", data={"csrf_token": csrf_from(page), "name": "X", "country": "LV",
-                                                "language": "en"})
+    response = victim.post(
+        "/me/profile", data={"csrf_token": csrf_from(page), "name": "X", "country": "LV", "language": "en"}
+    )
     assert response.status_code == 400
 
 
@@ -110,13 +116,36 @@ def test_signing_in_again_ends_nothing_else_and_signing_out_invalidates_the_cook
 # ---------------------------------------------------------------- open redirects
 
 EVIL = [
-    "//evil.example", "//evil.example/me/", "https://evil.example", "http://evil.example/",
-    "HTTPS://evil.example", "/\\evil.example", "\\\\evil.example", "/\\/evil.example", "\\/evil.example",
-    "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
-    "%2F%2Fevil.example", "/%2F%2Fevil.example", "%5C%5Cevil.example", "/%5Cevil.example",
-    "/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", " //evil.example", "///evil.example",
-    "https:evil.example", "https:/evil.example", "//evil.example@elearn.local", "/@evil.example",
-    "http://localhost@evil.example", "／／evil.example", "/．evil.example", "%09//evil.example",
+    "//evil.example",
+    "//evil.example/me/",
+    "https://evil.example",
+    "http://evil.example/",
+    "HTTPS://evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\\/evil.example",
+    "\\/evil.example",
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    " javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "%2F%2Fevil.example",
+    "/%2F%2Fevil.example",
+    "%5C%5Cevil.example",
+    "/%5Cevil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    " //evil.example",
+    "///evil.example",
+    "https:evil.example",
+    "https:/evil.example",
+    "//evil.example@elearn.local",
+    "/@evil.example",
+    "http://localhost@evil.example",
+    "／／evil.example",
+    "/．evil.example",
+    "%09//evil.example",
 ]
 
 
@@ -136,8 +165,9 @@ def test_next_never_leaves_the_site(app, make_user, target):
     client = app.test_client()
     # through the query string, as the access check builds it, and through the form
     page = client.get("/login", query_string={"next": target}).get_data(as_text=True)
-    response = client.post("/login", data={"csrf_token": csrf_from(page), "email": "ana@example.org",
-                                           "password": PASSWORD, "next": target})
+    response = client.post(
+        "/login", data={"csrf_token": csrf_from(page), "email": "ana@example.org", "password": PASSWORD, "next": target}
+    )
     assert response.status_code == 302
     assert stays_on_site(response.headers["Location"]), (target, response.headers["Location"])
     with app.test_request_context():
@@ -155,7 +185,8 @@ def test_marking_a_unit_done_does_not_redirect_off_site(app, make_user, write_co
     sign_in(client, "ana@example.org")
     post_form(client, "/me/courses/demo/enrol", page_url="/courses/demo/")
     for target in ("//evil.example", "https://evil.example/", "/courses/demo/"):
-        response = post_form(client, "/me/courses/demo/one/lesson/done", {"next_url": target},
-                             page_url="/courses/demo/one/lesson/")
+        response = post_form(
+            client, "/me/courses/demo/one/lesson/done", {"next_url": target}, page_url="/courses/demo/one/lesson/"
+        )
         assert response.status_code == 302
         assert response.headers["Location"] in ("/courses/demo/", "/me/"), target

