@@ -1,11 +1,12 @@
 """Tests for the GIFT parser (``elearn.courses.gift``).
 
-The golden-file suite runs every ``.gift`` file of the shared corpus
-(``shared/corpora/gift``, from fuhrmanator/GIFT-grammar-PEG.js, see its README) against the
-JSON parse stored beside it. Files whose JSON holds only question types we support must
-parse to equivalent questions; files with essay or description entries must be rejected,
-with one error on the right line for each unsupported question. The focused tests below
-pin down line numbers, error collection, escapes, embedded answers and our mapping choices.
+The golden-file suite runs every ``.gift`` file of the corpus vendored in
+``tests/courses/gift_corpus`` (from fuhrmanator/GIFT-grammar-PEG.js, MIT; see its README)
+against the JSON parse stored beside it; a missing corpus fails, it is never skipped.
+Files whose JSON holds only question types we support must parse to equivalent
+questions; files with essay or description entries must be rejected, with one error on
+the right line for each unsupported question. The focused tests below pin down line
+numbers, error collection, escapes, embedded answers and our mapping choices.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from elearn.courses.questions import (
     QuizSyntaxError,
 )
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "gift"
+CORPUS = Path(__file__).resolve().parent / "gift_corpus"
 GIFT_FILES = sorted(CORPUS.glob("*.gift"))
 CORPUS_SIZE = 51
+# An empty parameter list would make pytest skip test_corpus_file; this placeholder fails it instead.
+MISSING_CORPUS = pytest.param(None, id="corpus-missing")
 
 SUPPORTED_JSON_TYPES = {"MC", "TF", "Short", "Numerical", "Matching", "Category"}
 # Unsupported JSON type -> the word our error message must contain.
@@ -61,8 +64,8 @@ def _explicit_weights(choices: list[Choice], equals: list[bool]) -> None:
     # question has explicit weights; an unweighted '=' answer gets an equal share of what the
     # weighted right answers leave of 100%, an unweighted '~' answer 0.
     given = sum(c.weight for c in choices if c.weight is not None and c.weight > 0)
-    unweighted = sum(c.weight is None and eq for c, eq in zip(choices, equals))
-    for choice, eq in zip(choices, equals):
+    unweighted = sum(c.weight is None and eq for c, eq in zip(choices, equals, strict=True))
+    for choice, eq in zip(choices, equals, strict=True):
         if choice.weight is None:
             choice.weight = (100 - given) / unweighted if eq else 0.0
 
@@ -220,10 +223,13 @@ def test_corpus_has_all_files():
     assert len(GIFT_FILES) == CORPUS_SIZE, f"expected {CORPUS_SIZE} .gift files in {CORPUS}"
     for path in GIFT_FILES:
         assert path.with_suffix(".json").is_file(), f"{path.name} has no expected JSON"
+    for name in ("LICENSE", "README.md"):  # the MIT licence must travel with the files
+        assert (CORPUS / name).is_file(), f"{CORPUS / name} is missing"
 
 
-@pytest.mark.parametrize("gift_path", GIFT_FILES, ids=[path.name for path in GIFT_FILES])
-def test_corpus_file(gift_path: Path):
+@pytest.mark.parametrize("gift_path", [pytest.param(path, id=path.name) for path in GIFT_FILES] or [MISSING_CORPUS])
+def test_corpus_file(gift_path: Path | None):
+    assert gift_path is not None, f"no .gift files in {CORPUS}"
     text = gift_path.read_text(encoding="utf-8")
     entries = json.loads(gift_path.with_suffix(".json").read_text(encoding="utf-8"))
     types = {entry["type"] for entry in entries}
@@ -238,7 +244,7 @@ def test_corpus_file(gift_path: Path):
         question_entries = [entry for entry in entries if entry["type"] != "Category"]
         expected = [
             (line, UNSUPPORTED_JSON_TYPES[entry["type"]])
-            for line, entry in zip(lines, question_entries)
+            for line, entry in zip(lines, question_entries, strict=True)
             if entry["type"] in UNSUPPORTED_JSON_TYPES
         ]
         got = [
