@@ -40,6 +40,8 @@ sys.path.insert(0, str(REPO))
 import seed  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 HELLO = "hello"
+# What gunicorn serves: elearn's production app plus the reference routes (benchmarks/wsgi.py).
+WSGI_APP = "benchmarks.wsgi:app"
 
 
 # ---------------------------------------------------------------- scenarios
@@ -214,7 +216,6 @@ def environment(args, work: Path) -> dict[str, str]:
         {
             "DATABASE_URL": args.database_url,
             "SECRET_KEY": secrets.token_urlsafe(48),
-            "ELEARN_BENCHMARK_ROUTES": "1",
             "ELEARN_SIGNING_KEY": pem,
             "ELEARN_COURSES_PATH": str(work / "courses"),
             "PYTHONDONTWRITEBYTECODE": "1",
@@ -256,12 +257,12 @@ class Server:
                 raise SystemExit(f"127.0.0.1:{args.port} is in use: stop what listens there or pass --port")
         self.config = self._resolved(command, env)
         self.process = subprocess.Popen(
-            command + ["wsgi:app"], cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+            [*command, WSGI_APP], cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
         )
         deadline = time.monotonic() + 120
         while True:
             try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=10) as response:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=10) as response:  # noqa: S310 - our server
                     if response.status == 200 and len(self.workers()) == args.workers:
                         break
             except OSError:  # refused, reset or timed out while the workers start
@@ -275,7 +276,7 @@ class Server:
     def _resolved(command: list[str], env: dict[str, str]) -> dict[str, object]:
         """The settings gunicorn will really use (config file + command line)."""
         done = subprocess.run(
-            command + ["--print-config", "wsgi:app"], cwd=REPO, env=env, capture_output=True, text=True, check=False
+            [*command, "--print-config", WSGI_APP], cwd=REPO, env=env, capture_output=True, text=True, check=False
         )
         settings = {
             key.strip(): value.strip()
@@ -431,7 +432,7 @@ def measure(server: Server, ctx: Context, scenario: Scenario, work: Path) -> dic
     user, system = (
         [after[i] - workers_before.get(pid, (0.0, 0.0))[i] for pid, after in workers_after.items()] for i in (0, 1)
     )
-    used = [u + s for u, s in zip(user, system)]
+    used = [u + s for u, s in zip(user, system, strict=True)]
     server_seconds = sum(used)
     # system time is the kernel's part of the workers' work: sockets, SQLite's file locks and writes, thread wake-ups
     result["server_system_percent"] = round(100 * sum(system) / server_seconds) if server_seconds else 0
@@ -442,7 +443,7 @@ def measure(server: Server, ctx: Context, scenario: Scenario, work: Path) -> dic
     result["connections"] = connections
     result["server_cpu_percent"] = round(100 * server_seconds / elapsed)
     result["wrk_cpu_percent"] = round(100 * result.pop("wrk_cpu_seconds") / elapsed)
-    busy, stolen = (after - before for after, before in zip(machine_after, machine_before))
+    busy, stolen = (after - before for after, before in zip(machine_after, machine_before, strict=True))
     # what else ran meanwhile (this script, other programs) and what the hypervisor took: both slow the server
     result["other_cpu_percent"] = max(
         0, round(100 * busy / elapsed) - result["server_cpu_percent"] - result["wrk_cpu_percent"]
@@ -484,7 +485,7 @@ def count_sql(ctx: Context, scenario: Scenario) -> dict:
     # still their first view of their own (a unit visit is still written); a submission's warm-up
     # is its own attempt's page, which reads the quiz's question set as a worker keeps it.
     warm = [("GET", p if m == "POST" else chosen[i - 1][1], c, "") for i, (m, p, c, _b) in enumerate(chosen)]
-    for method, path, cookie, body in warm:
+    for method, path, cookie, _body in warm:
         client = app.test_client()
         if cookie:
             client.set_cookie(*cookie.split("=", 1))
@@ -555,8 +556,10 @@ def profile(ctx: Context, scenario: Scenario, work: Path, repeat: int = 200) -> 
     profiler = Profiler(interval=0.0002)
     cpu, started = time.process_time(), time.perf_counter()
     profiler.start()
-    for done, request in enumerate(requests[20:], 1):  # at most ~15 s per page
+    done = 0
+    for request in requests[20:]:  # at most ~15 s per page
         send(request)
+        done += 1
         if time.perf_counter() - started > 15:
             break
     profiler.stop()
@@ -591,8 +594,9 @@ def page_weight(server: Server, ctx: Context) -> dict:
     page_url = server.base + _module_path(0, ctx)
 
     def fetch(url: str) -> bytes:
-        request = urllib.request.Request(url, headers={"Cookie": learner.cookie, "User-Agent": "wrk"})
-        with urllib.request.urlopen(request, timeout=60) as response:
+        # url: the page on our own server and the same-host links on it (checked before fetching)
+        request = urllib.request.Request(url, headers={"Cookie": learner.cookie, "User-Agent": "wrk"})  # noqa: S310
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
             return response.read()
 
     html = fetch(page_url)
@@ -698,7 +702,9 @@ def table(report: dict) -> str:
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = [
-        "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) + " |"
+        "| "
+        + " | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        + " |"
         for r in rows
     ]
     lines.insert(1, "|" + "|".join(("-" * (w + 1)) + ("-" if i == 0 else ":") for i, w in enumerate(widths)) + "|")
@@ -767,7 +773,7 @@ def main() -> int:
     for key in [k for k in os.environ if k.startswith("ELEARN_") and k not in env]:
         del os.environ[key]
 
-    from elearn import create_app
+    from benchmarks.reference_routes import create_app  # elearn's app with the reference routes
 
     app = create_app()
     print(f"Seeding {args.db} …", flush=True)

@@ -68,7 +68,7 @@ def reset_schema(app) -> None:
     import pkgutil
 
     import elearn
-    from elearn.benchmark.views import create_fortunes
+    from benchmarks.reference_routes import create_fortunes
 
     for package in pkgutil.iter_modules(elearn.__path__):  # every domain's tables, registered in the app or not
         if package.ispkg and importlib.util.find_spec(f"elearn.{package.name}.models"):
@@ -82,7 +82,8 @@ def reset_schema(app) -> None:
         else:
             db.drop_all()
         db.create_all()
-        create_fortunes(engine)
+        with engine.begin() as connection:
+            create_fortunes(connection)
 
 
 # ---------------------------------------------------------------- courses and learners

@@ -49,8 +49,6 @@ def from_environment(instance_path: str) -> dict:
         # Seconds a worker keeps learners' "continue here" positions before writing them in one
         # batch (elearn.learning.visits); 0 writes each in its request.
         "VISIT_WRITE_DELAY": float(env.get("ELEARN_VISIT_WRITE_DELAY", "1")),
-        # /_bench/hello and /_bench/fortunes for benchmarks/run.py; off in every normal deployment
-        "BENCHMARK_ROUTES": env.get("ELEARN_BENCHMARK_ROUTES", "").lower() in {"1", "true", "yes"},
     }
 
 

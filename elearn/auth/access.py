@@ -4,13 +4,16 @@ A request to an endpoint without a rule is refused (403) and logged, and
 ``tests/auth/test_access.py`` walks every route with every role, so a new route
 without a rule fails the suite. Object-level checks (a learner's own progress,
 attempts and certificates) live in the services that load those objects.
+
+Routes that are not elearn's own (the benchmark's reference pages in ``benchmarks/``)
+get their rules on the one app that registers them, with :func:`allow`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from elearn.auth.models import ADMIN, COHORT_LEAD, PARTNER_ADMIN, TRAINER
@@ -96,9 +99,6 @@ RULES: dict[str, Rule] = {
     "cohorts.leave": SIGNED_IN,
     "cohorts.report_page": any_of(ADMIN, PARTNER_ADMIN),
     "cohorts.report_export": any_of(ADMIN, PARTNER_ADMIN),
-    # reference pages of benchmarks/run.py, registered only with ELEARN_BENCHMARK_ROUTES (tests/benchmark)
-    "benchmark.hello": PUBLIC,
-    "benchmark.fortunes": PUBLIC,
     # learning
     "learning.dashboard": SIGNED_IN,
     "learning.enrol": SIGNED_IN,
@@ -143,11 +143,33 @@ RULES: dict[str, Rule] = {
 }
 
 
+_EXTRA = "elearn.access.extra_rules"  # app.extensions key: endpoint -> Rule added with allow()
+
+
+def allow(app: Flask, endpoint: str, rule: Rule) -> None:
+    """Give ``endpoint`` a rule on ``app`` alone, for a blueprint registered from outside elearn.
+
+    Other apps in the process are unaffected, and an endpoint of :data:`RULES` keeps its rule
+    (a ``ValueError`` says so), so elearn's own routes are decided in this file only.
+    """
+    if endpoint in RULES:
+        raise ValueError(f"{endpoint} already has a rule in elearn/auth/access.py")
+    app.extensions.setdefault(_EXTRA, {})[endpoint] = rule
+
+
+def rule_for(endpoint: str) -> Rule | None:
+    """The current app's rule for ``endpoint``: this file's, else one given with :func:`allow`."""
+    rule = RULES.get(endpoint)
+    if rule is None:
+        rule = current_app.extensions.get(_EXTRA, {}).get(endpoint)
+    return rule
+
+
 def enforce() -> None:
     """``before_request``: apply the endpoint's rule."""
     if request.endpoint is None:  # no route matched: the router answers 404 / 405
         return None
-    rule = RULES.get(request.endpoint)
+    rule = rule_for(request.endpoint)
     if rule is None:
         current_app.logger.error("No access rule for endpoint %s: refused", request.endpoint)
         abort(403)

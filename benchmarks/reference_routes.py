@@ -3,8 +3,12 @@
 ``/_bench/hello`` is the cheapest route the app can answer (every ``before_request``
 hook still runs); ``/_bench/fortunes`` is TechEmpower's "fortunes" shape: one SELECT
 of a small table, a row added in memory, sorted, rendered through a Jinja template
-with escaping. The blueprint is registered only when ``ELEARN_BENCHMARK_ROUTES`` is
-set (see ``elearn/__init__.py``), so a normal deployment has neither route.
+with escaping.
+
+They are not part of elearn: :func:`create_app` builds the production app with
+``elearn.create_app()`` and adds this blueprint and its access rules (public) to it.
+``benchmarks/wsgi.py`` serves that app to gunicorn; ``benchmarks/run.py`` also uses it
+in-process to count SQL. A normal deployment (``wsgi.py``) has neither route.
 
 The fortune table lives in its own ``MetaData``, not the models': it is not part of the
 schema (no migration), and ``benchmarks/seed.py`` creates and fills it with
@@ -13,12 +17,17 @@ schema (no migration), and ``benchmarks/seed.py`` creates and fills it with
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
+from flask import Blueprint, Flask, Response, render_template
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, insert, select
 
+import elearn
+from elearn.auth import access
 from elearn.extensions import db
 
-bp = Blueprint("benchmark", __name__, url_prefix="/_bench")
+bp = Blueprint("benchmark", __name__, url_prefix="/_bench", template_folder="templates")
+
+# Each endpoint's access rule, given to the app with elearn.auth.access.allow.
+RULES = {"benchmark.hello": access.PUBLIC, "benchmark.fortunes": access.PUBLIC}
 
 fortune = Table(
     "benchmark_fortune",
@@ -44,12 +53,11 @@ FORTUNES = [
 ]
 
 
-def create_fortunes(engine) -> None:
-    """Create the fortune table (if missing) and fill it with :data:`FORTUNES` (if empty)."""
-    fortune.create(engine, checkfirst=True)
-    with engine.begin() as connection:
-        if connection.execute(select(fortune.c.id).limit(1)).first() is None:
-            connection.execute(insert(fortune), [{"id": i, "message": m} for i, m in enumerate(FORTUNES, 1)])
+def create_fortunes(connection: Connection) -> None:
+    """Create the fortune table (if missing) and fill it with :data:`FORTUNES` (if empty); the caller commits."""
+    fortune.create(connection, checkfirst=True)
+    if connection.execute(select(fortune.c.id).limit(1)).first() is None:
+        connection.execute(insert(fortune), [{"id": i, "message": m} for i, m in enumerate(FORTUNES, 1)])
 
 
 @bp.get("/hello")
@@ -63,3 +71,17 @@ def fortunes():
     rows.append((0, "Additional fortune added at request time."))
     rows.sort(key=lambda row: row[1])
     return render_template("benchmark/fortunes.html", fortunes=rows)
+
+
+def register(app: Flask) -> None:
+    """Add the reference routes and their public access rules to an elearn app."""
+    app.register_blueprint(bp)
+    for endpoint, rule in RULES.items():
+        access.allow(app, endpoint, rule)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """elearn's app as deployed (``elearn.create_app``), with the reference routes added."""
+    app = elearn.create_app(test_config)
+    register(app)
+    return app

@@ -1,0 +1,1 @@
+"""Load benchmarks of elearn (see README.md here); not part of the installed package."""

@@ -1,1 +1,0 @@
-"""Reference routes for ``benchmarks/run.py``; registered only when ``ELEARN_BENCHMARK_ROUTES`` is set."""
