@@ -99,6 +99,8 @@ DEFAULTS = {
     # re-signing the cookie on every response would only cost time.
     "SESSION_REFRESH_EACH_REQUEST": False,
     "RATELIMIT_HEADERS_ENABLED": True,
+    # argon2-cffi's profile for password hashes (elearn.auth.passwords); the test suite uses CHEAPEST.
+    "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
 }
 
 

@@ -27,7 +27,8 @@ class Base(DeclarativeBase):
 
 # Objects stay usable after a commit inside a request (no reload query per attribute);
 # each request gets a fresh session, so nothing stale outlives it.
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+SESSION_OPTIONS = {"expire_on_commit": False}
+db = SQLAlchemy(model_class=Base, session_options=SESSION_OPTIONS)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

@@ -1,7 +1,13 @@
-"""Test fixtures: an app on a fresh real database per test, a client, a query counter.
+"""Test fixtures: the schema built once per test session, each test in a transaction rolled back.
 
-The database is a SQLite file in the test's temporary folder, or the PostgreSQL
-database named by ``DATABASE_URL`` (``.ci/run`` runs the whole suite on both).
+The database is a SQLite file in the session's temporary folder, or the PostgreSQL
+database named by ``DATABASE_URL`` (``.ci/run`` runs the whole suite on both). Its tables
+are created once; each test's app runs on one connection inside an outer transaction that
+is rolled back when the test ends, and its session joins that transaction through
+savepoints, so a request's commit (or a test's ``db.session.commit()``) is real for the
+rest of the test and gone after it. Tests that need real commits seen by other
+connections (a server in a thread or a process, pg_dump, migrations) get a database of
+their own from :func:`separate_database_url`.
 """
 
 from __future__ import annotations
@@ -11,10 +17,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
+from sqlalchemy.orm import Session as PlainSession
 
 from elearn import create_app
-from elearn.extensions import db
+from elearn.extensions import SESSION_OPTIONS, db
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_COURSES = REPO / "courses"
@@ -33,27 +42,130 @@ def signing_key_pem() -> str:
     )
 
 
-@pytest.fixture
-def app(tmp_path, signing_key_pem):
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": url,
-            "COURSES_PATH": str(DEMO_COURSES),
-            "SIGNING_KEY": signing_key_pem,
-            "VISIT_WRITE_DELAY": 0,  # positions written in the request; tests/learning/test_visits.py batches them
-        }
-    )
+def app_settings(url: str, signing_key_pem: str, **extra) -> dict:
+    """What every test app runs with: cheap password hashing, positions written in the request."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "COURSES_PATH": str(DEMO_COURSES),
+        "SIGNING_KEY": signing_key_pem,
+        "PASSWORD_HASH_PROFILE": "CHEAPEST",  # tests/auth checks the production profile
+        "VISIT_WRITE_DELAY": 0,  # positions written in the request; tests/learning/test_visits.py batches them
+        **extra,
+    }
+
+
+def separate_database_url(tmp_path_factory: pytest.TempPathFactory, name: str) -> str:
+    """A database of its own, for tests whose commits other connections must see.
+
+    SQLite: a new file. PostgreSQL: ``<test database>_<name>`` beside ``DATABASE_URL``'s,
+    created when missing (the test user may create databases, as ``postgres`` does)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp(name) / f'{name}.sqlite'}"
+    base = sa.make_url(url)
+    own = base.set(database=f"{base.database}_{name}")
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own.database})
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, signing_key_pem) -> str:
+    """The shared test database with every table created, once per test session."""
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    _create_schema(url, signing_key_pem)
+    return url
+
+
+class _JoinedSession(FlaskSession):
+    """Flask-SQLAlchemy's session on the test's connection (its own ``get_bind`` ignores ``bind``)."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return PlainSession.get_bind(self, mapper, clause=clause, bind=bind, **kwargs)
+
+
+def _begin_outer_transaction(connection: sa.Connection) -> sa.Transaction:
+    if connection.dialect.name == "sqlite":
+        # pysqlite begins a transaction only before a write and a SAVEPOINT outside one
+        # would commit on RELEASE: take over and begin it here (SQLAlchemy's documented recipe).
+        connection.connection.dbapi_connection.isolation_level = None
+        transaction = connection.begin()
+        connection.exec_driver_sql("BEGIN")
+        return transaction
+    return connection.begin()
+
+
+def _create_schema(url: str, signing_key_pem: str) -> None:
+    app = create_app(app_settings(url, signing_key_pem))
     with app.app_context():
         db.drop_all()
         db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
         db.engine.dispose()
+
+
+def empty_tables() -> None:
+    """Delete every row of every table (the app's context), keeping the schema."""
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture(scope="session")
+def committing_database_url(tmp_path_factory, signing_key_pem) -> str:
+    """A database of its own for tests marked ``real_commits``, its tables created once."""
+    url = separate_database_url(tmp_path_factory, "commits")
+    _create_schema(url, signing_key_pem)
+    return url
+
+
+@pytest.fixture
+def app(request, database_url, signing_key_pem):
+    """The app on the shared database, inside a transaction rolled back after the test.
+
+    A test marked ``real_commits`` (threads or processes that must see its commits) gets an
+    app that commits for real on a database of its own, emptied after the test."""
+    if request.node.get_closest_marker("real_commits"):
+        url = request.getfixturevalue("committing_database_url")
+        app = create_app(app_settings(url, signing_key_pem))
+        yield app
+        with app.app_context():
+            db.session.remove()
+            empty_tables()
+            db.engine.dispose()
+        return
+    app = create_app(app_settings(database_url, signing_key_pem))
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = _begin_outer_transaction(connection)
+        shared_session = db.session
+        db.session = db._make_scoped_session(
+            {
+                **SESSION_OPTIONS,
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+                "class_": _JoinedSession,
+            }
+        )
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.session = shared_session
+            transaction.rollback()
+            connection.close()
+            db.engine.dispose()
 
 
 @pytest.fixture
@@ -134,6 +246,7 @@ def demo(app):
 
     with app.app_context():
         report = sync_tree(DEMO_COURSES)
+        db.session.commit()
     assert report.ok, "\n".join(map(str, report.problems))
     return report
 
@@ -202,6 +315,7 @@ def make_user(app):
                 language=language,
                 country=country,
             )
+            db.session.commit()
             return user.id
 
     return make

@@ -2,28 +2,37 @@
 
 NIST SP 800-63B rules: at least 8 characters, up to 128, no composition rules, and
 not one of the commonly used passwords (zxcvbn's list of the 30,000 most common).
-Hashes are Argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: 64 MiB,
-3 passes, 4 lanes), above OWASP's minimum; old hashes are upgraded on sign-in.
+Hashes are Argon2id with the profile ``PASSWORD_HASH_PROFILE`` names: in production
+RFC 9106's low-memory profile (64 MiB, 3 passes, 4 lanes, argon2-cffi's default), above
+OWASP's minimum; hashes made with other parameters are upgraded on sign-in. The test suite
+hashes with argon2-cffi's ``CHEAPEST`` profile, so making a user costs microseconds.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 
-_hasher = PasswordHasher()
+
+@cache
+def _hasher_for(profile: str) -> PasswordHasher:
+    return PasswordHasher.from_parameters(getattr(profiles, profile))
+
+
+def _hasher() -> PasswordHasher:
+    return _hasher_for(current_app.config["PASSWORD_HASH_PROFILE"])
 
 
 @cache
 def _common_passwords() -> frozenset[str]:
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
@@ -40,25 +49,25 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)
 
 
 def burn_time() -> None:
     """Spend what a real verification costs, so unknown emails cannot be told apart by timing."""
-    verify_password(_dummy_hash(), "not the password")
+    verify_password(_dummy_hash(current_app.config["PASSWORD_HASH_PROFILE"]), "not the password")
 
 
 @cache
-def _dummy_hash() -> str:
-    return _hasher.hash("dummy password for timing")
+def _dummy_hash(profile: str) -> str:
+    return _hasher_for(profile).hash("dummy password for timing")

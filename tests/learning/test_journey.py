@@ -203,6 +203,7 @@ def run_concurrently(app, work, times: int = 20) -> list:
     return outcomes
 
 
+@pytest.mark.real_commits
 def test_twenty_threads_mark_the_same_unit_and_submit_the_same_attempt(app, course, make_user):
     user_id = make_user("ana@example.org")
     with app.app_context():

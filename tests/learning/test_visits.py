@@ -118,6 +118,7 @@ def test_a_forked_worker_starts_with_an_empty_batch(app, client, learner, monkey
     parent._pending.clear()
 
 
+@pytest.mark.real_commits
 def test_a_worker_writes_its_pending_positions_when_it_exits(app, client, learner):
     """As a gunicorn worker does on a graceful stop or restart: the interpreter's exit handlers run."""
     enrolment = enrolment_of(app, learner)
