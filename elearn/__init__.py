@@ -34,6 +34,10 @@ from elearn.extensions import babel, cache, csrf, db, limiter, login_manager, mi
 from elearn.learning.views import bp as learning_bp
 from elearn.localisation.views import bp as localisation_bp
 
+# Each domain's receivers of domain events, connected by importing them (elearn.core.signals).
+from elearn.certificates import receivers as _certificate_receivers  # noqa: F401
+from elearn.cohorts import receivers as _cohort_receivers  # noqa: F401
+
 BLUEPRINTS = (core_bp, courses_bp, auth_bp, learning_bp, certificates_bp, localisation_bp, cohorts_bp, board_bp)
 CLI_COMMANDS = (courses_cli, translate_cli, users_cli, backup_cli, check_deploy_command, board_cli)
 

@@ -1,0 +1,1 @@
+"""What the certificates domain does when other domains' events happen (elearn.core.signals)."""
