@@ -19,7 +19,9 @@ from elearn.auth.cli import users_cli
 from elearn.auth.views import bp as auth_bp
 from elearn.board.cli import board_cli
 from elearn.board.views import bp as board_bp
+from elearn.certificates import receivers as certificate_receivers
 from elearn.certificates.views import bp as certificates_bp
+from elearn.cohorts import receivers as cohort_receivers
 from elearn.cohorts.views import bp as cohorts_bp
 from elearn.core import fragments, i18n, security, sqlite, uploads
 from elearn.core.backup import backup_cli
@@ -34,11 +36,9 @@ from elearn.extensions import babel, cache, csrf, db, limiter, login_manager, mi
 from elearn.learning.views import bp as learning_bp
 from elearn.localisation.views import bp as localisation_bp
 
-# Each domain's receivers of domain events, connected by importing them (elearn.core.signals).
-from elearn.certificates import receivers as _certificate_receivers  # noqa: F401
-from elearn.cohorts import receivers as _cohort_receivers  # noqa: F401
-
 BLUEPRINTS = (core_bp, courses_bp, auth_bp, learning_bp, certificates_bp, localisation_bp, cohorts_bp, board_bp)
+# Importing a domain's receivers connects them to the domain events (elearn.core.signals).
+EVENT_RECEIVERS = (certificate_receivers, cohort_receivers)
 CLI_COMMANDS = (courses_cli, translate_cli, users_cli, backup_cli, check_deploy_command, board_cli)
 
 
