@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
+
+from elearn.board.demo import load_demo
+from elearn.board.digests import send_digests
+from elearn.board.search import rebuild
+from elearn.extensions import db
 
 board_cli = AppGroup("board", help="The networking board.")
 
@@ -19,10 +25,6 @@ board_cli = AppGroup("board", help="The networking board.")
 )
 def digest_command(url):
     """Mail every due saved filter its new posts (run daily from cron)."""
-    from flask import current_app
-
-    from elearn.board.services import send_digests
-
     with current_app.test_request_context("/", base_url=url):  # links in mails are built against the public URL
         sent = send_digests()
     click.echo(f"Sent {sent} digest(s).")
@@ -38,8 +40,6 @@ def digest_command(url):
 )
 def demo_command(path):
     """Load the demo organisations and posts (marked as demo); running it again changes nothing."""
-    from elearn.board.demo import load_demo
-
     report = load_demo(path)
     click.echo(f"Demo board: {report.organisations} organisation(s) and {report.posts} post(s) added.")
 
@@ -47,9 +47,6 @@ def demo_command(path):
 @board_cli.command("reindex")
 def reindex_command():
     """Rebuild the SQLite full-text index from the posts (PostgreSQL needs nothing)."""
-    from elearn.board.search import rebuild
-    from elearn.extensions import db
-
     rebuild()
     db.session.commit()
     click.echo("Search index rebuilt.")

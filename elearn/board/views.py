@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from elearn.auth.forms import ConfirmForm
-from elearn.board import feeds, services
+from elearn.board import audit, feeds, permissions, posts, reading, relay, saved_filters
+from elearn.board import moderation as board_moderation  # the view moderation() has the module's name
+from elearn.board import organisations as board_organisations  # and so has organisations()
+from elearn.board.errors import BoardError
 from elearn.board.filters import BoardFilter
 from elearn.board.forms import (
     AREA_LABELS,
@@ -83,14 +88,14 @@ def _checked() -> None:
 
 def _visible_post(post_id: int) -> Post:
     post = db.session.get(Post, post_id)
-    if post is None or not services.can_see_post(current_user, post):
+    if post is None or not permissions.can_see_post(current_user, post):
         abort(404)
     return post
 
 
 def _editable_post(post_id: int) -> Post:
     post = _visible_post(post_id)
-    if not services.can_edit_post(current_user, post):
+    if not permissions.can_edit_post(current_user, post):
         abort(403)
     return post
 
@@ -101,12 +106,12 @@ def _editable_post(post_id: int) -> Post:
 @bp.get("/")
 def index():
     board_filter = BoardFilter.from_args(request.args)
-    page = services.list_posts(board_filter, _page_number())
+    page = reading.list_posts(board_filter, _page_number())
     return render_template(
         "board/index.html",
         filter=board_filter,
         page=page,
-        countries=services.countries_in_use(),
+        countries=reading.countries_in_use(),
         legal_forms=LEGAL_FORMS,
         areas=AREAS,
         save_form=SaveFilterForm(query=board_filter.query(), name=""),
@@ -149,7 +154,7 @@ def post(post_id):
     return render_template(
         "board/post.html",
         post=post,
-        replies=services.replies_for(user, post),
+        replies=reading.replies_for(user, post),
         reply_form=ReplyForm() if user.is_authenticated else None,
         **_post_rights(post),
     )
@@ -158,14 +163,14 @@ def post(post_id):
 def _post_rights(post: Post) -> dict:
     user = current_user
     return {
-        "can_edit": services.can_edit_post(user, post),
-        "can_moderate": user.is_authenticated and services.can_moderate(user, post.country),
+        "can_edit": permissions.can_edit_post(user, post),
+        "can_moderate": user.is_authenticated and permissions.can_moderate(user, post.country),
         "confirm_form": ConfirmForm(),
     }
 
 
-def _post_fields(form: PostForm) -> services.PostFields:
-    return services.PostFields(
+def _post_fields(form: PostForm) -> posts.PostFields:
+    return posts.PostFields(
         kind=form.kind.data,
         title=form.title.data,
         body=form.body.data,
@@ -185,7 +190,7 @@ def _post_fields(form: PostForm) -> services.PostFields:
 @limiter.limit("5 per hour;20 per day", methods=["POST"], key_func=_user_key)
 def new_post():
     user = _user()
-    organisations = [m.organisation for m in services.memberships(user)]
+    organisations = [m.organisation for m in permissions.memberships(user)]
     form = PostForm(organisations=organisations)
     if request.method == "GET":
         form.country.data = user.country if user.country != "XX" else None
@@ -194,8 +199,8 @@ def new_post():
         form.organisation_id.data = organisations[0].id if organisations else 0
     if form.validate_on_submit():
         try:
-            post = services.create_post(user, _post_fields(form))
-        except services.BoardError as error:
+            post = posts.create_post(user, _post_fields(form))
+        except BoardError as error:
             form[error.field or "title"].errors.append(str(error))
         else:
             if post.status == PENDING:
@@ -215,7 +220,7 @@ def new_post():
 def edit_post(post_id):
     post = _editable_post(post_id)
     user = _user()
-    organisations = [m.organisation for m in services.memberships(user)]
+    organisations = [m.organisation for m in permissions.memberships(user)]
     if post.organisation is not None and post.organisation not in organisations:
         organisations.append(post.organisation)
     form = PostForm(obj=post, organisations=organisations)
@@ -226,8 +231,8 @@ def edit_post(post_id):
     form.submit.label.text = _("Save")
     if form.validate_on_submit():
         try:
-            services.update_post(user, post, _post_fields(form))
-        except services.BoardError as error:
+            posts.update_post(user, post, _post_fields(form))
+        except BoardError as error:
             form[error.field or "title"].errors.append(str(error))
         else:
             flash(_("The post is saved."))
@@ -239,7 +244,7 @@ def edit_post(post_id):
 def delete_post(post_id):
     post = _editable_post(post_id)
     _checked()
-    services.delete_post(_user(), post)
+    posts.delete_post(_user(), post)
     flash(_("The post is deleted."))
     return redirect(url_for("board.index"))
 
@@ -251,8 +256,8 @@ def reply(post_id):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            new = services.add_reply(_user(), post, form.body.data)
-        except services.BoardError as error:
+            new = posts.add_reply(_user(), post, form.body.data)
+        except BoardError as error:
             form.body.errors.append(str(error))
         else:
             if new.status == PENDING:
@@ -266,7 +271,7 @@ def reply(post_id):
     return render_template(
         "board/post.html",
         post=post,
-        replies=services.replies_for(current_user, post),
+        replies=reading.replies_for(current_user, post),
         reply_form=form,
         **_post_rights(post),
     ), 400
@@ -275,7 +280,7 @@ def reply(post_id):
 def _report(post: Post, target_reply: Reply | None):
     form = ReportForm()
     if form.validate_on_submit():
-        services.report(_user(), post, form.reason.data, target_reply)
+        board_moderation.report(_user(), post, form.reason.data, target_reply)
         flash(_("Thank you. The moderators will look at it."))
         return redirect(url_for("board.post", post_id=post.id))
     return render_template("board/report.html", form=form, post=post, reply=target_reply), 400 if form.errors else 200
@@ -291,7 +296,7 @@ def report_post(post_id):
 @limiter.limit("20 per hour", methods=["POST"], key_func=_user_key)
 def report_reply(reply_id):
     target = db.session.get(Reply, reply_id)
-    if target is None or not services.can_see_reply(current_user, target):
+    if target is None or not permissions.can_see_reply(current_user, target):
         abort(404)
     return _report(_visible_post(target.post_id), target)
 
@@ -308,8 +313,8 @@ def contact(post_id):
     form = ContactForm()
     if form.validate_on_submit():
         try:
-            services.contact(_user(), post, form.body.data, form.share_email.data)
-        except services.BoardError as error:
+            relay.contact(_user(), post, form.body.data, form.share_email.data)
+        except BoardError as error:
             form.body.errors.append(str(error))
         else:
             flash(_("Your message is sent. The author's answer will come to you by mail."))
@@ -320,14 +325,14 @@ def contact(post_id):
 @bp.route("/messages/<int:message_id>", methods=["GET", "POST"])
 @limiter.limit("5 per hour;20 per day", methods=["POST"], key_func=_user_key)
 def message(message_id):
-    found = services.message_for(_user(), message_id)
+    found = relay.message_for(_user(), message_id)
     if found is None:
         abort(404)
     form = ContactForm()
     if found.recipient_id == current_user.id and form.validate_on_submit():
         try:
-            services.answer(_user(), found, form.body.data, form.share_email.data)
-        except services.BoardError as error:
+            relay.answer(_user(), found, form.body.data, form.share_email.data)
+        except BoardError as error:
             form.body.errors.append(str(error))
         else:
             flash(_("Your answer is sent."))
@@ -369,7 +374,7 @@ def organisations():
 
 def _organisation(slug: str) -> Organisation:
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
-    if organisation is None or not services.can_see_organisation(current_user, organisation):
+    if organisation is None or not permissions.can_see_organisation(current_user, organisation):
         abort(404)
     return organisation
 
@@ -378,7 +383,7 @@ def _organisation(slug: str) -> Organisation:
 def organisation(slug):
     organisation = _organisation(slug)
     user = current_user
-    can_manage = services.can_manage_organisation(user, organisation)
+    can_manage = permissions.can_manage_organisation(user, organisation)
     members = (
         db.session.scalars(
             select(Membership)
@@ -388,7 +393,7 @@ def organisation(slug):
         if can_manage
         else []
     )
-    posts = db.session.scalars(
+    organisation_posts = db.session.scalars(
         select(Post)
         .where(Post.organisation_id == organisation.id, Post.status == PUBLISHED)
         .order_by(Post.created_at.desc())
@@ -397,16 +402,16 @@ def organisation(slug):
     return render_template(
         "board/organisation.html",
         organisation=organisation,
-        posts=posts,
+        posts=organisation_posts,
         members=members,
         can_manage=can_manage,
-        membership=services.membership_of(user, organisation),
+        membership=permissions.membership_of(user, organisation),
         confirm_form=ConfirmForm(),
     )
 
 
-def _organisation_fields(form: OrganisationForm) -> services.OrganisationFields:
-    return services.OrganisationFields(
+def _organisation_fields(form: OrganisationForm) -> board_organisations.OrganisationFields:
+    return board_organisations.OrganisationFields(
         name=form.name.data,
         legal_form=form.legal_form.data,
         country=form.country.data,
@@ -425,7 +430,7 @@ def join():
     if request.method == "GET":
         form.country.data = user.country if user.country != "XX" else None
     if form.validate_on_submit():
-        declaration = services.DeclarationFields(
+        declaration = board_organisations.DeclarationFields(
             address=form.address.data,
             tax_number=form.tax_number.data or "",
             responsible_person=form.responsible_person.data,
@@ -433,8 +438,8 @@ def join():
             primary_area=form.primary_area.data,
         )
         try:
-            created = services.declare_organisation(user, _organisation_fields(form), declaration)
-        except services.BoardError as error:
+            created = board_organisations.declare_organisation(user, _organisation_fields(form), declaration)
+        except BoardError as error:
             form[error.field or "name"].errors.append(str(error))
         else:
             flash(
@@ -450,7 +455,7 @@ def join():
 @bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])
 def edit_organisation(slug):
     organisation = _organisation(slug)
-    if not services.can_manage_organisation(current_user, organisation):
+    if not permissions.can_manage_organisation(current_user, organisation):
         abort(403)
     form = OrganisationForm(obj=organisation)
     if request.method == "GET":
@@ -458,8 +463,8 @@ def edit_organisation(slug):
         form.description.data = organisation.description_md
     if form.validate_on_submit():
         try:
-            services.update_organisation(_user(), organisation, _organisation_fields(form))
-        except services.BoardError as error:
+            board_organisations.update_organisation(_user(), organisation, _organisation_fields(form))
+        except BoardError as error:
             form[error.field or "name"].errors.append(str(error))
         else:
             flash(_("The organisation's profile is saved."))
@@ -474,8 +479,8 @@ def request_membership(slug):
     organisation = _organisation(slug)
     _checked()
     try:
-        services.request_membership(_user(), organisation)
-    except services.BoardError as error:
+        board_organisations.request_membership(_user(), organisation)
+    except BoardError as error:
         flash(str(error), "error")
     else:
         flash(_("Your request is sent to the organisation's admins."))
@@ -487,8 +492,8 @@ def leave_organisation(slug):
     organisation = _organisation(slug)
     _checked()
     try:
-        services.leave_organisation(_user(), organisation)
-    except services.BoardError as error:
+        board_organisations.leave_organisation(_user(), organisation)
+    except BoardError as error:
         flash(str(error), "error")
     else:
         flash(_("You are no longer a member of %(name)s.", name=organisation.name))
@@ -501,20 +506,20 @@ def member(slug, membership_id):
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.organisation_id != organisation.id:
         abort(404)
-    if not services.can_manage_organisation(current_user, organisation):
+    if not permissions.can_manage_organisation(current_user, organisation):
         abort(403)
     _checked()
     action = request.form.get("action")
     try:
         if action == "accept":
-            services.decide_membership(_user(), membership, True)
+            board_organisations.decide_membership(_user(), membership, True)
         elif action == "remove":
-            services.decide_membership(_user(), membership, False)
+            board_organisations.decide_membership(_user(), membership, False)
         elif action in {"make_admin", "drop_admin"}:
-            services.set_member_admin(_user(), membership, action == "make_admin")
+            board_organisations.set_member_admin(_user(), membership, action == "make_admin")
         else:
             abort(400)
-    except services.BoardError as error:
+    except BoardError as error:
         flash(str(error), "error")
     else:
         flash(_("Saved."))
@@ -527,12 +532,12 @@ def member(slug, membership_id):
 @bp.get("/moderation/")
 def moderation():
     user = _user()
-    if not services.is_moderator(user):
+    if not permissions.is_moderator(user):
         abort(403)
     return render_template(
         "board/moderation.html",
-        queue=services.moderation_queue(user),
-        countries=services.moderated_countries(user),
+        queue=board_moderation.moderation_queue(user),
+        countries=permissions.moderated_countries(user),
         confirm_form=ConfirmForm(),
     )
 
@@ -540,9 +545,9 @@ def moderation():
 @bp.get("/moderation/log")
 def audit_log():
     user = _user()
-    if not services.is_moderator(user):
+    if not permissions.is_moderator(user):
         abort(403)
-    return render_template("board/audit_log.html", page=services.audit_log(user, _page_number()))
+    return render_template("board/audit_log.html", page=audit.audit_log(user, _page_number()))
 
 
 MODERATION_ACTIONS = {"hide", "restore", "approve"}
@@ -551,13 +556,13 @@ MODERATION_ACTIONS = {"hide", "restore", "approve"}
 def _moderate(post: Post, target_reply: Reply | None, action: str):
     if action not in MODERATION_ACTIONS:
         abort(404)
-    if not services.can_moderate(current_user, post.country):
+    if not permissions.can_moderate(current_user, post.country):
         abort(403)
     form = ModerationForm()
     if form.validate_on_submit():
         try:
-            services.moderate(_user(), action, post, form.reason.data, target_reply)
-        except services.BoardError as error:
+            board_moderation.moderate(_user(), action, post, form.reason.data, target_reply)
+        except BoardError as error:
             form.reason.errors.append(str(error))
         else:
             flash({"hide": _("Hidden."), "restore": _("Restored."), "approve": _("Approved and published.")}[action])
@@ -591,10 +596,10 @@ def dismiss_report(report_id):
     row = db.session.get(Report, report_id)
     if row is None:
         abort(404)
-    if not services.can_moderate(current_user, row.post.country):
+    if not permissions.can_moderate(current_user, row.post.country):
         abort(403)
     _checked()
-    services.dismiss_report(_user(), row, request.form.get("reason", "")[:1000])
+    board_moderation.dismiss_report(_user(), row, request.form.get("reason", "")[:1000])
     flash(_("The report is dismissed."))
     return redirect(url_for("board.moderation"))
 
@@ -604,13 +609,13 @@ def declaration(declaration_id):
     found = db.session.get(JoinDeclaration, declaration_id)
     if found is None:
         abort(404)
-    if not services.can_moderate(current_user, found.organisation.country):
+    if not permissions.can_moderate(current_user, found.organisation.country):
         abort(403)
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            services.decide_declaration(_user(), found, bool(form.approve.data), form.reason.data)
-        except services.BoardError as error:
+            board_organisations.decide_declaration(_user(), found, bool(form.approve.data), form.reason.data)
+        except BoardError as error:
             form.reason.errors.append(str(error))
         else:
             flash(_("The organisation is approved.") if form.approve.data else _("The declaration is declined."))
@@ -623,7 +628,7 @@ def declaration(declaration_id):
 
 @bp.get("/me/filters")
 def my_filters():
-    saved = services.saved_filters(_user())
+    saved = saved_filters.saved_filters(_user())
     forms = {s.id: FrequencyForm(prefix=f"f{s.id}", frequency=s.frequency) for s in saved}
     return render_template(
         "board/filters.html", saved=saved, forms=forms, labels=FREQUENCY_LABELS, confirm_form=ConfirmForm()
@@ -636,16 +641,14 @@ def save_filter():
     form = SaveFilterForm()
     if not form.validate_on_submit():
         abort(400)
-    from urllib.parse import parse_qsl
-
     board_filter = BoardFilter.from_args(dict(parse_qsl(form.query.data or "")))
-    services.save_filter(_user(), form.name.data or "", board_filter, form.frequency.data)
+    saved_filters.save_filter(_user(), form.name.data or "", board_filter, form.frequency.data)
     flash(_("The filter is saved. You can change or delete it here."))
     return redirect(url_for("board.my_filters"))
 
 
 def _own_filter(filter_id: int):
-    saved = services.own_filter(_user(), filter_id)
+    saved = saved_filters.own_filter(_user(), filter_id)
     if saved is None:
         abort(404)
     return saved
@@ -657,7 +660,7 @@ def filter_frequency(filter_id):
     form = FrequencyForm(prefix=f"f{saved.id}")
     if not form.validate_on_submit():
         abort(400)
-    services.set_frequency(saved, form.frequency.data)
+    saved_filters.set_frequency(saved, form.frequency.data)
     flash(_("Saved."))
     return redirect(url_for("board.my_filters"))
 
@@ -666,7 +669,7 @@ def filter_frequency(filter_id):
 def delete_filter(filter_id):
     saved = _own_filter(filter_id)
     _checked()
-    services.delete_filter(saved)
+    saved_filters.delete_filter(saved)
     flash(_("The filter is deleted."))
     return redirect(url_for("board.my_filters"))
 
@@ -675,10 +678,10 @@ def delete_filter(filter_id):
 @csrf.exempt  # the signed token is the credential; mail programs POST here without a form (RFC 8058)
 @limiter.limit("30 per minute", methods=["POST"])
 def unsubscribe(token):
-    saved = services.filter_for_token(token)
+    saved = saved_filters.filter_for_token(token)
     if saved is None:
         return render_template("board/unsubscribe.html", saved=None), 404
     if request.method == "POST":
-        services.unsubscribe(saved)
+        saved_filters.unsubscribe(saved)
         return render_template("board/unsubscribe.html", saved=saved, done=True)
     return render_template("board/unsubscribe.html", saved=saved, done=False)

@@ -54,8 +54,8 @@ def user_by(email: str) -> User:
 
 @pytest.fixture
 def write_post(app):
-    """write_post(email, title=…, **fields) → post id, through services.create_post (trusted or not)."""
-    from elearn.board import services
+    """write_post(email, title=…, **fields) → post id, through posts.create_post (trusted or not)."""
+    from elearn.board import posts
 
     def write(
         email: str,
@@ -76,7 +76,7 @@ def write_post(app):
     ) -> int:
         with app.app_context():
             author = user_by(email)
-            fields = services.PostFields(
+            fields = posts.PostFields(
                 kind=kind,
                 title=title,
                 body=body,
@@ -90,7 +90,7 @@ def write_post(app):
                 event_end=event_end,
                 event_place=event_place,
             )
-            post = services.create_post(author, fields)
+            post = posts.create_post(author, fields)
             if publish and post.status != "published":
                 post.status = "published"
                 db.session.commit()

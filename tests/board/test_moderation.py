@@ -191,7 +191,7 @@ def test_a_bad_tag_is_refused_with_a_message(app, trusted):
 
 
 def test_a_post_page_runs_the_same_queries_whatever_its_replies(app, trusted, write_post, count_queries):
-    from elearn.board import services
+    from elearn.board import posts
 
     post_id = write_post(trusted["member"], "A busy thread", tags="a, b, c")
     reader = client_for(app, trusted["reader"])
@@ -203,7 +203,7 @@ def test_a_post_page_runs_the_same_queries_whatever_its_replies(app, trusted, wr
             author = user_by(trusted["member"])
             post = db.session.get(Post, post_id)
             for number in range(count):
-                services.add_reply(author, post, f"Reply {number}")
+                posts.add_reply(author, post, f"Reply {number}")
 
     add_replies(2)
     with count_queries() as few:

@@ -8,9 +8,9 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from elearn.board import search, services
+from elearn.board import posts, reading, search
 from elearn.board.filters import BoardFilter
-from elearn.board.models import Organisation, OrganisationArea
+from elearn.board.models import Organisation, OrganisationArea, Post
 from elearn.extensions import db
 from tests.board.conftest import user_by
 
@@ -107,7 +107,7 @@ def corpus(app, people, write_post):
             post.organisation_id = organisation_id
             db.session.flush()
             post.organisation = db.session.get(Organisation, organisation_id)
-            services._render_post(post)
+            posts._render_post(post)
         db.session.commit()
 
 
@@ -205,7 +205,7 @@ def test_newest_first_and_pagination_with_a_fixed_number_of_queries(app, client,
     for number in range(45):
         write_post(people["member"], f"Post number {number:02d}", tags="a, b", country="LV")
     first = titles(client, "?country=LV")
-    assert first[0] == "Post number 44" and len(first) == services.PER_PAGE
+    assert first[0] == "Post number 44" and len(first) == reading.PER_PAGE
     page3 = titles(client, "?country=LV&page=3")
     assert page3 == [f"Post number {n:02d}" for n in range(4, -1, -1)]
     assert 'rel="next"' in client.get("/board/?country=LV").get_data(as_text=True)
@@ -219,7 +219,7 @@ def test_newest_first_and_pagination_with_a_fixed_number_of_queries(app, client,
 
 def test_search_function_over_both_dialects_agrees_with_the_page(app, corpus):
     with app.test_request_context():
-        page = services.list_posts(BoardFilter.from_args({"q": "social", "country": "SI"}))
+        page = reading.list_posts(BoardFilter.from_args({"q": "social", "country": "SI"}))
         assert sorted(p.title for p in page.items) == ["Conference on social activation", "Last year's fair"]
 
 
@@ -227,11 +227,11 @@ def test_edits_and_deletes_keep_the_index_in_sync(app, client, people, write_pos
     post_id = write_post(people["member"], "Bakery looks for apprentices", body="Bread.")
     with app.app_context():
         author = user_by(people["member"])
-        post = services.db.session.get(services.Post, post_id)
-        services.update_post(
+        post = db.session.get(Post, post_id)
+        posts.update_post(
             author,
             post,
-            services.PostFields(
+            posts.PostFields(
                 kind="job",
                 title="Carpentry looks for apprentices",
                 body="Wood.",
@@ -244,5 +244,5 @@ def test_edits_and_deletes_keep_the_index_in_sync(app, client, people, write_pos
     assert titles(client, "?q=bakery") == []
     assert titles(client, "?q=carpentry") == ["Carpentry looks for apprentices"]
     with app.app_context():
-        services.delete_post(user_by(people["member"]), services.db.session.get(services.Post, post_id))
+        posts.delete_post(user_by(people["member"]), db.session.get(Post, post_id))
     assert titles(client, "?q=carpentry") == []

@@ -27,7 +27,8 @@ from elearn.board.models import (
     Post,
     PostTag,
 )
-from elearn.board.services import TIMEZONES, render_markdown
+from elearn.board.posts import TIMEZONES
+from elearn.board.text import render_markdown
 from elearn.core.i18n import PARTNER_COUNTRIES
 from elearn.core.models import utcnow
 from elearn.extensions import db

@@ -1,0 +1,196 @@
+"""Writing posts and replies: checking and storing their fields, rendering them once, counting replies."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, time
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from elearn.auth.models import User
+from elearn.board import search
+from elearn.board.audit import _log
+from elearn.board.errors import BoardError
+from elearn.board.filters import TAG_RE, printable
+from elearn.board.models import PENDING, PUBLISHED, Organisation, Post, PostTag, Reply
+from elearn.board.permissions import can_edit_post, is_trusted, memberships
+from elearn.board.text import _line, render_markdown
+from elearn.extensions import db
+
+MAX_TAGS = 8
+
+# Events are local to their place: the time zone of the country, for the calendar feed.
+TIMEZONES = {
+    "DK": "Europe/Copenhagen",
+    "EE": "Europe/Tallinn",
+    "FI": "Europe/Helsinki",
+    "DE": "Europe/Berlin",
+    "HR": "Europe/Zagreb",
+    "LV": "Europe/Riga",
+    "LT": "Europe/Vilnius",
+    "PL": "Europe/Warsaw",
+    "RU": "Europe/Kaliningrad",
+    "SI": "Europe/Ljubljana",
+    "SE": "Europe/Stockholm",
+    "SK": "Europe/Bratislava",
+    "HU": "Europe/Budapest",
+    "IT": "Europe/Rome",
+    "RO": "Europe/Bucharest",
+    "PT": "Europe/Lisbon",
+    "CZ": "Europe/Prague",
+    "RS": "Europe/Belgrade",
+    "NO": "Europe/Oslo",
+}
+
+
+@dataclass
+class PostFields:
+    kind: str
+    title: str
+    body: str
+    country: str
+    region: str
+    language: str
+    tags: str
+    organisation_id: int | None = None
+    event_date: date | None = None
+    event_start: time | None = None
+    event_end: time | None = None
+    event_place: str = ""
+
+
+def parse_tags(value: str) -> list[str]:
+    tags: list[str] = []
+    for raw in re.split(r"[,;\s]+", value or ""):
+        tag = raw.strip().lstrip("#").lower()
+        if not tag:
+            continue
+        if not TAG_RE.match(tag):
+            raise BoardError(
+                _l(
+                    "A tag is one word of letters, digits and hyphens, at most 40 characters: “%(tag)s” is not.",
+                    tag=raw[:60],
+                ),
+                "tags",
+            )
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise BoardError(_l("At most %(count)s tags, please.", count=MAX_TAGS), "tags")
+    return tags
+
+
+def _check_post_fields(author, fields: PostFields) -> Organisation | None:
+    organisation = None
+    if fields.organisation_id:
+        membership = next((m for m in memberships(author) if m.organisation_id == fields.organisation_id), None)
+        if membership is None:
+            raise BoardError(_l("You can post only for an organisation you belong to."), "organisation_id")
+        organisation = membership.organisation
+    if fields.kind == "event":
+        if fields.event_date is None:
+            raise BoardError(_l("An event needs a date."), "event_date")
+        if fields.event_start is None:
+            raise BoardError(_l("An event needs a start time."), "event_start")
+        if not fields.event_place.strip():
+            raise BoardError(_l("An event needs a place (a town and address, or “online”)."), "event_place")
+        if fields.event_end is not None and fields.event_end <= fields.event_start:
+            raise BoardError(_l("The event must end after it starts."), "event_end")
+    return organisation
+
+
+def _fill_post(post: Post, fields: PostFields, organisation: Organisation | None) -> None:
+    tags = parse_tags(fields.tags)
+    post.kind = fields.kind
+    post.title = _line(fields.title)
+    post.body_md = printable(fields.body)
+    post.country = fields.country
+    post.region = _line(fields.region)
+    post.language = fields.language
+    post.organisation_id = organisation.id if organisation else None
+    post.organisation = organisation
+    is_event = fields.kind == "event"
+    post.event_date = fields.event_date if is_event else None
+    post.event_start = fields.event_start if is_event else None
+    post.event_end = fields.event_end if is_event else None
+    post.event_place = _line(fields.event_place) if is_event else ""
+    post.timezone = TIMEZONES.get(fields.country, "UTC")
+    post.tag_rows = [PostTag(tag=tag) for tag in tags]
+
+
+def _render_post(post: Post) -> None:
+    """HTML and search text, once, when the post is written (needs ``post.id`` for unique anchors)."""
+    post.body_html = render_markdown(post.body_md, f"p{post.id}-")
+    organisation = post.organisation.name if post.organisation else ""
+    post.search_text = search.index_text(
+        post.title, " ".join(post.tags), organisation, post.region, post.event_place, _plain(post.body_html)
+    )
+
+
+def _plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def create_post(author: User, fields: PostFields) -> Post:
+    """Publish a post, or keep it waiting for a moderator if it is the author's first."""
+    parse_tags(fields.tags)  # refuse bad tags before anything is written
+    organisation = _check_post_fields(author, fields)
+    post = Post(author_id=author.id, status=PUBLISHED if is_trusted(author) else PENDING)
+    _fill_post(post, fields, organisation)
+    db.session.add(post)
+    db.session.flush()
+    _render_post(post)
+    db.session.commit()
+    return post
+
+
+def update_post(user: User, post: Post, fields: PostFields) -> None:
+    if not can_edit_post(user, post):
+        raise BoardError(_l("You cannot edit this post."))
+    parse_tags(fields.tags)
+    if post.author_id == user.id:
+        organisation = _check_post_fields(user, fields)
+    else:  # a moderator correcting a post keeps the author's organisation
+        _check_post_fields(user, replace(fields, organisation_id=None))
+        organisation = post.organisation
+    _fill_post(post, fields, organisation)
+    _render_post(post)
+    db.session.commit()
+
+
+def delete_post(user: User, post: Post) -> None:
+    if not can_edit_post(user, post):
+        raise BoardError(_l("You cannot delete this post."))
+    if post.author_id != user.id:
+        _log("delete", "post", user, post.country, post=None, title=post.title, reason="")
+    db.session.delete(post)
+    db.session.commit()
+
+
+def add_reply(author: User, post: Post, body: str) -> Reply:
+    if post.status != PUBLISHED:
+        raise BoardError(_l("This post is not open for replies."))
+    body = printable(body)
+    reply = Reply(
+        post_id=post.id,
+        post=post,
+        author_id=author.id,
+        body_md=body,
+        body_html="",
+        status=PUBLISHED if is_trusted(author) else PENDING,
+    )
+    db.session.add(reply)
+    db.session.flush()
+    reply.body_html = render_markdown(body, f"r{reply.id}-")
+    _recount(post)
+    db.session.commit()
+    return reply
+
+
+def _recount(post: Post) -> None:
+    db.session.flush()
+    post.reply_count = db.session.scalar(
+        select(func.count()).select_from(Reply).where(Reply.post_id == post.id, Reply.status == PUBLISHED)
+    )
