@@ -15,6 +15,7 @@ from feedgen.feed import FeedGenerator
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
+from markupsafe import escape
 from sqlalchemy import select
 
 from elearn.board.filters import BoardFilter
@@ -81,8 +82,6 @@ def atom(board_filter: BoardFilter) -> bytes:
 def _event_summary_html(post: Post) -> str:
     if post.kind != "event" or post.event_date is None:
         return ""
-    from markupsafe import escape
-
     when = post.event_date.isoformat() + (f" {post.event_start:%H:%M}" if post.event_start else "")
     return f"<p><strong>{escape(when)}</strong>, {escape(post.event_place)}</p>"
 

@@ -6,6 +6,7 @@ Forms that anyone can reach through a link carry a honeypot: a field hidden by C
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -26,6 +27,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, Optiona
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from elearn.board.models import AREAS, DAILY, KINDS, LEGAL_FORMS, OFF, WEEKLY
+from elearn.core.i18n import PARTNER_COUNTRIES, language_name
 
 KIND_LABELS = {
     "offer": _l("Offer"),
@@ -60,8 +62,6 @@ MAX_BODY = 20_000
 
 def country_choices():
     """Partner countries first, then every other country, by name in the interface language."""
-    from elearn.core.i18n import PARTNER_COUNTRIES
-
     territories = get_locale().territories
     partner = sorted(PARTNER_COUNTRIES, key=lambda c: territories.get(c, c))
     others = sorted(
@@ -86,10 +86,6 @@ def _choices(labels: dict) -> list[SelectChoice]:
 
 
 def language_choices():
-    from flask import current_app
-
-    from elearn.core.i18n import language_name
-
     return [SelectChoice(code, language_name(code)) for code in current_app.config["LANGUAGES"]]
 
 
