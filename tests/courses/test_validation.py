@@ -5,40 +5,8 @@ from __future__ import annotations
 import pytest
 
 from elearn.courses.importer import validate_tree
-
-COURSE = """\
----
-title: Demo
-summary: A demo course.
-language: en
----
-Description.
-"""
-MODULE = """\
----
-title: Module one
----
-Outline.
-"""
-LESSON = """\
----
-kind: lesson
-title: A lesson
----
-Text.
-"""
-QUIZ = """\
----
-kind: quiz
-title: Quiz
----
-## One
-
-Pick.
-
-- [x] yes
-- [ ] no
-"""
+from tests.factories import COURSE, LESSON, MODULE
+from tests.factories import SIMPLE_QUIZ as QUIZ
 
 
 def valid_course(**extra):

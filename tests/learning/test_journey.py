@@ -14,39 +14,9 @@ from elearn.extensions import db
 from elearn.learning import services
 from elearn.learning.models import CourseCompletion, ModuleCompletion, QuizAttempt, UnitProgress
 from tests.conftest import csrf_from, post_form, sign_in
-from tests.courses.test_validation import COURSE, LESSON, MODULE
-
-QUIZ = """\
----
-kind: quiz
-title: Check
-pass_mark: 100
-attempts: 3
----
-## Purpose
-
-What comes first in a social enterprise?
-
-- [x] The social aim
-  > Right.
-- [ ] Profit for shareholders
-  > Profit serves the aim.
-
-## Founded
-
-Which year did Latvia's Social Enterprise Law take effect?
-
-- number: 2018
-"""
-
-FILES = {
-    "course.md": COURSE,
-    "01-one/module.md": MODULE,
-    "01-one/01-lesson.md": LESSON,
-    "01-one/02-story.md": "---\nkind: case-story\ntitle: Story\norganisation: o\ncountry: SI\nsector: reuse\n"
-    "year: 2012\n---\nA story.\n",
-    "01-one/03-quiz.md": QUIZ,
-}
+from tests.factories import GRADED_QUIZ as QUIZ  # noqa: F401 - tests.learning.test_question_sets imports it
+from tests.factories import LESSON
+from tests.factories import ONE_MODULE_FILES as FILES
 
 
 @pytest.fixture
