@@ -28,8 +28,12 @@ run: translations
 ## and the whole test suite, on SQLite and then on PostgreSQL
 test: lint check-catalogues test-sqlite test-postgres
 
+## ruff (rules and formatting), mypy on elearn/, and the import layers (pyproject.toml's [tool.importlinter])
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 check-catalogues:
 	@command -v msgfmt >/dev/null || { echo "msgfmt missing: apt-get install gettext"; exit 1; }

@@ -18,7 +18,9 @@ from pytest_alembic.tests import (  # noqa: F401 - collected here as this module
 )
 from sqlalchemy import inspect, text
 
+from elearn import create_app
 from elearn.extensions import db
+from tests.conftest import app_settings, separate_database_url
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
@@ -34,14 +36,20 @@ def alembic_config():
     return {"file": str(MIGRATIONS / "alembic.ini"), "script_location": str(MIGRATIONS)}
 
 
+@pytest.fixture(scope="session")
+def migrations_database_url(tmp_path_factory) -> str:
+    return separate_database_url(tmp_path_factory, "migrations")
+
+
 @pytest.fixture
-def alembic_engine(app):
-    """The test database, emptied; migrations/env.py runs inside this app's context."""
+def alembic_engine(migrations_database_url, signing_key_pem):
+    """A database of its own, emptied; migrations/env.py runs inside this app's context."""
+    app = create_app(app_settings(migrations_database_url, signing_key_pem))
     with app.app_context():
         drop_everything()
         yield db.engine
         drop_everything()
-        db.create_all()  # what the app fixture's teardown expects
+        db.engine.dispose()
 
 
 def test_downgrade_leaves_only_the_version_table(alembic_runner, alembic_engine):

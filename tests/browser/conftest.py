@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import DEMO_COURSES, PASSWORD, Mailbox
+from elearn.core.transaction import unit_of_work
+from tests.conftest import DEMO_COURSES, PASSWORD, Mailbox, separate_database_url
 
 CHROMIUM = os.environ.get("ELEARN_CHROMIUM", "/usr/bin/chromium")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -44,7 +45,7 @@ class LiveServer:
         """A confirmed account made through the services; ``scope`` = variant of a partner admin."""
         from elearn.auth.services import create_user, grant_role
 
-        with self.app.app_context():
+        with self.app.app_context(), unit_of_work():
             user = create_user(
                 email=email,
                 name=name or email.split("@")[0].title(),
@@ -85,8 +86,7 @@ def live_server(tmp_path_factory, signing_key_pem):
     box = Mailbox()
     smtp = Controller(box, hostname="127.0.0.1", port=_free_port())
     smtp.start()
-    folder = tmp_path_factory.mktemp("live")
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'live.sqlite'}"
+    url = separate_database_url(tmp_path_factory, "browser")  # its commits are seen by the server's threads
     app = create_app(
         {
             "TESTING": True,
@@ -94,13 +94,14 @@ def live_server(tmp_path_factory, signing_key_pem):
             "SQLALCHEMY_DATABASE_URI": url,
             "COURSES_PATH": str(DEMO_COURSES),
             "SIGNING_KEY": signing_key_pem,
+            "PASSWORD_HASH_PROFILE": "CHEAPEST",
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": smtp.port,
             # A dozen users sign in from one address within a minute here; the limits have their own tests.
             "RATELIMIT_ENABLED": False,
         }
     )
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         db.drop_all()
         db.create_all()
         report = sync_tree(DEMO_COURSES)
@@ -273,7 +274,7 @@ def complete_modules(app, user_id: int, course_slug: str, *, skip: tuple[str, ..
     from elearn.extensions import db
     from elearn.learning import question_sets, services
 
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         user = db.session.get(User, user_id)
         course = rd.get_course(course_slug)
         enrolment = services.get_enrolment(user, course) or services.enrol(user, course)
@@ -341,7 +342,7 @@ def scenery(live_server, browser):
     live_server.make_user(scene.partner, roles=("partner_admin",), scope="lv-LV", name="Partner Admin")
     lead_id = live_server.make_user(scene.lead, roles=("cohort_lead",), name="Cohort Lead")
     complete_modules(app, learner_id, COURSE)
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         user = db.session.get(User, learner_id)
         course = rd.get_course(COURSE)
         reading = rd.Reading(course, rd.variant_chain(course, services.get_enrolment(user, course).variant_tag))

@@ -1,0 +1,1 @@
+"""Courses as files: the format, validation, import into the database and the read model."""
