@@ -97,6 +97,7 @@ def import_courses(app, work: Path) -> None:
         for path in (REPO / "courses", generated):
             report = sync_tree(path)
             assert report.ok, "\n".join(map(str, report.problems))
+        db.session.commit()  # sync_tree leaves the commit to its caller
 
 
 def _bulk(model, rows: list[dict]) -> None:

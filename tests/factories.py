@@ -81,6 +81,20 @@ Which year did Latvia's Social Enterprise Law take effect?
 - number: 2018
 """
 
+
+def valid_course(**extra) -> dict[str, str]:
+    """The smallest valid course (one module: a lesson and the simple quiz), with ``extra`` files
+    added or replaced (``None`` leaves a file out)."""
+    files = {
+        "course.md": COURSE,
+        "01-one/module.md": MODULE,
+        "01-one/01-lesson.md": LESSON,
+        "01-one/02-quiz.md": SIMPLE_QUIZ,
+    }
+    files.update(extra)
+    return {k: v for k, v in files.items() if v is not None}
+
+
 # one module: a lesson, a case story and the graded quiz (the learner's journey)
 ONE_MODULE_FILES = {
     "course.md": COURSE,

@@ -1,4 +1,7 @@
-"""``flask courses validate|import PATH``: thin wrappers over the loader and importer."""
+"""``flask courses validate|import PATH``: thin wrappers over the loader and importer.
+
+``flask courses export PATH`` belongs to localisation (elearn/localisation/cli.py), which
+attaches it to this group: courses never import the domains above them."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from elearn.core.transaction import unit_of_work
 from elearn.courses.importer import sync_tree, validate_tree
 from elearn.courses.loader import count_files
 
@@ -46,7 +50,8 @@ def validate_command(path: Path):
 @click.option("--force", is_flag=True, help="Rewrite courses even when their files did not change.")
 def import_command(path: Path, force: bool):
     """Validate and import every course under PATH; a course with problems is not imported."""
-    with _progress(path, "Importing") as bar:
+    # committed before exiting: the valid courses are imported even when another one is not
+    with unit_of_work(), _progress(path, "Importing") as bar:
         report = sync_tree(path, on_file=lambda _f: bar.update(1), force=force)
     for slug in report.imported:
         click.echo(f"Imported {slug}.")
@@ -56,15 +61,3 @@ def import_command(path: Path, force: bool):
         _print_problems(report.problems)
         click.echo(f"Not imported: {', '.join(report.failed)}. What was there before is unchanged.", err=True)
         sys.exit(1)
-
-
-@courses_cli.command("export")
-@PATH_ARG
-def export_command(path: Path):
-    """Write translations edited in the browser into PATH's locales/ folders, for git."""
-    from elearn.localisation.export import export_tree
-
-    written = export_tree(path)
-    for file in written:
-        click.echo(f"Wrote {file}")
-    click.echo(f"{len(written)} file(s) written.")

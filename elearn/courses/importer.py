@@ -1,8 +1,10 @@
 """Writing validated course trees into the database.
 
 :func:`sync_tree` is what ``flask courses import`` runs: it loads every course under
-a path, and imports each course that loaded without problems, each in its own
-transaction — so a course with errors leaves what was imported before untouched.
+a path, and imports each course that loaded without problems, each inside a savepoint
+of its own — so a course with errors leaves what was imported before untouched, and a
+course whose import fails leaves nothing. It never commits: its caller (the CLI command,
+a test, the benchmark seed) is the unit of work and commits once at its end.
 Rows are matched by stable ids (course folder, module id, unit id, variant tag), so
 re-importing edited files updates rows in place and learners' data keyed to those
 ids survives. A course whose files did not change at all is skipped without a write.
@@ -49,7 +51,9 @@ def validate_tree(path: Path, on_file: Callable[[str], None] | None = None) -> l
 
 
 def sync_tree(path: Path, on_file: Callable[[str], None] | None = None, *, force: bool = False) -> ImportReport:
-    """Validate and import every course under ``path`` (a course folder or a folder of courses)."""
+    """Validate and import every course under ``path`` (a course folder or a folder of courses).
+
+    Flushes, never commits: the caller commits the unit of work."""
     report = ImportReport()
     for course_dir, data, problems in load_path(Path(path), on_file):
         if problems or data is None:
@@ -60,12 +64,8 @@ def sync_tree(path: Path, on_file: Callable[[str], None] | None = None, *, force
         if existing is not None and existing.tree_hash == data.tree_hash and not force:
             report.unchanged.append(data.id)
             continue
-        try:
+        with db.session.begin_nested():  # all or nothing for this course; raised errors propagate
             report.changed_units += import_course(data, existing)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
         report.imported.append(data.id)
     return report
 

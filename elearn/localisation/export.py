@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import yaml
 from sqlalchemy import select
 
 from elearn.courses.frontmatter import parse_document
@@ -89,8 +90,6 @@ def _export_local_units(course: Course, course_dir: Path, written: list[Path]) -
 
 def _export_hidden(course: Course, course_dir: Path, written: list[Path]) -> None:
     """The units a variant hides, as its variant.yml."""
-    import yaml
-
     for variant in db.session.scalars(select(Variant).where(Variant.course_id == course.id)):
         target = course_dir / "locales" / variant.tag / "variant.yml"
         current = (yaml.safe_load(target.read_text(encoding="utf-8")) or {}).get("hide", []) if target.is_file() else []

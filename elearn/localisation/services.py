@@ -12,16 +12,19 @@ from __future__ import annotations
 import difflib
 import hashlib
 import posixpath
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import yaml
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from elearn.core.markdown import render
 from elearn.courses import questions as q
 from elearn.courses.gift import parse_gift
-from elearn.courses.loader import differing_questions, render_question, stable_id
+from elearn.courses.loader import KIND_KEYS, UNIT_KINDS, differing_questions, render_question, stable_id
 from elearn.courses.models import QUIZ, Course, Module, Unit, UnitRevision, UnitTranslation, Variant
 from elearn.courses.quiz_markdown import parse_quiz_markdown
 from elearn.extensions import db
@@ -224,7 +227,7 @@ def save(user, variant: Variant, unit: Unit, title: str, body: str) -> UnitTrans
             author_id=user.id if user else None,
         )
     )
-    db.session.commit()
+    db.session.flush()
     return translation
 
 
@@ -312,8 +315,6 @@ def _web_rewriter(variant: Variant, unit: Unit):
 
 def export_text(translation: UnitTranslation, unit: Unit) -> str:
     """The file a translation is written back to: front matter and body, as a trainer would write it."""
-    import yaml
-
     meta = {"title": translation.title, **(translation.meta or {})}
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False).strip()
     return f"---\n{front}\n---\n{translation.body_source}"
@@ -327,7 +328,6 @@ def set_hidden(variant: Variant, module_slug: str, unit_slug: str, hidden: bool)
     entry = f"{module_slug}/{unit_slug}"
     entries = [e for e in variant.hidden if e != entry] + ([entry] if hidden else [])
     variant.hidden = sorted(entries)
-    db.session.commit()
 
 
 LOCAL_KINDS = ("lesson", "interview", "case-story")
@@ -343,8 +343,6 @@ FIELD_LABELS = {
 
 def create_local_unit(variant: Variant, module_slug: str, *, kind: str, title: str, body: str, meta: dict) -> Unit:
     """A unit only this variant has (a local interview or case story), checked like a file would be."""
-    from elearn.courses.loader import KIND_KEYS, UNIT_KINDS
-
     title = (title or "").strip()
     if kind not in LOCAL_KINDS or kind not in UNIT_KINDS:
         raise LocalisationError(_l("Choose a lesson, an interview or a case story."))
@@ -382,14 +380,11 @@ def create_local_unit(variant: Variant, module_slug: str, *, kind: str, title: s
     db.session.add(unit)
     unit.body_html = render(body, _web_rewriter(variant, unit))
     unit.content_hash = hashlib.sha256(local_unit_text(unit).encode()).hexdigest()
-    db.session.commit()
+    db.session.flush()
     return unit
 
 
 def _slugify(title: str) -> str:
-    import re
-    import unicodedata
-
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "unit"
 
@@ -403,8 +398,6 @@ def _free_slug(module: Module, slug: str) -> str:
 
 
 def local_unit_text(unit: Unit) -> str:
-    import yaml
-
     front = yaml.safe_dump(
         {"kind": unit.kind, "title": unit.title, **unit.meta}, allow_unicode=True, sort_keys=False
     ).strip()

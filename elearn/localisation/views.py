@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from elearn.auth.forms import ConfirmForm
+from elearn.localisation import cli as _cli  # noqa: F401 - attaches ``flask courses export`` to the courses group
 from elearn.localisation import services
 
 bp = Blueprint("localisation", __name__, url_prefix="/localise")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from sqlalchemy import func, select
 
+from elearn.courses import importer
 from elearn.courses.importer import sync_tree
 from elearn.courses.models import Course, Module, Unit, UnitRevision, UnitTranslation, Variant
 from elearn.extensions import db
-from tests.courses.test_validation import LESSON, valid_course
+from tests.factories import LESSON, valid_course
 
 
 def units_by_slug():
@@ -113,6 +115,36 @@ def test_one_bad_course_does_not_stop_the_others(appctx, write_course):
     assert [c.slug for c in db.session.scalars(select(Course))] == ["good"]
 
 
+def test_sync_tree_leaves_the_commit_to_its_caller(app, write_course):
+    root = write_course(valid_course())
+    with app.app_context():
+        assert sync_tree(root).imported == ["demo"]  # the unit of work ends without a commit
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Course)) == 0
+        assert sync_tree(root).imported == ["demo"]
+        db.session.commit()
+    with app.app_context():
+        assert [c.slug for c in db.session.scalars(select(Course))] == ["demo"]
+
+
+def test_a_course_whose_import_fails_leaves_nothing_and_the_courses_before_it_stay(appctx, write_course, monkeypatch):
+    root = write_course(valid_course(), slug="alpha")
+    write_course(valid_course(**{"locales/lv/course.md": "---\ntitle: Beta LV\n---\n"}), root=root, slug="beta")
+    import_variants = importer._import_variants
+
+    def failing(course, data):
+        import_variants(course, data)  # the course, its modules and units are written (flushed) by now
+        if course.slug == "beta":
+            raise RuntimeError("the database refused something")
+
+    monkeypatch.setattr(importer, "_import_variants", failing)
+    with pytest.raises(RuntimeError):
+        sync_tree(root)
+    assert [c.slug for c in db.session.scalars(select(Course))] == ["alpha"]  # beta's savepoint was rolled back
+    assert db.session.scalar(select(func.count()).select_from(Variant)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 2
+
+
 def test_removed_units_modules_and_variants_are_removed(appctx, write_course):
     root = write_course(
         valid_course(
@@ -145,6 +177,21 @@ def test_cli_validate_and_import(runner, write_course, appctx):
     assert result.exit_code == 0 and "Imported demo." in result.output
     result = runner.invoke(args=["courses", "import", str(root)])
     assert "demo is unchanged; nothing written." in result.output
+
+
+def test_cli_import_commits_the_valid_courses_and_exits_1_for_the_others(app, runner, write_course):
+    root = write_course(valid_course(), slug="good")
+    write_course(valid_course(**{"01-one/01-lesson.md": "---\nkind: nope\ntitle: x\n---\n"}), root=root, slug="bad")
+    result = runner.invoke(args=["courses", "import", str(root)])
+    assert result.exit_code == 1 and "Imported good." in result.output and "Not imported: bad" in result.output
+    with app.app_context():  # committed by the command, not left to be rolled back with its app context
+        assert [c.slug for c in db.session.scalars(select(Course))] == ["good"]
+
+
+def test_cli_export_is_a_courses_command(runner, write_course, appctx):
+    """``flask courses export`` is localisation's, attached to the courses group."""
+    result = runner.invoke(args=["courses", "export", str(write_course(valid_course()))])
+    assert result.exit_code == 0 and "0 file(s) written." in result.output
 
 
 def test_demo_course_is_valid_and_rich_enough(demo, appctx):

@@ -8,6 +8,7 @@ the same transaction, and the next page shows the change; writes that are not co
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from elearn.courses.importer import sync_tree
@@ -15,8 +16,12 @@ from elearn.courses.models import Course, Unit
 from elearn.extensions import db
 from elearn.localisation import services
 from tests.conftest import post_form, sign_in
-from tests.courses.test_validation import LESSON
-from tests.localisation.test_localisation import course, variant  # noqa: F401  (course is a fixture)
+from tests.factories import LESSON, LOCALISED_FILES, import_course, variant
+
+
+@pytest.fixture
+def course(app, write_course):
+    return import_course(app, write_course, LOCALISED_FILES)
 
 
 def stamp(app) -> str:
@@ -36,6 +41,7 @@ def test_a_reimport_is_shown_at_once(app, client, course):
     (course / "demo/01-one/02-other.md").write_text(LESSON.replace("A lesson", "A renamed lesson"), encoding="utf-8")
     with app.app_context():
         assert sync_tree(course).ok
+        db.session.commit()
     assert stamp(app) != before
     text = page(client, "/courses/demo/one/")
     assert "A renamed lesson" in text and "Another lesson" not in text
@@ -62,10 +68,12 @@ def test_the_translation_editor_hiding_and_a_country_only_unit_are_shown_at_once
         lv = variant("lv")
         other = db.session.scalar(select(Unit).where(Unit.slug == "other"))
         services.save(None, lv, other, "Cita nodarbība", "Teksts.")
+        db.session.commit()
     assert "Cita nodarbība" in page(client, "/courses/demo/one/?variant=lv-LV")
 
     with app.app_context():
         services.set_hidden(variant("lv-LV"), "one", "other", True)
+        db.session.commit()
     assert "Cita nodarbība" not in page(client, "/courses/demo/one/?variant=lv-LV")
     assert "Another lesson" in page(client, "/courses/demo/one/?variant=")  # the source still has it
 
@@ -78,6 +86,7 @@ def test_the_translation_editor_hiding_and_a_country_only_unit_are_shown_at_once
             body="Stāsts.",
             meta={"organisation": "Biedrība", "country": "LV", "sector": "Sociālie pakalpojumi", "year": 2015},
         )
+        db.session.commit()
     assert "Rīgas stāsts" in page(client, "/courses/demo/one/?variant=lv-LV")
 
 
@@ -90,6 +99,7 @@ def test_a_course_deleted_and_imported_again_under_the_same_id_is_read_anew(app,
     (course / "demo/01-one/02-other.md").write_text(LESSON.replace("A lesson", "Brand new"), encoding="utf-8")
     with app.app_context():
         assert sync_tree(course).ok
+        db.session.commit()
         new_id = db.session.scalar(select(Course.id).where(Course.slug == "demo"))
     text = page(client, "/courses/demo/one/")
     assert "Brand new" in text and "Another lesson" not in text
@@ -124,8 +134,8 @@ def test_module_and_unit_lists_are_made_once_per_variant_and_cannot_be_changed(a
         module = tree.modules[0]
         assert rd.modules(source) is rd.modules(rd.Reading(tree, []))
         assert rd.units(latvian, module) is rd.units(rd.Reading(tree, rd.variant_chain(tree, "lv-LV")), module)
-        assert [u.title for u in rd.units(source, module)][0] == "A lesson"
-        assert [u.title for u in rd.units(latvian, module)][0] == "Nodarbība"
+        assert rd.units(source, module)[0].title == "A lesson"
+        assert rd.units(latvian, module)[0].title == "Nodarbība"
         shown = rd.with_body(rd.units(source, module)[0])
         assert "<p>" in shown.body_html and rd.units(source, module)[0].body_html == ""  # a copy has the body
         with pytest.raises(FrozenInstanceError):

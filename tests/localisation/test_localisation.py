@@ -6,38 +6,18 @@ import pytest
 from sqlalchemy import func, select
 
 from elearn.courses.importer import sync_tree
-from elearn.courses.models import Course, Unit, UnitTranslation, Variant
+from elearn.courses.models import Course, Unit, UnitTranslation
 from elearn.extensions import db
 from elearn.localisation import services
 from elearn.localisation.export import export_tree
 from elearn.localisation.models import TranslationRevision
 from tests.conftest import post_form, sign_in
-from tests.courses.test_validation import COURSE, LESSON, MODULE, QUIZ
-
-FILES = {
-    "course.md": COURSE,
-    "01-one/module.md": MODULE,
-    "01-one/01-lesson.md": LESSON,
-    "01-one/02-other.md": LESSON.replace("A lesson", "Another lesson"),
-    "01-one/03-extra.md": LESSON.replace("A lesson", "A Slovenian detail"),
-    "01-one/04-quiz.md": QUIZ,
-    "locales/lv/01-one/01-lesson.md": "---\ntitle: Nodarbība\n---\nTeksts.\n",
-    "locales/lv-LV/01-one/05-latvia.md": "---\nkind: lesson\ntitle: Latvijā\n---\nLikums.\n",
-    "locales/lv-LV/variant.yml": "hide:\n  - one/extra\n",
-    "locales/pl-PL/course.md": "---\ntitle: Kurs\n---\nOpis.\n",
-}
+from tests.factories import LESSON, LOCALISED_FILES, import_course, variant
 
 
 @pytest.fixture
 def course(app, write_course):
-    root = write_course(FILES)
-    with app.app_context():
-        assert sync_tree(root).ok
-    return root
-
-
-def variant(tag):
-    return db.session.scalar(select(Variant).where(Variant.tag == tag))
+    return import_course(app, write_course, LOCALISED_FILES)
 
 
 def states(tag) -> dict[str, str]:
@@ -64,6 +44,7 @@ def test_a_source_change_makes_translations_outdated_and_shows_what_changed(app,
     with app.app_context():
         assert sync_tree(course).ok
         assert states("lv-LV")["lesson"] == "outdated"
+        db.session.commit()
     make_user("admin@example.org", roles=("admin",))
     sign_in(client, "admin@example.org")
     page = client.get("/localise/demo/lv/one/lesson/").get_data(as_text=True)
