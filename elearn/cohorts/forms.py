@@ -11,14 +11,13 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from elearn.auth.forms import language_choices
+from elearn.core.i18n import variant_name
 
 MAX_CSV_BYTES = 256 * 1024  # 2,000 learners take about 120 KB
 
 
 def version_choices(courses) -> list[SelectChoice]:
     """Every course version as "slug:tag" ("slug:" for the source)."""
-    from elearn.core.i18n import variant_name
-
     choices = []
     for course in courses:
         choices.append(SelectChoice(f"{course.slug}:", f"{course.title} · {variant_name(course.language)}"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -21,8 +22,10 @@ from elearn.auth.models import ADMIN, COHORT_LEAD, PARTNER_ADMIN, User
 from elearn.cohorts.models import Cohort, CohortInvitation, CohortLead, CohortMember, Reminder
 from elearn.core import mail
 from elearn.core.models import insert_ignore, utcnow
+from elearn.core.transaction import after_commit
 from elearn.courses.models import Course
 from elearn.extensions import db
+from elearn.learning.services import enrol, get_enrolment
 
 # No 0/O, 1/I/L: codes are read aloud in workshops and typed from a projector.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -146,7 +149,7 @@ def create(user, fields: CohortFields) -> Cohort:
     if co_lead is not None and co_lead.id != user.id:
         cohort.leads.append(CohortLead(user_id=co_lead.id))
     db.session.add(cohort)
-    db.session.commit()
+    db.session.flush()  # its id, for the page the lead goes to next
     return cohort
 
 
@@ -160,7 +163,6 @@ def update_cohort(cohort: Cohort, fields: CohortFields) -> None:
     cohort.leads[:] = [lead for lead in cohort.leads if lead.user_id == first]
     if co_lead is not None and co_lead.id != first:
         cohort.leads.append(CohortLead(user_id=co_lead.id))
-    db.session.commit()
 
 
 def co_lead_email(cohort: Cohort) -> str:
@@ -170,7 +172,6 @@ def co_lead_email(cohort: Cohort) -> str:
 def new_code(cohort: Cohort) -> None:
     """A new invitation code; the old link stops working (when it was shared too widely)."""
     cohort.invite_code = new_invite_code()
-    db.session.commit()
 
 
 def join_url(cohort: Cohort) -> str:
@@ -197,9 +198,10 @@ def is_member(user, cohort: Cohort) -> bool:
 
 
 def join(user, cohort: Cohort) -> bool:
-    """Join (once) and enrol in the cohort's course version if not enrolled yet; True if newly joined."""
-    from elearn.learning.services import enrol, get_enrolment
+    """Join (once) and enrol in the cohort's course version if not enrolled yet; True if newly joined.
 
+    One change: when the enrolment fails (``LearningError``: the cohort's version is gone), the
+    caller rolls back and the membership is not kept either."""
     if cohort.ends_on < date.today():
         raise CohortError(_l("This cohort has ended."))
     joined = insert_ignore(CohortMember, cohort_id=cohort.id, user_id=user.id, joined_at=utcnow())
@@ -212,7 +214,6 @@ def join(user, cohort: Cohort) -> bool:
         )
         .values(accepted_at=utcnow())
     )
-    db.session.commit()
     if get_enrolment(user, cohort.course) is None:
         enrol(user, cohort.course, cohort.variant_tag)
     return bool(joined)
@@ -220,14 +221,12 @@ def join(user, cohort: Cohort) -> bool:
 
 def leave(user, cohort_id: int) -> None:
     db.session.execute(delete(CohortMember).where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user.id))
-    db.session.commit()
 
 
 def remove_member(cohort: Cohort, learner_id: int) -> None:
     db.session.execute(
         delete(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == learner_id)
     )
-    db.session.commit()
 
 
 def memberships(user) -> list[Cohort]:
@@ -256,17 +255,16 @@ def invitations(cohort: Cohort) -> list[CohortInvitation]:
 
 
 def invite(lead, cohort: Cohort, rows) -> int:
-    """Save every invitation, then mail each; the rows were checked as a whole before (``roster``)."""
+    """Save every invitation and mail each once they are committed; the rows were checked as a
+    whole before (``roster``)."""
+    link = join_url(cohort)
     for row in rows:
         db.session.add(
             CohortInvitation(
                 cohort_id=cohort.id, email=row.email, name=row.name, language=row.language, invited_by_id=lead.id
             )
         )
-    db.session.commit()
-    link = join_url(cohort)
-    for row in rows:
-        mail.send(
+        message = mail.compose(  # rendered now, while the request's objects are at hand
             row.email,
             _l("Invitation to join %(cohort)s", cohort=cohort.name),
             "cohorts/mail/invitation",
@@ -276,6 +274,7 @@ def invite(lead, cohort: Cohort, rows) -> int:
             lead=lead,
             link=link,
         )
+        after_commit(partial(mail.deliver, message))
     return len(rows)
 
 
@@ -328,7 +327,7 @@ def send_reminders(lead, cohort: Cohort, learner_ids) -> int:
         raise CohortError(_l("Choose at least one learner of this cohort."))
     link = _course_link(cohort)
     for learner in learners:
-        mail.send(
+        message = mail.compose(
             learner.email,
             _reminder_subject(cohort),
             "cohorts/mail/reminder",
@@ -338,7 +337,7 @@ def send_reminders(lead, cohort: Cohort, learner_ids) -> int:
             link=link,
         )
         db.session.add(Reminder(cohort_id=cohort.id, sent_by_id=lead.id, learner_id=learner.id))
-        db.session.commit()  # each mail sent is logged, even if a later one fails
+        after_commit(partial(mail.deliver, message))  # logged and sent together, or neither
     return len(learners)
 
 

@@ -22,10 +22,13 @@ from elearn.cohorts.forms import (
     version_choices,
 )
 from elearn.cohorts.models import CohortMember
+from elearn.core.i18n import country_name, variant_name
+from elearn.core.transaction import rollback
 from elearn.core.uploads import CSV, UploadError, read_upload
 from elearn.courses import reading as rd
 from elearn.courses.models import Course
 from elearn.extensions import db, limiter
+from elearn.learning.services import LearningError
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 
@@ -343,7 +346,8 @@ def join_confirm(code):
         abort(404)
     try:
         services.join(_user(), cohort)
-    except services.CohortError as error:
+    except (services.CohortError, LearningError) as error:
+        rollback()  # the membership is kept only with its enrolment: one change, or none
         flash(str(error), "error")
         return redirect(url_for("cohorts.join", code=code))
     flash(_("You joined %(cohort)s. Its leads can now see your progress in this course.", cohort=cohort.name))
@@ -385,8 +389,6 @@ def report_page():
 def report_export(fmt):
     _form, start, end = _report_period()
     rows, _cohorts = report.build(_user(), start, end)
-    from elearn.core.i18n import country_name, variant_name
-
     columns = [
         exports.Column(_("Course")),
         exports.Column(_("Version")),
