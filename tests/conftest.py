@@ -189,12 +189,19 @@ def runner(app):
     return app.test_cli_runner()
 
 
+# The statements each test's isolation adds around a request's transaction (see ``app``).
+_ISOLATION = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ", "BEGIN")
+
+
 class QueryCounter:
+    """The SQL statements a block runs, less the savepoints that isolate the test."""
+
     def __init__(self):
         self.statements: list[str] = []
 
     def __call__(self, _conn, _cursor, statement, *_args):
-        self.statements.append(statement)
+        if not statement.startswith(_ISOLATION):
+            self.statements.append(statement)
 
     @property
     def count(self) -> int:
