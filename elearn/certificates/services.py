@@ -12,18 +12,23 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import asdict
 from urllib.parse import urlencode
 
 from flask import current_app, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from elearn.certificates import openbadges
 from elearn.certificates.models import Certificate
+from elearn.core import signals
+from elearn.core.cache import remember
 from elearn.core.i18n import format_hours, variant_name
 from elearn.core.models import as_utc, insert_ignore, utcnow
+from elearn.core.signals import answers
+from elearn.courses.models import Course
 from elearn.extensions import db
 
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -120,12 +125,10 @@ def for_user(user) -> list[Certificate]:
 
 
 def may_revoke(user, certificate: Certificate) -> bool:
-    """Admins, and the leads of a cohort of this course the learner belongs to."""
+    """Admins, and the leads of a cohort of this course the learner belongs to (cohorts answer)."""
     if user.has_role("admin"):
         return True
-    from elearn.cohorts.services import leads_learner
-
-    return user.has_role("cohort_lead") and leads_learner(user, certificate.user_id, certificate.course_id)
+    return any(answers(signals.leads_learner, user, learner_id=certificate.user_id, course_id=certificate.course_id))
 
 
 def revoke(certificate: Certificate, reason: str, by) -> None:
@@ -136,7 +139,6 @@ def revoke(certificate: Certificate, reason: str, by) -> None:
         certificate.revoked_at = utcnow()
         certificate.revoked_reason = reason
         certificate.revoked_by_id = by.id
-        db.session.commit()
 
 
 # ---------------------------------------------------------------- what a certificate shows
@@ -167,8 +169,6 @@ def credential(certificate: Certificate) -> dict:
 
 
 def _course_slug(certificate: Certificate) -> str:
-    from elearn.courses.models import Course
-
     return db.session.get(Course, certificate.course_id).slug
 
 
@@ -201,9 +201,8 @@ def status(certificate: Certificate) -> dict:
 
 
 def pdf(certificate: Certificate) -> bytes:
-    from flask_babel import format_date
-
-    from elearn.certificates.pdf import CertificateText, render_pdf
+    # reportlab takes most of a second to import: only a worker that makes a PDF loads it
+    from elearn.certificates.pdf import CertificateText, render_pdf  # noqa: PLC0415 - heavy, PDFs only
 
     with force_locale(certificate.language):
         details = []
@@ -226,10 +225,6 @@ def pdf(certificate: Certificate) -> bytes:
             language=certificate.language,
         )
     # ~80 ms to render, well under 1 ms from the cache; keyed by every string on the page
-    from dataclasses import asdict
-
-    from elearn.core.cache import remember
-
     return remember("certificate-pdf", asdict(text), lambda: render_pdf(text))
 
 

@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from elearn.core import signals
 from elearn.core.models import as_utc, dialect_insert, insert_ignore, utcnow
 from elearn.courses import reading as rd
 from elearn.courses.models import QUIZ, Course, Module, Unit
@@ -151,7 +152,6 @@ def enrol(user, course: Course, variant_tag: str | None = None) -> Enrolment:
         enrolled_at=utcnow(),
         last_activity_at=utcnow(),
     )
-    db.session.commit()
     return get_enrolment(user, course)
 
 
@@ -163,7 +163,6 @@ def change_variant(user, course: Course, variant_tag: str | None) -> None:
         .where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
         .values(variant_tag=variant_tag)
     )
-    db.session.commit()
 
 
 def _check_variant(course: Course, variant_tag: str | None) -> None:
@@ -184,8 +183,7 @@ def open_unit(user, enrolment: EnrolmentState, *, record: bool) -> bool:
     module_slug, unit_slug = enrolment.unit
     if record:
         now = utcnow()
-        wrote = not enrolment.unit_seen
-        if wrote:
+        if not enrolment.unit_seen:
             insert_ignore(
                 UnitProgress,
                 user_id=user.id,
@@ -200,9 +198,7 @@ def open_unit(user, enrolment: EnrolmentState, *, record: bool) -> bool:
             or last is None
             or now - as_utc(last) > ACTIVITY_RESOLUTION
         ):
-            wrote = visits.record(enrolment.id, user.id, module_slug, unit_slug, now) or wrote
-        if wrote:
-            db.session.commit()
+            visits.record(enrolment.id, user.id, module_slug, unit_slug, now)
     return enrolment.unit_done
 
 
@@ -219,7 +215,6 @@ def mark_done(user, reading: rd.Reading, module: Module, unit_slug: str) -> None
         raise LearningError(_l("A quiz is done when you pass it."))
     _set_done(user, reading.course.id, module.slug, unit_slug)
     _complete_if_done(user, reading, module)
-    db.session.commit()
 
 
 def _set_done(user, course_id: int, module_slug: str, unit_slug: str) -> None:
@@ -295,9 +290,13 @@ def _complete_if_done(user, reading: rd.Reading, module: Module) -> None:
             completed_at=utcnow(),
         )
         if newly:
-            from elearn.certificates.services import issue
-
-            issue(user, reading.course, reading.tag, rd.course_texts(reading)[0])
+            signals.course_completed.send(
+                get_enrolment(user, reading.course),
+                user=user,
+                course=reading.course,
+                variant_tag=reading.tag,
+                course_title=rd.course_texts(reading)[0],
+            )
 
 
 # ---------------------------------------------------------------- quizzes
@@ -364,11 +363,10 @@ def start_attempt(user, reading: rd.Reading, module: Module, unit_slug: str) -> 
         question_set_digest=question_sets.store(view.questions),
         pass_mark=view.meta.get("pass_mark", reading.course.pass_mark),
     )
-    db.session.add(attempt)
     try:
-        db.session.commit()
+        with db.session.begin_nested():  # a savepoint: a lost race undoes only this insert
+            db.session.add(attempt)
     except IntegrityError:  # another tab started the same attempt a moment ago
-        db.session.rollback()
         return next(a for a in attempts_for(user, reading.course.id, module.slug, unit_slug) if a.submitted_at is None)
     return attempt
 
@@ -433,13 +431,11 @@ def submit_attempt(user, reading: rd.Reading, module: Module, attempt: QuizAttem
             "results": [_result_dict(r) for r in result.results],
         },
     ).rowcount
-    if not closed:
-        db.session.rollback()
+    if not closed:  # nothing was written: the caller's transaction may go on
         raise StaleSubmission(_l("This attempt was already submitted; your answers were counted once."))
     if passed:
         _set_done(user, reading.course.id, module.slug, attempt.unit_slug)
         _complete_if_done(user, reading, module)
-    db.session.commit()
     db.session.expire(attempt)  # read again, graded, when used (the view only redirects)
     return attempt
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from elearn.auth.forms import ConfirmForm
 from elearn.auth.views import safe_next
+from elearn.core import signals
+from elearn.core.signals import DashboardSection, answers
 from elearn.courses import reading as rd
-from elearn.courses.views import reading_for
 from elearn.learning import grading, question_sets, services
+from elearn.learning.pages import reading_for
 
 bp = Blueprint("learning", __name__, url_prefix="/me")
 # Every POST here carries a CSRF token: Flask-WTF's CSRFProtect checks it for the whole app.
@@ -26,21 +29,18 @@ def _unit_url(course_slug, module_slug, unit_slug):
 
 @bp.get("/")
 def dashboard():
-    from elearn.certificates.services import for_user
-    from elearn.cohorts.services import by_code, is_member, memberships
-    from elearn.cohorts.views import PENDING_JOIN
-
-    pending = by_code(request.cookies.get(PENDING_JOIN, ""))
-    if pending is not None and is_member(_user(), pending):
-        pending = None
+    """The learner's courses, and what other domains show beside them (their certificates, their cohorts)."""
     return render_template(
         "learning/dashboard.html",
         entries=services.dashboard(_user()),
-        certificates=for_user(_user()),
-        cohorts=memberships(_user()),
-        pending_cohort=pending,
-        form=ConfirmForm(),
+        sections=dashboard_sections(_user()),
     )
+
+
+def dashboard_sections(user) -> list[DashboardSection]:
+    """The domains' answers to ``learner_dashboard``, in their order; a domain with nothing to show answers None."""
+    found = [section for section in answers(signals.learner_dashboard, user) if section is not None]
+    return sorted(found, key=lambda section: section.order)
 
 
 @bp.post("/courses/<course_slug>/enrol")
@@ -152,20 +152,18 @@ def _render_attempt(reading, module, attempt, form):
 @bp.app_template_filter("answer_text")
 def answer_text(response, question: dict) -> str:
     """The learner's answer as plain text, for the result page."""
-    from markupsafe import Markup
-
     if response is None or response == []:
         return _("No answer")
     kind = question["type"]
     if kind in ("single", "multiple"):
-        texts = {c["key"]: Markup(c["text"]).striptags() for c in question["choices"]}
+        texts = {c["key"]: Markup(c["text"]).striptags() for c in question["choices"]}  # noqa: S704 - tags removed
         keys = response if isinstance(response, list) else [response]
         return "; ".join(texts.get(k, "?") for k in keys)
     if kind == "truefalse":
         return _("True") if response else _("False")
     if kind == "matching":
         return "; ".join(
-            f"{Markup(item['text']).striptags()} → {choice or _('No answer')}"
+            f"{Markup(item['text']).striptags()} → {choice or _('No answer')}"  # noqa: S704 - tags removed
             for item, choice in zip(question["left"], response, strict=False)
         )
     return str(response)
@@ -175,10 +173,3 @@ def answer_text(response, question: dict) -> str:
 def translate_truth(right_answer: str) -> str:
     """The grader names true/false answers in English; learners read them in their language."""
     return {"true": _("True"), "false": _("False")}.get(right_answer, right_answer)
-
-
-@bp.app_template_filter("linkedin_url")
-def linkedin_url(certificate) -> str:
-    from elearn.certificates.services import linkedin_url as url
-
-    return url(certificate)

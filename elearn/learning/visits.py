@@ -26,6 +26,7 @@ import threading
 from flask import current_app
 from sqlalchemy import bindparam, or_, update
 
+from elearn.core.transaction import unit_of_work
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
 
@@ -43,7 +44,7 @@ _MOVE = (
 
 def record(enrolment_id: int, user_id: int, module_slug: str, unit_slug: str, now) -> bool:
     """Move the enrolment's position to the unit: with the worker's next batch when
-    ``VISIT_WRITE_DELAY`` is set, else now, in the session's transaction (True: the caller commits)."""
+    ``VISIT_WRITE_DELAY`` is set, else now, in the caller's transaction (True: written now)."""
     visit = {"enrolment_id": enrolment_id, "learner_id": user_id, "module": module_slug, "unit": unit_slug, "now": now}
     delay = current_app.config["VISIT_WRITE_DELAY"]
     if delay <= 0:
@@ -91,11 +92,10 @@ class VisitBatch:
             return 0
         with self.app.app_context():
             try:
-                moved = db.session.execute(_MOVE, visits).rowcount
-                db.session.commit()
+                with unit_of_work():  # the batch is its own unit of work, rolled back if it fails
+                    moved = db.session.execute(_MOVE, visits).rowcount
                 return moved
             except Exception:  # a lost position is not worth a crashed thread; the log says what happened
-                db.session.rollback()
                 self.app.logger.exception("Could not write %d learners' positions", len(visits))
                 return 0
             finally:

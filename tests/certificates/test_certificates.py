@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from elearn.auth.models import User
 from elearn.certificates import openbadges
 from elearn.certificates.models import Certificate
+from elearn.core.transaction import unit_of_work
 from elearn.courses import reading as rd
 from elearn.courses.importer import sync_tree
 from elearn.extensions import db
@@ -30,7 +31,7 @@ def completed(app, write_course, make_user):
     root = write_course(files)
     app.config["ISSUERS"] = {"LV": {"name": "Sociālās inovācijas centrs", "url": "https://sic.example.lv"}}
     user_id = make_user("janis@example.org", name="Jānis Bērziņš", country="LV", language="lv")
-    with app.app_context():
+    with app.app_context(), unit_of_work():  # the requests' work, committed as they would
         assert sync_tree(root).ok
         user = db.session.get(User, user_id)
         course = rd.get_course("demo")

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from elearn.auth.models import User
+from elearn.core.transaction import unit_of_work
 from elearn.courses import reading as rd
 from elearn.courses.importer import sync_tree
 from elearn.extensions import db
@@ -22,7 +23,7 @@ from tests.factories import ONE_MODULE_FILES as FILES
 @pytest.fixture
 def course(app, write_course):
     root = write_course(FILES)
-    with app.app_context():
+    with app.app_context(), unit_of_work():  # as the import command's unit of work would
         assert sync_tree(root).ok
     return root
 
@@ -134,7 +135,7 @@ def test_answers_are_shuffled_per_attempt_and_stable_on_reload(client, app, cour
 
 def test_changing_variant_keeps_progress(client, app, write_course, make_user):
     root = write_course({**FILES, "locales/lv/01-one/01-lesson.md": "---\ntitle: Nodarbība\n---\nTeksts.\n"})
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert sync_tree(root).ok
     make_user("ana@example.org")
     sign_in(client, "ana@example.org")
@@ -145,13 +146,13 @@ def test_changing_variant_keeps_progress(client, app, write_course, make_user):
     assert "Nodarbība" in page and "You marked this as done." in page
     # a re-import of the course keeps progress too
     (root / "demo/01-one/01-lesson.md").write_text(LESSON.replace("Text.", "Edited."), encoding="utf-8")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert sync_tree(root).ok
     assert "You marked this as done." in client.get("/courses/demo/one/lesson/").get_data(as_text=True)
 
 
 def run_concurrently(app, work, times: int = 20) -> list:
-    """Start ``times`` threads at once, each in its own app context and database connection."""
+    """Start ``times`` threads at once, each in its own app context, database connection and unit of work."""
     barrier = threading.Barrier(times)
     outcomes: list = []
 
@@ -159,11 +160,13 @@ def run_concurrently(app, work, times: int = 20) -> list:
         with app.app_context():
             barrier.wait()
             try:
-                outcomes.append(work())
+                with unit_of_work():
+                    outcome = work()
             except Exception as error:
-                outcomes.append(error)
+                outcome = error
             finally:
                 db.session.remove()
+            outcomes.append(outcome)
 
     threads = [threading.Thread(target=run) for _ in range(times)]
     for thread in threads:
@@ -176,7 +179,7 @@ def run_concurrently(app, work, times: int = 20) -> list:
 @pytest.mark.real_commits
 def test_twenty_threads_mark_the_same_unit_and_submit_the_same_attempt(app, course, make_user):
     user_id = make_user("ana@example.org")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         user = db.session.get(User, user_id)
         enrolment = services.enrol(user, rd.get_course("demo"))
         assert enrolment is not None
@@ -194,7 +197,7 @@ def test_twenty_threads_mark_the_same_unit_and_submit_the_same_attempt(app, cour
         rows = db.session.scalars(select(UnitProgress).where(UnitProgress.unit_slug == "lesson")).all()
         assert len(rows) == 1 and rows[0].done_at is not None
 
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         user = db.session.get(User, user_id)
         reading = rd.Reading(rd.get_course("demo"), [])
         attempt_id = services.start_attempt(user, reading, rd.modules(reading)[0].module, "quiz").id

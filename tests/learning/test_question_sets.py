@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from elearn.core.transaction import unit_of_work
 from elearn.courses.importer import sync_tree
 from elearn.extensions import db
 from elearn.learning import question_sets
@@ -46,7 +47,7 @@ def test_a_changed_quiz_is_a_new_set_and_an_open_attempt_keeps_the_questions_it_
         "Which year did Latvia's Social Enterprise Law take effect?",
         "Which year was the Slovenian Social Entrepreneurship Act adopted?",
     ).replace("2018", "2011")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert sync_tree(write_course({**FILES, "01-one/03-quiz.md": changed})).ok
     page = client.get(url).get_data(as_text=True)
     assert "Latvia" in page and "Slovenian" not in page

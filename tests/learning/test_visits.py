@@ -24,9 +24,10 @@ from tests.learning.test_journey import FILES
 @pytest.fixture
 def learner(app, client, write_course, make_user):
     """A signed-in learner enrolled in the course, whose visits wait for a batch (or the timer)."""
+    from elearn.core.transaction import unit_of_work
     from elearn.courses.importer import sync_tree
 
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert sync_tree(write_course(FILES)).ok
     make_user("ilze@example.org")
     sign_in(client, "ilze@example.org")
