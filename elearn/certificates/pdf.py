@@ -374,7 +374,7 @@ def _qr_module_count(url: str) -> int:
 def _right_aligned(role: str, lines: list[str], font: str, size: float, baselines: list[float], color: Color):
     return [
         PlacedLine(role, line, font, size, QR_RIGHT - _width(line, font, size), y, _width(line, font, size), color)
-        for line, y in zip(lines, baselines)
+        for line, y in zip(lines, baselines, strict=True)
     ]
 
 
@@ -414,7 +414,7 @@ def _layout_footer(text: CertificateText, layout: Layout) -> float:
     issuer_width = max(footer_left_text - 40.0 - SIDE_MARGIN, 120.0)
     i_size, i_lines = fit_text(text.issuer_name, SERIF_BOLD, issuer_width, (Stage(1, 13, 10), Stage(3, 11, 8)))
     i_baselines = [layout.qr_y + 8 + (len(i_lines) - 1 - i) * i_size * LEADING for i in range(len(i_lines))]
-    for line, baseline in zip(i_lines, i_baselines):
+    for line, baseline in zip(i_lines, i_baselines, strict=True):
         layout.lines.append(
             PlacedLine("issuer_name", line, SERIF_BOLD, i_size, SIDE_MARGIN, baseline, _width(line, SERIF_BOLD, i_size))
         )

@@ -159,7 +159,7 @@ def present(question: dict, index: int, seed: int) -> dict:
         "title": question.get("title"),
         "stem": question.get("stem") or "",
     }
-    shown.update(handler.present(question, index, random.Random(f"{seed}:{index}")))
+    shown.update(handler.present(question, index, random.Random(f"{seed}:{index}")))  # noqa: S311 - a shuffle learners may see, no secret
     return shown
 
 
@@ -274,7 +274,7 @@ class SingleChoice(QuestionHandler):
     def right_answer(self, question):
         choices, weights = _choices(question), self.weights(question)
         return _html_list(
-            _with_percent(choice["text"], weight) for choice, weight in zip(choices, weights) if weight > 0
+            _with_percent(choice["text"], weight) for choice, weight in zip(choices, weights, strict=True) if weight > 0
         )
 
 
@@ -305,7 +305,7 @@ class MultipleChoice(SingleChoice):
 
     def right_answer(self, question):
         choices, weights = _choices(question), self.weights(question)
-        return _html_list(choice["text"] for choice, weight in zip(choices, weights) if weight > 0)
+        return _html_list(choice["text"] for choice, weight in zip(choices, weights, strict=True) if weight > 0)
 
 
 class TrueFalse(QuestionHandler):
