@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import has_request_context, request
 
 from elearn.auth.forms import ConfirmForm
 from elearn.auth.models import COHORT_LEAD
@@ -29,6 +29,8 @@ def leads_learner(user, *, learner_id: int, course_id: int, **_extra) -> bool:
 @signals.learner_dashboard.connect
 def pending_invitation(user, **_extra) -> DashboardSection | None:
     """The cohort whose link the learner opened before signing in, unless they joined it since."""
+    if not has_request_context():  # the cookie is the request's
+        return None
     pending = services.by_code(request.cookies.get(PENDING_JOIN, ""))
     if pending is None or services.is_member(user, pending):
         return None
