@@ -155,13 +155,14 @@ def user_by(email: str) -> User:
 
 def make_cohort(app, lead_email: str, *, name="Riga workshop", variant="lv-LV", days=30, **extra) -> int:
     """A cohort of the course "demo" led by ``lead_email``, begun a week ago; its id."""
+    today = date.today()  # read once: both dates from the same day, even at midnight
     with app.app_context(), unit_of_work():
         fields = cohorts.CohortFields(
             name=name,
             course=rd.get_course("demo"),
             variant_tag=variant,
-            starts_on=date.today() - timedelta(days=7),
-            ends_on=date.today() + timedelta(days=days),
+            starts_on=today - timedelta(days=7),
+            ends_on=today + timedelta(days=days),
             place="Rīga",
             inactive_days=extra.pop("inactive_days", 14),
             **extra,

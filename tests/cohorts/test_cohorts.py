@@ -160,7 +160,8 @@ def test_an_ended_cohort_cannot_be_joined(client, app, course, lead, make_user):
     cohort_id = make_cohort(app, lead)
     with app.app_context():
         cohort = db.session.get(Cohort, cohort_id)
-        cohort.starts_on, cohort.ends_on = date.today() - timedelta(days=30), date.today() - timedelta(days=1)
+        today = date.today()
+        cohort.starts_on, cohort.ends_on = today - timedelta(days=30), today - timedelta(days=1)
         db.session.commit()
         code = cohort.invite_code
     make_user("late@example.org")
