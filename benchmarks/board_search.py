@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from elearn.board.reading import list_posts
+
 QUERIES = [
     "reuse",
     "training riga",
@@ -33,7 +35,7 @@ FILTERS = [{}, {"country": "LV"}, {"kind": "event", "upcoming": "1"}, {"legal_fo
 
 def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -45,7 +47,6 @@ def main() -> None:
     from elearn import create_app
     from elearn.board.demo import seed_posts
     from elearn.board.filters import BoardFilter
-    from elearn.board.services import list_posts
     from elearn.extensions import db
 
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(tempfile.mkdtemp()) / 'board-bench.sqlite'}"
@@ -54,6 +55,7 @@ def main() -> None:
         db.drop_all()
         db.create_all()
         seed_posts(args.posts)
+        db.session.commit()  # seed_posts leaves the commit to its caller
         dialect = db.engine.dialect.name
 
     grid = [{"q": q, **f} for q in QUERIES for f in FILTERS]

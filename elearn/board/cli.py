@@ -8,9 +8,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from elearn.board.demo import load_demo
-from elearn.board.digests import send_digests
+from elearn.board.demo import DemoDataError, load_demo
+from elearn.board.digests import due_filters, send_digest
+from elearn.board.models import SavedFilter
 from elearn.board.search import rebuild
+from elearn.core.models import utcnow
+from elearn.core.transaction import unit_of_work
 from elearn.extensions import db
 
 board_cli = AppGroup("board", help="The networking board.")
@@ -24,10 +27,27 @@ board_cli = AppGroup("board", help="The networking board.")
     help="The site's public address, for the links in the mails (or ELEARN_BASE_URL).",
 )
 def digest_command(url):
-    """Mail every due saved filter its new posts (run daily from cron)."""
+    """Mail every due saved filter its new posts (run daily from cron).
+
+    Each filter's digest is a unit of work of its own: a mail that fails leaves that filter
+    due for the next run and does not undo, or hold up, the digests of the others.
+    """
+    now = utcnow()
+    sent = failed = 0
     with current_app.test_request_context("/", base_url=url):  # links in mails are built against the public URL
-        sent = send_digests()
+        for filter_id in [saved.id for saved in due_filters(now)]:
+            try:
+                with unit_of_work():
+                    mailed = send_digest(db.session.get_one(SavedFilter, filter_id), now)
+            except Exception:  # the mail server refused it, a template failed …: the next run tries again
+                failed += 1
+                current_app.logger.exception("The digest of saved filter %s failed", filter_id)
+            else:
+                sent += 1 if mailed else 0
     click.echo(f"Sent {sent} digest(s).")
+    if failed:
+        click.echo(f"{failed} digest(s) failed; the next run tries them again.", err=True)
+        raise click.exceptions.Exit(1)
 
 
 @board_cli.command("demo")
@@ -40,13 +60,17 @@ def digest_command(url):
 )
 def demo_command(path):
     """Load the demo organisations and posts (marked as demo); running it again changes nothing."""
-    report = load_demo(path)
+    try:
+        with unit_of_work():
+            report = load_demo(path)
+    except DemoDataError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"Demo board: {report.organisations} organisation(s) and {report.posts} post(s) added.")
 
 
 @board_cli.command("reindex")
 def reindex_command():
     """Rebuild the SQLite full-text index from the posts (PostgreSQL needs nothing)."""
-    rebuild()
-    db.session.commit()
+    with unit_of_work():
+        rebuild()
     click.echo("Search index rebuilt.")

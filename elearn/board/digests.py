@@ -13,7 +13,6 @@ from elearn.board.filters import BoardFilter
 from elearn.board.models import DAILY, WEEKLY, Post, SavedFilter
 from elearn.board.saved_filters import unsubscribe_token
 from elearn.core import mail
-from elearn.core.models import utcnow
 from elearn.extensions import db
 
 DIGEST_MAX_POSTS = 50
@@ -29,26 +28,29 @@ def due_filters(now: datetime) -> list[SavedFilter]:
     return list(db.session.scalars(select(SavedFilter).where(daily | weekly).order_by(SavedFilter.id)))
 
 
-def send_digests(now: datetime | None = None) -> int:
-    """Mail each due subscriber the published posts matching their filter since their last digest.
+def send_digest(saved: SavedFilter, now: datetime) -> bool:
+    """Mail one due filter the published posts matching it since its last digest; True if a mail went out.
 
-    ``flask board digest`` runs this from cron (daily); weekly filters go every seventh day.
-    A filter with nothing new gets no mail, but its window moves on. Returns the mails sent.
+    ``flask board digest`` runs this from cron (daily) for each of :func:`due_filters`, each
+    filter in a unit of work of its own; weekly filters go every seventh day. A filter with
+    nothing new gets no mail, but its window moves on.
+
+    The mail leaves here, before the caller commits ``last_sent_at``, and not after the commit
+    like the board's other mail: a mail that fails raises, so the unit of work rolls this
+    filter back and the next run sends the same digest again. Sending after the commit would
+    lose that digest for good whenever the mail server refuses it; this order can at worst
+    send one twice, if the commit itself fails after the mail left.
     """
-    now = now or utcnow()
-    sent = 0
-    for saved in due_filters(now):
-        board_filter = BoardFilter.from_args(_parse_query(saved.query))
-        statement = board_filter.apply(select(Post)).where(Post.author_id.is_distinct_from(saved.user_id))
-        if saved.last_sent_at is not None:
-            statement = statement.where(Post.created_at > saved.last_sent_at)
-        posts = list(db.session.scalars(statement.where(Post.created_at <= now).limit(DIGEST_MAX_POSTS)).unique())
-        saved.last_sent_at = now
-        if posts:
-            _send_digest(saved, posts, board_filter)
-            sent += 1
-        db.session.commit()
-    return sent
+    board_filter = BoardFilter.from_args(_parse_query(saved.query))
+    statement = board_filter.apply(select(Post)).where(Post.author_id.is_distinct_from(saved.user_id))
+    if saved.last_sent_at is not None:
+        statement = statement.where(Post.created_at > saved.last_sent_at)
+    posts = list(db.session.scalars(statement.where(Post.created_at <= now).limit(DIGEST_MAX_POSTS)).unique())
+    saved.last_sent_at = now
+    if not posts:
+        return False
+    _send_digest(saved, posts, board_filter)
+    return True
 
 
 def _parse_query(query: str) -> dict[str, str]:

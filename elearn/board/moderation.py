@@ -33,7 +33,7 @@ def report(reporter: User, post: Post, reason: str, reply: Reply | None = None) 
         post_id=post.id, reply_id=reply.id if reply else None, reporter_id=reporter.id, reason=printable(reason).strip()
     )
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -74,7 +74,6 @@ def moderate(moderator: User, action: str, post: Post, reason: str, reply: Reply
     )
     if reply is not None:
         _recount(post)
-    db.session.commit()
 
 
 def dismiss_report(moderator: User, row: Report, reason: str) -> None:
@@ -91,7 +90,6 @@ def dismiss_report(moderator: User, row: Report, reason: str) -> None:
         title=row.post.title,
         reason=printable(reason or "").strip(),
     )
-    db.session.commit()
 
 
 @dataclass

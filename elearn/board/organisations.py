@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -18,6 +19,7 @@ from elearn.board.permissions import can_manage_organisation, can_moderate, memb
 from elearn.board.text import _line, render_markdown
 from elearn.core import mail
 from elearn.core.models import utcnow
+from elearn.core.transaction import after_commit
 from elearn.extensions import db
 
 
@@ -94,18 +96,20 @@ def declare_organisation(user: User, fields: OrganisationFields, declaration: De
         )
     )
     db.session.add(Membership(organisation_id=organisation.id, user_id=user.id, is_admin=True, status=APPROVED))
-    db.session.commit()
+    db.session.flush()
     return organisation
 
 
 def update_organisation(user: User, organisation: Organisation, fields: OrganisationFields) -> None:
     if not can_manage_organisation(user, organisation):
         raise BoardError(_l("You cannot edit this organisation."))
-    if fields.country != organisation.country and not can_moderate(user, fields.country):
-        if organisation.status == APPROVED:
-            raise BoardError(_l("Ask a moderator to move an approved organisation to another country."), "country")
+    if (
+        fields.country != organisation.country
+        and not can_moderate(user, fields.country)
+        and organisation.status == APPROVED
+    ):
+        raise BoardError(_l("Ask a moderator to move an approved organisation to another country."), "country")
     _fill_organisation(organisation, fields)
-    db.session.commit()
 
 
 def decide_declaration(moderator: User, declaration: JoinDeclaration, approve: bool, reason: str) -> None:
@@ -130,21 +134,23 @@ def decide_declaration(moderator: User, declaration: JoinDeclaration, approve: b
         title=organisation.name,
         reason=reason,
     )
-    db.session.commit()
     declarant = declaration.submitted_by
-    if declarant is not None:
-        mail.send(
-            declarant.email,
-            _l("%(name)s is now in the network", name=organisation.name)
-            if approve
-            else _l("%(name)s was not accepted into the network", name=organisation.name),
-            "board/mail/declaration_decided",
-            language=declarant.language,
-            user=declarant,
-            organisation=organisation,
-            approved=approve,
-            reason=reason,
-            link=url_for("board.organisation", slug=organisation.slug, _external=True),
+    if declarant is not None:  # told once the decision is committed, never about one rolled back
+        after_commit(
+            partial(
+                mail.send,
+                declarant.email,
+                _l("%(name)s is now in the network", name=organisation.name)
+                if approve
+                else _l("%(name)s was not accepted into the network", name=organisation.name),
+                "board/mail/declaration_decided",
+                language=declarant.language,
+                user=declarant,
+                organisation=organisation,
+                approved=approve,
+                reason=reason,
+                link=url_for("board.organisation", slug=organisation.slug, _external=True),
+            )
         )
 
 
@@ -156,7 +162,7 @@ def request_membership(user: User, organisation: Organisation) -> Membership:
         return existing
     membership = Membership(organisation_id=organisation.id, user_id=user.id, status=PENDING)
     db.session.add(membership)
-    db.session.commit()
+    db.session.flush()
     return membership
 
 
@@ -169,7 +175,6 @@ def decide_membership(user: User, membership: Membership, accept: bool) -> None:
         if membership.is_admin and _admin_count(membership.organisation) <= 1:
             raise BoardError(_l("An organisation needs at least one admin: make someone else admin first."))
         db.session.delete(membership)
-    db.session.commit()
 
 
 def leave_organisation(user: User, organisation: Organisation) -> None:
@@ -179,7 +184,6 @@ def leave_organisation(user: User, organisation: Organisation) -> None:
     if membership.is_admin and _admin_count(organisation) <= 1 and _member_count(organisation) > 1:
         raise BoardError(_l("You are the organisation's only admin: make another member admin first."))
     db.session.delete(membership)
-    db.session.commit()
 
 
 def set_member_admin(user: User, membership: Membership, is_admin: bool) -> None:
@@ -188,7 +192,6 @@ def set_member_admin(user: User, membership: Membership, is_admin: bool) -> None
     if not is_admin and membership.is_admin and _admin_count(membership.organisation) <= 1:
         raise BoardError(_l("An organisation needs at least one admin: make someone else admin first."))
     membership.is_admin = is_admin and membership.status == APPROVED
-    db.session.commit()
 
 
 def _admin_count(organisation: Organisation) -> int:

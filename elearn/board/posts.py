@@ -140,9 +140,8 @@ def create_post(author: User, fields: PostFields) -> Post:
     post = Post(author_id=author.id, status=PUBLISHED if is_trusted(author) else PENDING)
     _fill_post(post, fields, organisation)
     db.session.add(post)
-    db.session.flush()
+    db.session.flush()  # the anchors in its HTML need the id
     _render_post(post)
-    db.session.commit()
     return post
 
 
@@ -157,7 +156,6 @@ def update_post(user: User, post: Post, fields: PostFields) -> None:
         organisation = post.organisation
     _fill_post(post, fields, organisation)
     _render_post(post)
-    db.session.commit()
 
 
 def delete_post(user: User, post: Post) -> None:
@@ -166,7 +164,6 @@ def delete_post(user: User, post: Post) -> None:
     if post.author_id != user.id:
         _log("delete", "post", user, post.country, post=None, title=post.title, reason="")
     db.session.delete(post)
-    db.session.commit()
 
 
 def add_reply(author: User, post: Post, body: str) -> Reply:
@@ -185,7 +182,6 @@ def add_reply(author: User, post: Post, body: str) -> Reply:
     db.session.flush()
     reply.body_html = render_markdown(body, f"r{reply.id}-")
     _recount(post)
-    db.session.commit()
     return reply
 
 

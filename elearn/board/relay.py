@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from email.utils import formataddr
+from functools import partial
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -12,6 +13,7 @@ from elearn.board.errors import BoardError
 from elearn.board.filters import printable
 from elearn.board.models import PUBLISHED, ContactMessage, Post
 from elearn.core import mail
+from elearn.core.transaction import after_commit
 from elearn.extensions import db
 
 
@@ -42,7 +44,7 @@ def _relay(
         share_email=share_email,
     )
     db.session.add(message)
-    db.session.commit()
+    db.session.flush()  # the answer link needs its id
     title = post.title if post else ""
     email = mail.compose(
         recipient.email,
@@ -59,7 +61,7 @@ def _relay(
     )
     if share_email:
         email["Reply-To"] = formataddr((sender.name, sender.email))
-    mail.deliver(email)
+    after_commit(partial(mail.deliver, email))  # composed now, sent only once the message is committed
     return message
 
 

@@ -29,7 +29,7 @@ def save_filter(user: User, name: str, board_filter: BoardFilter, frequency: str
         last_sent_at=utcnow(),
     )
     db.session.add(saved)
-    db.session.commit()
+    db.session.flush()
     return saved
 
 
@@ -50,12 +50,10 @@ def set_frequency(saved: SavedFilter, frequency: str) -> None:
     if saved.frequency == OFF and frequency != OFF:
         saved.last_sent_at = utcnow()  # start from now, not from the last digest months ago
     saved.frequency = frequency
-    db.session.commit()
 
 
 def delete_filter(saved: SavedFilter) -> None:
     db.session.delete(saved)
-    db.session.commit()
 
 
 def _unsubscribe_serializer() -> URLSafeSerializer:
@@ -80,4 +78,3 @@ def filter_for_token(token: str) -> SavedFilter | None:
 
 def unsubscribe(saved: SavedFilter) -> None:
     saved.frequency = OFF
-    db.session.commit()

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, time
+from typing import ClassVar
 
 import pytest
+from sqlalchemy import select
 
 from elearn.auth.models import User
+from elearn.auth.services import grant_role
+from elearn.board import posts
 from elearn.extensions import db
 from tests.conftest import sign_in
 
@@ -14,7 +18,7 @@ from tests.conftest import sign_in
 class People(dict):
     """Emails by role, each account made on first use (password hashing is slow on a busy machine)."""
 
-    ROLES = {
+    ROLES: ClassVar[dict[str, tuple[str, str | None]]] = {
         "member": ("LV", "Marta Member"),
         "newcomer": ("LV", "Nils Newcomer"),
         "reader": ("LV", None),
@@ -28,14 +32,13 @@ class People(dict):
         self.app, self.make_user = app, make_user
 
     def __missing__(self, key: str) -> str:
-        from elearn.auth.services import grant_role
-
         country, name = self.ROLES[key]
         email = f"{key.replace('_', '.')}@example.org"
         self.make_user(email, roles=("admin",) if key == "admin" else (), country=country, name=name)
         if key.startswith("mod_"):
             with self.app.app_context():
                 grant_role(user_by(email), "partner_admin", "lv-LV" if key == "mod_lv" else "sl-SI", None)
+                db.session.commit()  # as the request granting it would
         self[key] = email
         return email
 
@@ -47,15 +50,12 @@ def people(app, make_user):
 
 
 def user_by(email: str) -> User:
-    from sqlalchemy import select
-
     return db.session.scalar(select(User).where(User.email == email))
 
 
 @pytest.fixture
 def write_post(app):
     """write_post(email, title=…, **fields) → post id, through posts.create_post (trusted or not)."""
-    from elearn.board import posts
 
     def write(
         email: str,
@@ -93,7 +93,7 @@ def write_post(app):
             post = posts.create_post(author, fields)
             if publish and post.status != "published":
                 post.status = "published"
-                db.session.commit()
+            db.session.commit()  # as the request writing it would
             return post.id
 
     return write

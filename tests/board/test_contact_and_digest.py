@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import re
+import smtplib
 from datetime import timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
-from elearn.board.models import SavedFilter
+from elearn.board import saved_filters
+from elearn.board import views as board_views
+from elearn.board.filters import BoardFilter
+from elearn.board.models import ContactMessage, SavedFilter
+from elearn.core import mail
 from elearn.core.models import utcnow
 from elearn.extensions import db
-from tests.board.conftest import client_for
-from tests.conftest import post_form
+from tests.board.conftest import client_for, user_by
+from tests.conftest import csrf_from, post_form
 
 
 def test_contact_the_author_without_exposing_addresses(app, trusted, write_post, mailbox):
@@ -105,10 +111,66 @@ def test_saved_filters_belong_to_their_owner(app, trusted):
     other = client_for(app, trusted["member"])
     page = other.get("/board/me/filters").get_data(as_text=True)
     assert "Mine" not in page
-    from tests.conftest import csrf_from
-
     token = csrf_from(other.get("/board/").get_data(as_text=True))
     assert other.post(f"/board/me/filters/{filter_id}/delete", data={"csrf_token": token}).status_code == 404
     assert (
         post_form(reader, f"/board/me/filters/{filter_id}/delete", {}, page_url="/board/me/filters").status_code == 302
     )
+
+
+def test_no_mail_leaves_when_the_request_fails_after_the_relay(app, trusted, write_post, mailbox, monkeypatch):
+    post_id = write_post(trusted["member"], "We host work practice", country="LV")
+    reader = client_for(app, trusted["reader"])
+    page = reader.get(f"/board/posts/{post_id}/contact").get_data(as_text=True)
+
+    def failing_flash(*_args, **_kwargs):
+        raise RuntimeError("the view fails after the message was written")
+
+    monkeypatch.setattr(board_views, "flash", failing_flash)
+    with pytest.raises(RuntimeError, match="after the message was written"):
+        reader.post(
+            f"/board/posts/{post_id}/contact",
+            data={"csrf_token": csrf_from(page), "body": "Could we send two participants in May?"},
+        )
+    assert mailbox.messages == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ContactMessage)) == 0
+
+    monkeypatch.undo()  # the same request, succeeding: one message, one mail
+    response = post_form(reader, f"/board/posts/{post_id}/contact", {"body": "Could we send two participants?"})
+    assert response.status_code == 302
+    assert [m["To"] for m in mailbox.messages] == [trusted["member"]]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ContactMessage)) == 1
+
+
+def test_a_failing_digest_mail_keeps_its_filter_due_and_the_others_go(
+    app, trusted, write_post, mailbox, runner, monkeypatch
+):
+    with app.app_context():
+        for role in ("reader", "newcomer"):
+            saved = saved_filters.save_filter(user_by(trusted[role]), role, BoardFilter.from_args({}), "daily")
+            saved.last_sent_at = utcnow() - timedelta(days=1)
+        db.session.commit()
+    write_post(trusted["member"], "Work practice in Ptuj", country="SI", kind="job")
+
+    delivered = mail.deliver
+
+    def refusing(message):
+        if trusted["reader"] in message["To"]:
+            raise smtplib.SMTPRecipientsRefused({trusted["reader"]: (550, b"mailbox unavailable")})
+        delivered(message)
+
+    monkeypatch.setattr(mail, "deliver", refusing)
+    result = runner.invoke(args=["board", "digest", "--url", "http://localhost"])
+    assert result.exit_code == 1 and "Sent 1 digest(s)." in result.output and "1 digest(s) failed" in result.output
+    assert [m["To"] for m in mailbox.messages] == [trusted["newcomer"]]
+    with app.app_context():
+        sent = dict(db.session.execute(select(SavedFilter.name, SavedFilter.last_sent_at)).all())
+        assert sent["newcomer"] > sent["reader"]  # the newcomer's window moved on, the reader's did not
+
+    monkeypatch.undo()  # the next run sends the reader the digest they missed, and nothing twice
+    result = runner.invoke(args=["board", "digest", "--url", "http://localhost"])
+    assert result.exit_code == 0 and "Sent 1 digest(s)." in result.output
+    assert [m["To"] for m in mailbox.messages] == [trusted["newcomer"], trusted["reader"]]
+    assert "Work practice in Ptuj" in mailbox.last_to(trusted["reader"]).get_body(("plain",)).get_content()

@@ -33,8 +33,10 @@ def test_seed_posts_for_benchmarks(app, client):
     with app.app_context():
         assert seed_posts(120) == 120
         assert db.session.scalar(select(func.count()).select_from(Post)) == 120
+        db.session.commit()  # the benchmark commits what it seeded
     assert client.get("/board/?q=reuse").status_code == 200
     assert "120 posts." in client.get("/board/").get_data(as_text=True)
     with app.app_context():
         load_demo()  # the ids continue after the bulk insert
         assert db.session.scalar(select(func.count()).select_from(Post)) == 148
+        db.session.commit()

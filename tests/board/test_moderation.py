@@ -204,6 +204,7 @@ def test_a_post_page_runs_the_same_queries_whatever_its_replies(app, trusted, wr
             post = db.session.get(Post, post_id)
             for number in range(count):
                 posts.add_reply(author, post, f"Reply {number}")
+            db.session.commit()  # as the requests writing them would
 
     add_replies(2)
     with count_queries() as few:

@@ -241,8 +241,10 @@ def test_edits_and_deletes_keep_the_index_in_sync(app, client, people, write_pos
                 tags="",
             ),
         )
+        db.session.commit()  # as the request editing it would
     assert titles(client, "?q=bakery") == []
     assert titles(client, "?q=carpentry") == ["Carpentry looks for apprentices"]
     with app.app_context():
         posts.delete_post(user_by(people["member"]), db.session.get(Post, post_id))
+        db.session.commit()
     assert titles(client, "?q=carpentry") == []

@@ -3,6 +3,7 @@
 :func:`load_demo` reads ``network.yaml`` (organisations and posts drawn from the seeds)
 and adds what is missing, every row flagged ``is_demo``: running it again adds nothing.
 :func:`seed_posts` writes ``n`` realistic posts fast, for the search benchmark.
+Neither commits: the caller's unit of work does (``flask board demo``, a test, a benchmark).
 """
 
 from __future__ import annotations
@@ -36,6 +37,15 @@ from elearn.extensions import db
 DATA = Path(__file__).with_name("network.yaml")
 
 
+class DemoDataError(ValueError):
+    """A row of the demo data file names a legal form, an area or a kind the board does not know."""
+
+
+def _check(ok: bool, what: str, row: dict) -> None:
+    if not ok:
+        raise DemoDataError(f"The demo data has {what}: {row!r}")
+
+
 @dataclass
 class DemoReport:
     organisations: int = 0
@@ -61,8 +71,8 @@ def load_demo(path: Path | None = None, today: date | None = None) -> DemoReport
     for row in data["organisations"]:
         if row["slug"] in by_slug:
             continue
-        assert row["legal_form"] in LEGAL_FORMS, row
-        assert set(row["areas"]) <= set(AREAS), row
+        _check(row["legal_form"] in LEGAL_FORMS, "an unknown legal form", row)
+        _check(set(row["areas"]) <= set(AREAS), "an unknown area", row)
         organisation = Organisation(
             slug=row["slug"],
             name=row["name"],
@@ -85,7 +95,7 @@ def load_demo(path: Path | None = None, today: date | None = None) -> DemoReport
     for number, row in enumerate(data["posts"]):
         if row["title"] in existing:
             continue
-        assert row["kind"] in KINDS, row
+        _check(row["kind"] in KINDS, "an unknown kind of post", row)
         organisation = by_slug[row["organisation"]]
         event = row.get("event") or {}
         event_date = None
@@ -120,7 +130,7 @@ def load_demo(path: Path | None = None, today: date | None = None) -> DemoReport
             post.title, " ".join(post.tags), organisation.name, post.region, post.event_place, post.body_md
         )
         report.posts += 1
-    db.session.commit()
+    db.session.flush()
     return report
 
 
@@ -240,7 +250,7 @@ def seed_posts(n: int, *, seed: int = 7, organisations: int = 20) -> int:
     Deterministic for a seed. Bodies are a few paragraphs of board vocabulary with markdown,
     spread over the last year; one in five is an event within three months either side of today.
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
     now = utcnow()
     orgs = []
     for number in range(organisations):
@@ -309,8 +319,7 @@ def seed_posts(n: int, *, seed: int = 7, organisations: int = 20) -> int:
         db.session.execute(
             db.text("SELECT setval(pg_get_serial_sequence('board_post', 'id'), (SELECT max(id) FROM board_post))")
         )
-    db.session.commit()
     return n
 
 
-__all__ = ["DemoReport", "load_demo", "seed_posts"]
+__all__ = ["DemoDataError", "DemoReport", "load_demo", "seed_posts"]
