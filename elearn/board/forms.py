@@ -55,7 +55,8 @@ AREA_LABELS = {
     "ethical_investment": _l("Ethical investment"),
 }
 FREQUENCY_LABELS = {OFF: _l("No mail"), DAILY: _l("Daily digest"), WEEKLY: _l("Weekly digest")}
-assert set(KIND_LABELS) == set(KINDS) and set(LEGAL_FORM_LABELS) == set(LEGAL_FORMS) and set(AREA_LABELS) == set(AREAS)
+if set(KIND_LABELS) != set(KINDS) or set(LEGAL_FORM_LABELS) != set(LEGAL_FORMS) or set(AREA_LABELS) != set(AREAS):
+    raise RuntimeError("Every board kind, legal form and area needs its label here (models.py names them).")
 
 MAX_BODY = 20_000
 
