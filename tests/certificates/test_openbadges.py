@@ -125,19 +125,19 @@ def key() -> Ed25519PrivateKey:
 
 
 def credential(learner_name="Jānis Bērziņš", **changes) -> dict:
-    arguments = dict(
-        credential_id="https://elearn.example/certificates/q2Xo6ZQ0mJtYbqj0k7AbCd",
-        issuer={"id": ISSUER_ID, "name": "Sociālās inovācijas centrs", "url": "https://sic.example.lv"},
-        valid_from=ISSUED,
-        learner_name=learner_name,
-        achievement_id="https://elearn.example/courses/social-enterprise",
-        achievement_name="Sociālā uzņēmējdarbība",
-        achievement_description="Kā dibināt un vadīt sociālo uzņēmumu.",
-        criteria_narrative="Pabeigt visus kursa moduļus un nokārtot to testus.",
-        hours=2.5,
-        language="lv",
-        status_url="https://elearn.example/certificates/q2Xo6ZQ0mJtYbqj0k7AbCd/status",
-    )
+    arguments = {
+        "credential_id": "https://elearn.example/certificates/q2Xo6ZQ0mJtYbqj0k7AbCd",
+        "issuer": {"id": ISSUER_ID, "name": "Sociālās inovācijas centrs", "url": "https://sic.example.lv"},
+        "valid_from": ISSUED,
+        "learner_name": learner_name,
+        "achievement_id": "https://elearn.example/courses/social-enterprise",
+        "achievement_name": "Sociālā uzņēmējdarbība",
+        "achievement_description": "Kā dibināt un vadīt sociālo uzņēmumu.",
+        "criteria_narrative": "Pabeigt visus kursa moduļus un nokārtot to testus.",
+        "hours": 2.5,
+        "language": "lv",
+        "status_url": "https://elearn.example/certificates/q2Xo6ZQ0mJtYbqj0k7AbCd/status",
+    }
     arguments.update(changes)
     return ob.build_credential(**arguments)
 
@@ -291,7 +291,7 @@ def test_hours_become_an_iso_8601_duration(hours, duration):
 
 @pytest.mark.parametrize("bad", [-1, float("nan"), float("inf"), "2", True])
 def test_nonsense_hours_are_refused(bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="hours must be a non-negative number"):
         credential(hours=bad)
 
 
@@ -304,7 +304,7 @@ def test_the_language_is_a_bcp47_tag(given, tag):
 
 @pytest.mark.parametrize("bad", ["", "Latvian", "l", "en-", "en GB"])
 def test_what_is_not_a_language_tag_is_refused(bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a language tag"):
         credential(language=bad)
 
 
@@ -317,9 +317,9 @@ def test_times_are_utc_whole_seconds_and_naive_ones_are_refused(key):
         datetime(2025, 3, 1, 12, 0, 1, 5, tzinfo=riga),
     )
     assert document["validFrom"] == "2025-03-01T10:00:00Z" and document["proof"]["created"] == "2025-03-01T10:00:01Z"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must be a timezone-aware datetime"):
         credential(valid_from=datetime(2025, 3, 1, 10, 0))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must be a timezone-aware datetime"):
         ob.sign(credential(), key, KEY_ID, datetime(2025, 3, 1, 10, 0))
 
 
@@ -335,7 +335,7 @@ def test_times_are_utc_whole_seconds_and_naive_ones_are_refused(key):
     ],
 )
 def test_empty_texts_are_refused(field):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must be a non-empty string"):
         credential(**{field: "  "})
 
 
@@ -363,7 +363,7 @@ def test_signing_is_deterministic_and_leaves_its_input_alone(key):
 
 
 def test_a_signed_document_is_not_signed_again(key):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="the document already has a proof"):
         ob.sign(signed(key), key, KEY_ID, ISSUED)
 
 
@@ -613,7 +613,7 @@ def test_a_configured_key_that_is_not_usable_is_an_error_not_a_fresh_key(tmp_pat
         str(tmp_path / "missing.pem"),
         _pem(ec.generate_private_key(ec.SECP256R1())),
     ):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"PEM|Ed25519"):
             ob.load_or_create_key(str(tmp_path), bad)
     assert not (tmp_path / "signing-key.pem").exists()
 
@@ -673,5 +673,5 @@ def test_the_issuer_profile_leaves_out_what_is_not_known():
 
 
 def test_the_issuer_profile_refuses_something_that_is_not_a_key():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"base58btc|Multikey"):
         ob.issuer_profile(issuer_id=ISSUER_ID, name="eLearn", url=None, key_id=KEY_ID, public_key="not-a-key")

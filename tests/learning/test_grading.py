@@ -640,7 +640,7 @@ def stored_gift_quiz() -> list[dict]:
 def fill_in(questions: list[dict], seed: int, answers: list) -> MultiDict:
     """Fill in the form a browser would post, choosing answers by their visible text."""
     form = MultiDict()
-    for index, (question, answer) in enumerate(zip(questions, answers)):
+    for index, (question, answer) in enumerate(zip(questions, answers, strict=True)):
         shown = present(question, index, seed)
         if "choices" in shown:
             texts = [answer] if isinstance(answer, str) else answer
