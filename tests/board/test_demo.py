@@ -40,3 +40,19 @@ def test_seed_posts_for_benchmarks(app, client):
         load_demo()  # the ids continue after the bulk insert
         assert db.session.scalar(select(func.count()).select_from(Post)) == 148
         db.session.commit()
+
+
+def test_demo_data_with_an_unknown_value_is_refused_whole(app, runner, tmp_path):
+    bad = tmp_path / "network.yaml"
+    bad.write_text(
+        "organisations:\n"
+        "  - {slug: good-one, name: Good one, legal_form: ngo, country: LV, areas: [skills]}\n"
+        "  - {slug: bad-one, name: Bad one, legal_form: guild, country: LV, areas: [skills]}\n"
+        "posts: []\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["board", "demo", "--file", str(bad)])
+    assert result.exit_code == 1 and "an unknown legal form" in result.output and "guild" in result.output
+    assert "Traceback" not in result.output
+    with app.app_context():  # the good organisation before it is not kept either
+        assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0

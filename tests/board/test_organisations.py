@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from sqlalchemy import select
+
+from elearn.board import views as board_views
+from elearn.board.models import JoinDeclaration, ModerationAction, Organisation
+from elearn.extensions import db
 from tests.board.conftest import client_for
-from tests.conftest import post_form
+from tests.conftest import csrf_from, post_form
 
 DECLARATION = {
     "name": "EKO Prlekija d.o.o., so.p.",
@@ -58,6 +64,30 @@ def test_join_declaration_approved_by_a_moderator_of_its_country(app, people, ma
     assert "audit" not in public and "Welcome!" in slovenian.get("/board/moderation/log").get_data(as_text=True)
 
 
+def test_a_decision_that_fails_after_the_service_mails_nothing_and_decides_nothing(app, people, mailbox, monkeypatch):
+    assert post_form(client_for(app, people["member"]), "/board/organisations/join", DECLARATION).status_code == 302
+    slovenian = client_for(app, people["mod_si"])
+    queue = slovenian.get("/board/moderation/").get_data(as_text=True)
+    url = re.search(r'href="(/board/moderation/organisations/\d+)"', queue).group(1)
+    page = slovenian.get(url).get_data(as_text=True)
+
+    def failing_flash(*_args, **_kwargs):
+        raise RuntimeError("the view fails after the decision was written")
+
+    monkeypatch.setattr(board_views, "flash", failing_flash)
+    with pytest.raises(RuntimeError, match="after the decision was written"):
+        slovenian.post(url, data={"csrf_token": csrf_from(page), "reason": "Welcome!", "approve": "Approve"})
+    assert mailbox.messages == []
+    with app.app_context():
+        assert db.session.scalar(select(JoinDeclaration.decision)) == "pending"
+        assert db.session.scalar(select(Organisation.status)) == "pending"
+        assert db.session.scalar(select(ModerationAction.id)) is None  # no audit entry either
+
+    monkeypatch.undo()
+    assert post_form(slovenian, url, {"reason": "Welcome!", "approve": "Approve"}).status_code == 302
+    assert [m["To"] for m in mailbox.messages] == [people["member"]]
+
+
 def test_members_join_and_post_on_behalf(app, people, mailbox):
     founder = client_for(app, people["member"])
     profile = post_form(founder, "/board/organisations/join", DECLARATION).headers["Location"]
@@ -104,9 +134,6 @@ def test_members_join_and_post_on_behalf(app, people, mailbox):
 
 
 def test_cannot_post_for_an_organisation_one_does_not_belong_to(app, trusted):
-    from elearn.board.models import Organisation
-    from elearn.extensions import db
-
     with app.app_context():
         org = Organisation(slug="other", name="Other org", legal_form="ngo", country="LV", status="approved")
         db.session.add(org)

@@ -271,7 +271,8 @@ def seed_posts(n: int, *, seed: int = 7, organisations: int = 20) -> int:
     db.session.add_all(orgs)
     db.session.flush()
     start_id = (db.session.scalar(select(db.func.max(Post.id))) or 0) + 1
-    posts, tags = [], []
+    posts: list[dict] = []
+    tags: list[dict] = []
     for offset in range(n):
         organisation = rng.choice(orgs)
         kind = "event" if offset % 5 == 0 else rng.choice(KINDS)
