@@ -312,6 +312,7 @@ def seed_board(app, seeded: Seeded) -> None:
         return
     with app.app_context():
         seed_posts(BOARD_POSTS)
+        db.session.commit()  # seed_posts leaves the commit to its caller
     seeded.board_queries = ["reuse", "training Riga", "catering workshop", "youth", "eu-projects"]
     seeded.counts["board_posts"] = BOARD_POSTS
 
