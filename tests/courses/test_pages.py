@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from elearn.core.transaction import unit_of_work
 from elearn.courses.importer import sync_tree
 from tests.courses.test_validation import COURSE, LESSON, MODULE, QUIZ
 
@@ -51,7 +52,9 @@ def course_files(units_per_module: int = 2, modules: int = 2) -> dict:
             "locales/lv/01-m1/module.md": "---\ntitle: Pirmais modulis\n---\nIzklāsts.\n",
             "locales/lv/01-m1/01-lesson-1.md": "---\ntitle: Nodarbība viens (lv)\n---\nTeksts lv.\n",
             "locales/lv-LV/01-m1/02-lesson-2.md": "---\ntitle: Nodarbība divi (lv-LV)\n---\nTeksts LV.\n",
-            "locales/lv-LV/01-m1/50-latvian-law.md": "---\nkind: lesson\ntitle: Sociālo uzņēmumu likums\n---\nLikums.\n",
+            "locales/lv-LV/01-m1/50-latvian-law.md": (
+                "---\nkind: lesson\ntitle: Sociālo uzņēmumu likums\n---\nLikums.\n"
+            ),
             "locales/lv-LV/variant.yml": "hide:\n  - m1/story\n",
         }
     )
@@ -61,7 +64,7 @@ def course_files(units_per_module: int = 2, modules: int = 2) -> dict:
 @pytest.fixture
 def course(app, write_course):
     root = write_course(course_files())
-    with app.app_context():
+    with app.app_context(), unit_of_work():  # as the import command commits
         assert sync_tree(root).ok
     return root
 
@@ -145,7 +148,7 @@ def test_default_variant_follows_the_interface_language(client, course):
 def test_outdated_translation_shows_a_notice(client, app, course):
     lesson = course / "demo/01-m1/01-lesson-1.md"
     lesson.write_text(lesson.read_text().replace("Text.", "Changed text."))
-    with app.app_context():
+    with app.app_context(), unit_of_work():  # as the import command commits
         assert sync_tree(course).ok
     page = text_of(client.get("/courses/demo/m1/lesson-1/?variant=lv"))
     assert "The original text has changed since this translation was made." in page
@@ -195,7 +198,7 @@ def test_reading_pages_run_a_fixed_number_of_queries(app, client, write_course, 
     elearn.courses.tree); every page after it asks only for the course's stamp (one).
     """
     root = write_course(course_files(units_per_module=size, modules=min(size, 9)), root=tmp_path / f"c{size}")
-    with app.app_context():
+    with app.app_context(), unit_of_work():  # as the import command commits
         assert sync_tree(root).ok
     counts = {}
     for name, url in {
@@ -223,7 +226,7 @@ def test_pages_for_an_enrolled_learner_run_a_fixed_number_of_queries(
         root = write_course(
             course_files(units_per_module=size, modules=min(size, 9)), root=tmp_path / f"c{size}", slug=f"demo{size}"
         )
-        with app.app_context():
+        with app.app_context(), unit_of_work():  # as the import command commits
             assert sync_tree(root).ok
         client = app.test_client()
         sign_in(client, "ana@example.org")
