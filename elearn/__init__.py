@@ -31,8 +31,8 @@ from elearn.core.transaction import TransactionalFlask
 from elearn.core.views import bp as core_bp
 from elearn.core.views import register_error_handlers
 from elearn.courses.cli import courses_cli
-from elearn.courses.views import bp as courses_bp
 from elearn.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+from elearn.learning.pages import bp as courses_bp
 from elearn.learning.views import bp as learning_bp
 from elearn.localisation.views import bp as localisation_bp
 
