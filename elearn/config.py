@@ -101,6 +101,9 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     # argon2-cffi's profile for password hashes (elearn.auth.passwords); the test suite uses CHEAPEST.
     "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
+    # A pooled connection is tested (SELECT 1) before each use and replaced when the server
+    # closed it (a PostgreSQL restart, pg_terminate_backend, idle_session_timeout).
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
 }
 
 
