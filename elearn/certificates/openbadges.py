@@ -70,12 +70,13 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from elearn.core.signing_key import KEY_FILE
+
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CID_CONTEXT = "https://www.w3.org/ns/cid/v1"  # verificationMethod, assertionMethod, Multikey
 CREDENTIAL_CONTEXT = (VC_CONTEXT, OB_CONTEXT)
 
-KEY_FILE = "signing-key.pem"
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-jcs-2022"
 PROOF_PURPOSE = "assertionMethod"

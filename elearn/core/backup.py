@@ -25,6 +25,9 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.engine import URL, make_url
 
+from elearn.core.signing_key import KEY_FILE
+from elearn.extensions import db
+
 backup_cli = AppGroup("backup", help="Back up the database to a file, and restore it.")
 
 
@@ -162,7 +165,8 @@ def _run(command: list[str], url: URL) -> None:
     for option, variable in (("sslmode", "PGSSLMODE"), ("sslrootcert", "PGSSLROOTCERT")):
         if option in url.query:
             env[variable] = str(url.query[option])
-    result = subprocess.run([program, *command[1:]], env=env, capture_output=True, text=True, check=False)
+    # pg_dump or pg_restore as found on PATH, with a list of arguments (no shell): nothing to inject into
+    result = subprocess.run([program, *command[1:]], env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         raise BackupError(f"{command[0]} failed ({result.returncode}): {result.stderr.strip()}")
 
@@ -174,15 +178,13 @@ def _run(command: list[str], url: URL) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 def create_command(path):
     """Write a backup of the database (DATABASE_URL) to PATH."""
-    from elearn.extensions import db
-
     try:  # the engine's URL: Flask-SQLAlchemy has made a relative SQLite path absolute
         written = create(db.engine.url, path)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Backed up the database to {written} ({written.stat().st_size} bytes).")
     if not (current_app.config.get("SIGNING_KEY") or "").strip():
-        click.echo("Back up the signing key too: instance/signing-key.pem (see docs/deployment.md).")
+        click.echo(f"Back up the signing key too: instance/{KEY_FILE} (see docs/deployment.md).")
 
 
 @backup_cli.command("restore")
@@ -190,8 +192,6 @@ def create_command(path):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore_command(path, yes):
     """Replace everything in the database (DATABASE_URL) with the backup at PATH."""
-    from elearn.extensions import db
-
     url = db.engine.url
     if not yes:
         click.confirm(f"Replace everything in {url.render_as_string(hide_password=True)} with {path}?", abort=True)

@@ -12,11 +12,15 @@ import os
 from dataclasses import dataclass
 
 import click
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
 from elearn.config import DEV_SECRET_KEY
+from elearn.core.signing_key import KEY_FILE
+from elearn.extensions import db, migrate
 
 PROBLEM = "problem"
 WARNING = "warning"
@@ -102,8 +106,6 @@ def check(app, workers: int) -> list[Finding]:
         warning("MAIL_DEFAULT_SENDER is an @localhost address: set the From address mails are sent as.")
 
     if not (config.get("SIGNING_KEY") or "").strip():
-        from elearn.certificates.openbadges import KEY_FILE
-
         key = os.path.join(app.instance_path, KEY_FILE)
         where = f"{key} (exists)" if os.path.exists(key) else f"{key} (created when the first certificate is signed)"
         warning(
@@ -123,11 +125,6 @@ def check(app, workers: int) -> list[Finding]:
 
 def _check_schema(found: list[Finding]) -> None:
     """The database is reachable and its schema at the migrations' head."""
-    from alembic.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    from elearn.extensions import db, migrate
-
     try:
         with db.engine.connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())

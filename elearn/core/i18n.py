@@ -13,6 +13,7 @@ from babel import Locale, numbers
 from babel.units import format_unit
 from flask import current_app, g, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale, get_translations
+from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -21,8 +22,6 @@ LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def select_locale() -> str:
-    from flask_login import current_user
-
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # the CLI and background work speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -108,19 +107,20 @@ def template_gettext(translations) -> dict:
 
     Flask-Babel's own look the catalogue up on every call (a page makes dozens); these behave
     the same way (Jinja's "newstyle" gettext: the result is escaped markup, then ``%``
-    formatted with the keyword arguments, ``num`` included for ngettext).
+    formatted with the keyword arguments, ``num`` included for ngettext). The catalogue's text
+    is ours, not a visitor's, so it may be Markup (S704); ``%`` escapes the variables.
     """
 
     @pass_context
     def gettext(context, message: str, **variables):
         text = translations.ugettext(message)
-        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704
 
     @pass_context
     def ngettext(context, singular: str, plural: str, num: int, **variables):
         variables.setdefault("num", num)
         text = translations.ungettext(singular, plural, num)
-        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704
 
     return {"gettext": gettext, "ngettext": ngettext}
 

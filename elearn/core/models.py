@@ -4,7 +4,10 @@ from datetime import UTC, datetime
 from functools import cache
 
 from sqlalchemy import DateTime
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, attributes, make_transient_to_detached, mapped_column
+
+from elearn.extensions import db
 
 
 def utcnow() -> datetime:
@@ -50,16 +53,12 @@ def insert_ignore(model, **values) -> bool:
     Two requests racing to create the same row (double click, two tabs) both succeed and
     exactly one row exists afterwards, without an exception in either.
     """
-    from elearn.extensions import db
-
     statement = _insert_ignore(model.__table__, db.session.get_bind().dialect.name)
     return db.session.execute(statement, values).first() is not None
 
 
 def dialect_insert(table, dialect: str):
     """The INSERT of SQLite's or PostgreSQL's dialect, whose ON CONFLICT clauses both databases run."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 

@@ -3,6 +3,8 @@
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from elearn.extensions import db
+
 
 def _on_connect(dbapi_connection, _record):
     cursor = dbapi_connection.cursor()
@@ -17,8 +19,6 @@ def configure(app) -> None:
     """Foreign keys on, WAL journal and a busy timeout for every SQLite connection."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
-    from elearn.extensions import db
-
     with app.app_context():
         engine: Engine = db.engine
         if not event.contains(engine, "connect", _on_connect):

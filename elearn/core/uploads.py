@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import render_template
+from flask import abort, current_app, render_template, request
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
@@ -105,8 +105,6 @@ def _check_text(data: bytes, kind: Kind) -> None:
 
 def too_large(_error):
     """The 413 page: the limit, in the user's language; the form page is one Back away."""
-    from flask import current_app
-
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or MAX_REQUEST_BYTES
     message = _l(
         "What you sent is too large: at most %(size)s can be sent at once. Please go back and choose a smaller file.",
@@ -120,8 +118,6 @@ def refuse_nul_bytes() -> None:
 
     No keyboard types one; PostgreSQL cannot store one (it would be a 500 deep in a service).
     """
-    from flask import abort, request
-
     if any("\x00" in value for value in request.args.values()) or (
         request.method == "POST" and any("\x00" in value for value in request.form.values())
     ):

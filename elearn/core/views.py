@@ -7,6 +7,8 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from elearn.extensions import limiter
+
 bp = Blueprint("core", __name__)
 
 
@@ -44,8 +46,6 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(429)
     def too_many_requests(_error):
         """Say when to try again, in minutes, and send Retry-After for programs."""
-        from elearn.extensions import limiter
-
         current = limiter.current_limit
         seconds = max(1, int(current.reset_at - time.time())) if current else 60
         minutes = max(1, math.ceil(seconds / 60))
