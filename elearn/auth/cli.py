@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from elearn.auth import services
 from elearn.auth.models import GRANTABLE_ROLES
+from elearn.core.transaction import transactional
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -18,6 +19,7 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.option("--country", default="LV", show_default=True)
 @click.option("--language", default="en", show_default=True)
 @click.password_option(help="Asked for when not given.")
+@transactional
 def create_command(email, name, roles, country, language, password):
     """Create a confirmed account, e.g. the first admin: --email you@example.org --role admin."""
     try:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from flask import current_app
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields import SelectChoice
@@ -11,13 +12,10 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 
 from elearn.auth.models import ADMIN, COHORT_LEAD, GRANTABLE_ROLES, LEARNER, PARTNER_ADMIN, TRAINER
 from elearn.auth.passwords import MAX_LENGTH, password_problem
+from elearn.core.i18n import PARTNER_COUNTRIES, language_name
 
 
 def country_choices():
-    from flask_babel import get_locale
-
-    from elearn.core.i18n import PARTNER_COUNTRIES
-
     territories = get_locale().territories
     codes = sorted(set(PARTNER_COUNTRIES) | {"OTHER"}, key=lambda c: territories.get(c, c))
     return [
@@ -27,10 +25,6 @@ def country_choices():
 
 
 def language_choices():
-    from flask import current_app
-
-    from elearn.core.i18n import language_name
-
     return [SelectChoice(code, language_name(code)) for code in current_app.config["LANGUAGES"]]
 
 

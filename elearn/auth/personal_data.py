@@ -1,35 +1,43 @@
-"""Personal data: what the auth domain holds about a person, and the registry of every domain's part.
+"""Personal data: what the auth domain holds about a person, and how every domain's part is gathered.
 
 Each domain whose tables refer to a user has ``elearn/<domain>/personal_data.py`` with
 
+- ``NAME``: its key in the export file, and ``ORDER``: its place there (the auth domain's
+  part, ``"account"``, always comes first);
 - ``COLUMNS``: every ``"table.column"`` referring to ``user.id``, or holding a copy of a
   person's name or email, that the module covers;
 - ``export(user) -> dict``: everything of theirs in the domain, JSON-serialisable;
 - ``erase(user) -> None``: delete or anonymise it, before the user row is deleted;
 - optionally ``KEPT``: ``{"table.column": "why"}`` for columns erase deliberately keeps
-  (a certificate's copy of the name, see docs/privacy.md).
+  (a certificate's copy of the name, see docs/privacy.md);
 
-A new domain adds its name to ``DOMAINS``. ``tests/security/test_personal_data.py`` finds every
-column of ``db.metadata`` that refers to a user and fails until some module covers it.
+and connects receivers to the domain events of :mod:`elearn.core.signals`, so this module
+never imports the domains (they are above auth): ``account_erasing`` (its erase),
+``personal_data_exported`` (answers ``(NAME, export(user))``) and ``personal_data_columns``
+(answers the module). :func:`elearn.create_app` imports every such module, which connects
+them. The domains' erasures do not depend on each other's order: no table of one domain
+refers to another's, and the anonymous twin they share hangs on the user object.
+``tests/security/test_personal_data.py`` finds every column of ``db.metadata`` that refers
+to a user and fails until some module covers it.
 """
 
 from __future__ import annotations
 
 import secrets
-from importlib import import_module
+import sys
 from types import ModuleType
 
 from sqlalchemy import delete, select, update
 
 from elearn.auth.models import RoleGrant, User, UserSession
+from elearn.core import signals
 from elearn.core.models import utcnow
 from elearn.extensions import db
 
-# Domains with a personal_data module, in the order their data is exported and erased.
-# The auth domain (this module) always comes first in the export and last in erasure.
-DOMAINS: tuple[str, ...] = ("learning", "certificates", "localisation", "cohorts", "board")
-
 FORMAT_VERSION = 1
+
+NAME = "account"
+ORDER = 0
 
 COLUMNS = {
     "user.name",
@@ -41,8 +49,9 @@ COLUMNS = {
 
 
 def modules() -> list[ModuleType]:
-    """Every domain's personal_data module, this one first."""
-    return [import_module(__name__), *(import_module(f"elearn.{name}.personal_data") for name in DOMAINS)]
+    """Every domain's personal_data module, this one first, the others by their ``ORDER``."""
+    domains = sorted(signals.answers(signals.personal_data_columns), key=lambda module: module.ORDER)
+    return [sys.modules[__name__], *domains]
 
 
 def covered_columns() -> set[str]:
@@ -59,23 +68,24 @@ def kept_columns() -> dict[str, str]:
 def export_all(user: User) -> dict:
     """Everything the platform holds about ``user``, by domain: the "Download my data" file."""
     data = {"format": "elearn personal data", "version": FORMAT_VERSION, "exported_at": utcnow().isoformat()}
-    data["account"] = export(user)
-    for name, module in zip(DOMAINS, modules()[1:], strict=True):
-        data[name] = module.export(user)
+    data[NAME] = export(user)
+    parts = dict(signals.answers(signals.personal_data_exported, user))
+    for module in modules()[1:]:
+        data[module.NAME] = parts.pop(module.NAME)
+    data.update(parts)  # a domain that answers the export but not the columns (the column test fails)
     return data
 
 
-def erase_account(user: User) -> None:
-    """Erase every domain's data about ``user``, then the account itself, in one transaction."""
-    try:
-        for module in modules()[1:]:
-            module.erase(user)
-        erase(user)
-        db.session.execute(delete(User).where(User.id == user.id))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+def erase_account(user: User, *, withdraw_certificates: bool = False) -> None:
+    """Erase every domain's data about ``user``, then the account itself.
+
+    Everything happens in the caller's transaction (the request's, or a command's
+    unit of work), so the erasure is all or nothing: nothing is committed here.
+    ``withdraw_certificates`` goes to the receivers: the certificates domain revokes them.
+    """
+    signals.account_erasing.send(user, withdraw_certificates=withdraw_certificates)
+    erase(user)
+    db.session.execute(delete(User).where(User.id == user.id))
     db.session.expunge(user)
 
 

@@ -1,6 +1,13 @@
-"""Account operations: every write of the auth domain goes through here."""
+"""Account operations: every write of the auth domain goes through here.
+
+They change the session and never commit: the request (or the CLI command's unit of work)
+commits once at its end. Mails are sent only after that commit (:func:`after_commit`), so a
+failed request mails nothing.
+"""
 
 from __future__ import annotations
+
+from functools import partial
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
@@ -9,8 +16,10 @@ from sqlalchemy import func, select
 
 from elearn.auth import passwords, sessions
 from elearn.auth.models import GRANTABLE_ROLES, PARTNER_ADMIN, RoleGrant, User
+from elearn.auth.personal_data import erase_account
 from elearn.core import mail
 from elearn.core.models import utcnow
+from elearn.core.transaction import after_commit
 from elearn.extensions import db
 
 CONFIRM_SALT = "confirm-email"
@@ -51,7 +60,7 @@ def _password_fingerprint(user: User) -> str:
 
 
 def register(*, name: str, email: str, password: str, country: str, language: str) -> User | None:
-    """Create an unconfirmed account and mail the confirmation link."""
+    """Create an unconfirmed account; the confirmation link is mailed once it is committed."""
     email = normalise_email(email)
     problem = passwords.password_problem(password, email=email, name=name)
     if problem:
@@ -69,31 +78,29 @@ def register(*, name: str, email: str, password: str, country: str, language: st
         language=language,
     )
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()  # the id goes into the link
     send_confirmation(user)
     return user
 
 
+def _mail_after_commit(user: User, subject, template: str, link: str) -> None:
+    """Mail ``user`` once the transaction has committed: never for a change that was rolled back.
+
+    The link is made now, inside the request; the message is rendered and sent after the commit.
+    """
+    after_commit(partial(mail.send, user.email, subject, template, language=user.language, user=user, link=link))
+
+
 def send_confirmation(user: User) -> None:
     token = _serializer(CONFIRM_SALT).dumps({"id": user.id, "email": user.email})
-    mail.send(
-        user.email,
-        _l("Confirm your email address"),
-        "auth/mail/confirm",
-        language=user.language,
-        user=user,
-        link=url_for("auth.confirm", token=token, _external=True),
-    )
+    link = url_for("auth.confirm", token=token, _external=True)
+    _mail_after_commit(user, _l("Confirm your email address"), "auth/mail/confirm", link)
 
 
 def send_already_registered(user: User) -> None:
-    mail.send(
-        user.email,
-        _l("Someone tried to register with your email address"),
-        "auth/mail/already_registered",
-        language=user.language,
-        user=user,
-        link=url_for("auth.forgot_password", _external=True),
+    link = url_for("auth.forgot_password", _external=True)
+    _mail_after_commit(
+        user, _l("Someone tried to register with your email address"), "auth/mail/already_registered", link
     )
 
 
@@ -127,7 +134,6 @@ def confirm_email(token: str) -> User:
         raise AccountError(_l("This confirmation link is not valid."))
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
-        db.session.commit()
     return user
 
 
@@ -146,7 +152,6 @@ def authenticate(email: str, password: str) -> User:
         raise AccountError(_l("Please confirm your email address first: we sent you a link."), unconfirmed=True)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-        db.session.commit()
     return user
 
 
@@ -166,7 +171,6 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AccountError(_l("Your current password is not right."))
     _set_password(user, new)
     sessions.end_other_sessions(user)
-    db.session.commit()
 
 
 def _set_password(user: User, new: str) -> None:
@@ -183,14 +187,8 @@ def request_password_reset(email: str) -> None:
     if user is None:
         return
     token = _serializer(RESET_SALT).dumps({"id": user.id, "fp": _password_fingerprint(user)})
-    mail.send(
-        user.email,
-        _l("Reset your password"),
-        "auth/mail/reset",
-        language=user.language,
-        user=user,
-        link=url_for("auth.reset_password", token=token, _external=True),
-    )
+    link = url_for("auth.reset_password", token=token, _external=True)
+    _mail_after_commit(user, _l("Reset your password"), "auth/mail/reset", link)
 
 
 def user_for_reset(token: str) -> User:
@@ -215,7 +213,6 @@ def reset_password(token: str, new: str) -> User:
         user.email_confirmed_at = utcnow()
     user.session_token = None
     sessions.end_other_sessions(user)
-    db.session.commit()
     return user
 
 
@@ -226,7 +223,6 @@ def update_profile(user: User, *, name: str, country: str, language: str) -> Non
     user.name = name.strip()
     user.country = country
     user.language = language
-    db.session.commit()
 
 
 def delete_account(user: User, password: str, *, withdraw_certificates: bool = False) -> None:
@@ -235,16 +231,10 @@ def delete_account(user: User, password: str, *, withdraw_certificates: bool = F
     Progress stays, detached from the person, for cohort statistics; certificates stay
     verifiable unless the learner withdraws them.
     """
-    from elearn.auth.personal_data import erase_account
-
     if not passwords.verify_password(user.password_hash, password):
         raise AccountError(_l("Your password is not right."))
     sessions.sign_out(user)
-    if withdraw_certificates:
-        from elearn.certificates.personal_data import withdraw
-
-        withdraw(user)
-    erase_account(user)
+    erase_account(user, withdraw_certificates=withdraw_certificates)
 
 
 # ---------------------------------------------------------------- roles
@@ -271,7 +261,7 @@ def create_user(
     db.session.add(user)
     for role in roles:
         user.grants.append(RoleGrant(role=role))
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -286,7 +276,6 @@ def grant_role(user: User, role: str, scope: str | None, by: User | None) -> Non
     if any(g.role == role and g.scope == scope for g in user.grants):
         return
     user.grants.append(RoleGrant(role=role, scope=scope, granted_by_id=by.id if by else None))
-    db.session.commit()
 
 
 def revoke_role(user: User, grant_id: int, by: User) -> None:
@@ -296,7 +285,6 @@ def revoke_role(user: User, grant_id: int, by: User) -> None:
     if grant.role == "admin" and user.id == by.id and _admin_count() == 1:
         raise AccountError(_l("You are the only admin; give the admin role to someone else first."))
     user.grants.remove(grant)
-    db.session.commit()
 
 
 def _admin_count() -> int:

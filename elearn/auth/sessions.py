@@ -56,7 +56,6 @@ def sign_in(user: User) -> None:
     db.session.add(
         UserSession(token_hash=_hash(token), user_id=user.id, user_agent=(request.user_agent.string or "")[:200])
     )
-    db.session.commit()
     user.session_token = token
     session.permanent = True
     login_user(user)
@@ -65,7 +64,6 @@ def sign_in(user: User) -> None:
 def sign_out(user: User) -> None:
     if user.session_token:
         db.session.execute(delete(UserSession).where(UserSession.token_hash == _hash(user.session_token)))
-        db.session.commit()
     logout_user()
     session.clear()
 
@@ -90,11 +88,9 @@ def load_user(token: str) -> User | None:
     lifetime = timedelta(hours=config["SESSION_MAX_HOURS"])
     if now - as_utc(last_seen_at) > idle or now - as_utc(created_at) > lifetime:
         db.session.execute(_END_SESSION, {"session_id": session_id})
-        db.session.commit()
         return None
     if now - as_utc(last_seen_at) > LAST_SEEN_RESOLUTION:
         db.session.execute(_SEEN, {"session_id": session_id, "now": now})
-        db.session.commit()
     user = _user_from(rows)
     user.session_token = token
     return user

@@ -25,6 +25,8 @@ from elearn.auth.forms import (
     ResetPasswordForm,
 )
 from elearn.auth.models import User
+from elearn.auth.personal_data import export_all
+from elearn.core.models import utcnow
 from elearn.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -212,9 +214,6 @@ def export_data():
     """ "Download my data": everything the platform holds about the signed-in user, as a JSON file."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    from elearn.auth.personal_data import export_all
-    from elearn.core.models import utcnow
-
     data = export_all(current_user._get_current_object())
     body = json.dumps(data, ensure_ascii=False, indent=2)
     filename = f"elearn-my-data-{utcnow():%Y-%m-%d}.json"

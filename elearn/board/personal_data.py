@@ -9,6 +9,9 @@ An organisation whose only admin leaves this way gets its oldest member as admin
 
 from __future__ import annotations
 
+import sys
+from types import ModuleType
+
 from sqlalchemy import delete, func, or_, select, update
 
 from elearn.board.models import (
@@ -22,7 +25,11 @@ from elearn.board.models import (
     Report,
     SavedFilter,
 )
+from elearn.core import signals
 from elearn.extensions import db
+
+NAME = "board"
+ORDER = 50
 
 COLUMNS = {
     "board_post.author_id",
@@ -203,4 +210,22 @@ def _recount(post_id: int) -> None:
     db.session.execute(update(Post).where(Post.id == post_id).values(reply_count=count.scalar_subquery()))
 
 
-__all__ = ["COLUMNS", "erase", "export"]
+# ---------------------------------------------------------------- connected to the domain events
+
+
+@signals.account_erasing.connect
+def _erase(user, **_) -> None:
+    erase(user)
+
+
+@signals.personal_data_exported.connect
+def _export(user, **_) -> tuple[str, dict]:
+    return NAME, export(user)
+
+
+@signals.personal_data_columns.connect
+def _columns(_sender, **_) -> ModuleType:
+    return sys.modules[__name__]
+
+
+__all__ = ["COLUMNS", "NAME", "ORDER", "erase", "export"]

@@ -9,13 +9,22 @@ anonymous twin. Whoever deletes their account may instead withdraw their certifi
 
 from __future__ import annotations
 
+import sys
+from types import ModuleType
+
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from elearn.auth.personal_data import anonymous_twin
 from elearn.certificates.models import Certificate
+from elearn.certificates.services import verify_url
+from elearn.core import signals
 from elearn.core.models import utcnow
 from elearn.extensions import db
+
+NAME = "certificates"
+ORDER = 20
 
 COLUMNS = {"certificate.user_id", "certificate.revoked_by_id", "certificate.learner_name"}
 KEPT = {"certificate.learner_name": "the certificate stays verifiable after account deletion, unless withdrawn"}
@@ -26,8 +35,6 @@ def _iso(moment) -> str | None:
 
 
 def export(user) -> dict:
-    from elearn.certificates.services import verify_url
-
     own = db.session.scalars(select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at))
     revoked = db.session.scalars(
         select(Certificate).where(Certificate.revoked_by_id == user.id).order_by(Certificate.revoked_at)
@@ -68,10 +75,29 @@ def withdraw(user) -> None:
 
 def erase(user) -> None:
     """Certificates move to the anonymous twin and stay verifiable; revocations by the user lose their author."""
-    from elearn.auth.personal_data import anonymous_twin
-
     db.session.execute(update(Certificate).where(Certificate.revoked_by_id == user.id).values(revoked_by_id=None))
     if db.session.scalar(select(Certificate.id).where(Certificate.user_id == user.id).limit(1)) is None:
         return
     twin = anonymous_twin(user)
     db.session.execute(update(Certificate).where(Certificate.user_id == user.id).values(user_id=twin.id))
+
+
+# ---------------------------------------------------------------- connected to the domain events
+
+
+@signals.account_erasing.connect
+def _erase(user, *, withdraw_certificates: bool = False, **_) -> None:
+    """The holder may withdraw their certificates when deleting the account (a kwarg of the event)."""
+    if withdraw_certificates:
+        withdraw(user)
+    erase(user)
+
+
+@signals.personal_data_exported.connect
+def _export(user, **_) -> tuple[str, dict]:
+    return NAME, export(user)
+
+
+@signals.personal_data_columns.connect
+def _columns(_sender, **_) -> ModuleType:
+    return sys.modules[__name__]

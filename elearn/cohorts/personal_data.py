@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+from types import ModuleType
+
 from sqlalchemy import delete, select, update
 
 from elearn.cohorts.models import Cohort, CohortInvitation, CohortLead, CohortMember, Reminder
+from elearn.core import signals
 from elearn.extensions import db
+
+NAME = "cohorts"
+ORDER = 40
 
 COLUMNS = {
     "cohort.created_by_id",
@@ -76,3 +83,21 @@ def erase(user) -> None:
         update(CohortInvitation).where(CohortInvitation.invited_by_id == user.id).values(invited_by_id=None)
     )
     db.session.execute(update(Cohort).where(Cohort.created_by_id == user.id).values(created_by_id=None))
+
+
+# ---------------------------------------------------------------- connected to the domain events
+
+
+@signals.account_erasing.connect
+def _erase(user, **_) -> None:
+    erase(user)
+
+
+@signals.personal_data_exported.connect
+def _export(user, **_) -> tuple[str, dict]:
+    return NAME, export(user)
+
+
+@signals.personal_data_columns.connect
+def _columns(_sender, **_) -> ModuleType:
+    return sys.modules[__name__]

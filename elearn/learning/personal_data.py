@@ -8,11 +8,19 @@ What the learner typed into quizzes is dropped; scores and pass/fail stay.
 
 from __future__ import annotations
 
+import sys
+from types import ModuleType
+
 from sqlalchemy import select, update
 
+from elearn.auth.personal_data import anonymous_twin
+from elearn.core import signals
 from elearn.courses.models import Course
 from elearn.extensions import db
 from elearn.learning.models import CourseCompletion, Enrolment, ModuleCompletion, QuizAttempt, UnitProgress
+
+NAME = "learning"
+ORDER = 10
 
 MODELS = (Enrolment, UnitProgress, QuizAttempt, ModuleCompletion, CourseCompletion)
 COLUMNS = {f"{model.__tablename__}.user_id" for model in MODELS}
@@ -81,11 +89,27 @@ def export(user) -> dict:
 
 def erase(user) -> None:
     """Move progress to the anonymous twin (created only if there is any); drop typed quiz answers."""
-    from elearn.auth.personal_data import anonymous_twin
-
     if not any(db.session.scalar(select(model.id).where(model.user_id == user.id).limit(1)) for model in MODELS):
         return
     twin = anonymous_twin(user)
     db.session.execute(update(QuizAttempt).where(QuizAttempt.user_id == user.id).values(responses=None))
     for model in MODELS:
         db.session.execute(update(model).where(model.user_id == user.id).values(user_id=twin.id))
+
+
+# ---------------------------------------------------------------- connected to the domain events
+
+
+@signals.account_erasing.connect
+def _erase(user, **_) -> None:
+    erase(user)
+
+
+@signals.personal_data_exported.connect
+def _export(user, **_) -> tuple[str, dict]:
+    return NAME, export(user)
+
+
+@signals.personal_data_columns.connect
+def _columns(_sender, **_) -> ModuleType:
+    return sys.modules[__name__]

@@ -5,11 +5,18 @@ A translation revision is course content: erasure keeps the text and removes its
 
 from __future__ import annotations
 
+import sys
+from types import ModuleType
+
 from sqlalchemy import select, update
 
+from elearn.core import signals
 from elearn.courses.models import Unit, Variant
 from elearn.extensions import db
 from elearn.localisation.models import TranslationRevision
+
+NAME = "localisation"
+ORDER = 30
 
 COLUMNS = {"translation_revision.author_id"}
 
@@ -41,3 +48,21 @@ def erase(user) -> None:
     db.session.execute(
         update(TranslationRevision).where(TranslationRevision.author_id == user.id).values(author_id=None)
     )
+
+
+# ---------------------------------------------------------------- connected to the domain events
+
+
+@signals.account_erasing.connect
+def _erase(user, **_) -> None:
+    erase(user)
+
+
+@signals.personal_data_exported.connect
+def _export(user, **_) -> tuple[str, dict]:
+    return NAME, export(user)
+
+
+@signals.personal_data_columns.connect
+def _columns(_sender, **_) -> ModuleType:
+    return sys.modules[__name__]

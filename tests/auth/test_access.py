@@ -12,6 +12,7 @@ import pytest
 from elearn.auth.access import RULES
 from elearn.auth.models import ROLES
 from elearn.courses.importer import sync_tree
+from elearn.extensions import db
 from tests.conftest import sign_in
 from tests.courses.test_pages import course_files
 
@@ -72,6 +73,7 @@ def world(app, write_course, make_user):
     root = write_course(course_files())
     with app.app_context():
         assert sync_tree(root).ok
+        db.session.commit()  # as the import command's unit of work would
     users = {}
     for role in ROLES:
         make_user(f"{role}@example.org", roles=(role,))
@@ -80,7 +82,6 @@ def world(app, write_course, make_user):
         from sqlalchemy import select
 
         from elearn.auth.models import RoleGrant
-        from elearn.extensions import db
 
         db.session.scalar(select(RoleGrant).where(RoleGrant.role == "partner_admin")).scope = "lv-LV"
         db.session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
@@ -42,6 +43,38 @@ def test_register_confirm_by_mail_and_sign_in(client, mailbox, app):
         user = db.session.scalar(select(User))
         assert user.password_hash.startswith("$argon2id$")
         assert user.email == "ilze@example.org" and user.email_confirmed_at is not None
+
+
+def test_a_registration_whose_request_fails_mails_nothing_and_keeps_no_account(client, mailbox, app, monkeypatch):
+    """The account and its confirmation mail are one unit: the mail waits for the commit."""
+    from elearn.auth import views
+
+    page = client.get("/register").get_data(as_text=True)
+
+    def fail_after_the_service(template, **context):
+        raise RuntimeError(f"the page {template} failed")
+
+    monkeypatch.setattr(views, "render_template", fail_after_the_service)
+    with pytest.raises(RuntimeError, match="check_mail"):  # services.register ran and registered the mail
+        client.post("/register", data={"csrf_token": csrf_from(page), **NEW})
+    assert mailbox.messages == []
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "ilze@example.org")) is None
+    monkeypatch.undo()
+    register_and_confirm(client, mailbox)  # the same registration, without the failure: mailed and kept
+    assert len(mailbox.messages) == 1
+
+
+def test_the_confirmation_mail_is_sent_after_the_commit(app, mailbox, monkeypatch):
+    """Inside the transaction nothing is sent; the commit sends it."""
+    from elearn.auth import services
+    from elearn.core.transaction import commit
+
+    with app.test_request_context():
+        services.register(**NEW)
+        assert mailbox.messages == []
+        commit()
+    assert "/confirm/" in mailbox.link_in("ilze@example.org")
 
 
 def test_unconfirmed_account_cannot_sign_in(client, mailbox):
@@ -212,6 +245,20 @@ def test_users_create_command(runner, app):
     assert weak.exit_code != 0 and "too common" in weak.output
 
 
+def test_users_create_command_is_one_unit_of_work(runner, app, monkeypatch):
+    """The command commits when it ends; a failure after the account was made keeps nothing."""
+    from elearn.auth import cli
+
+    def fail(_message):
+        raise RuntimeError("the terminal went away")
+
+    monkeypatch.setattr(cli.click, "echo", fail)
+    result = runner.invoke(args=["users", "create", "--email", "c@example.org", "--password", "a strong passphrase"])
+    assert isinstance(result.exception, RuntimeError)
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "c@example.org")) is None
+
+
 def test_admin_grants_and_removes_roles(client, make_user, app):
     make_user("admin@example.org", roles=("admin",))
     target = make_user("lead@example.org")
@@ -229,9 +276,9 @@ def test_admin_grants_and_removes_roles(client, make_user, app):
         assert db.session.get(User, target).roles == {"learner"}
 
 
-def test_rate_limits_are_shared_through_redis_when_configured(tmp_path, make_user):
+@pytest.mark.real_commits  # the two workers' own connections must see Ana
+def test_rate_limits_are_shared_through_redis_when_configured(committing_database_url, make_user):
     """Two app instances (two gunicorn workers) share one limit through Redis."""
-    import os
     import uuid
 
     import redis
@@ -246,7 +293,7 @@ def test_rate_limits_are_shared_through_redis_when_configured(tmp_path, make_use
         "SECRET_KEY": "test-secret",
         "RATELIMIT_STORAGE_URI": url,
         "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}",
+        "SQLALCHEMY_DATABASE_URI": committing_database_url,
     }
     apps = [create_app(config), create_app(config)]
     workers = [a.test_client() for a in apps]

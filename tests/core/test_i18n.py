@@ -94,12 +94,9 @@ def test_a_courses_hours_take_the_plural_form_their_number_needs(
     app, client, write_course, hours, language, about, duration
 ):
     """CLDR's plural rules, decimals included: gettext's plurals could not say "1,5 stundas" right."""
-    from elearn.courses.importer import sync_tree
-    from tests.courses.test_validation import COURSE, LESSON, MODULE
+    from tests.factories import COURSE, LESSON, MODULE, import_course
 
     course = COURSE.replace("language: en", f"language: en\nestimated_hours: {hours}")
-    root = write_course({"course.md": course, "01-one/module.md": MODULE, "01-one/01-lesson.md": LESSON})
-    with app.app_context():
-        assert sync_tree(root).ok
+    import_course(app, write_course, {"course.md": course, "01-one/module.md": MODULE, "01-one/01-lesson.md": LESSON})
     assert f"{about} {duration}<" in client.get(f"/courses/?lang={language}").get_data(as_text=True)
     assert f" {duration}." in client.get(f"/courses/demo/?lang={language}").get_data(as_text=True)

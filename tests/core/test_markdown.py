@@ -90,10 +90,8 @@ def dangerous_parts(html: str) -> list[str]:
             "noscript",
             "template",
             "textarea",
-            "body",
-        } and element is not tree.find("body"):
-            if tag != "body":
-                found.append(f"<{tag}>")
+        }:
+            found.append(f"<{tag}>")
         for name, value in element.attrib.items():
             lowered = "".join(value.split()).lower()
             if name.lower().startswith("on") or name.lower() in {"style", "srcdoc", "formaction"}:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from elearn import create_app
+from elearn.certificates.models import Certificate
+from elearn.core.transaction import unit_of_work
+from elearn.courses import reading
 from elearn.extensions import db
+from elearn.learning import services as learning
+from tests.conftest import separate_database_url
+from tests.factories import TWO_MODULE_FILES, finish, import_course, user_by
 
 STRONG_SECRET = "k3-9V7xq0pQ_zL2mW8rT4yN6bC1dF5gH-aJ0sE3uI7oK"
 REDIS_TEST_URL = "redis://127.0.0.1:6379/14"  # db 15 belongs to tests/auth, which flushes it
@@ -22,14 +27,16 @@ def drop_everything():
 
 
 @pytest.fixture
-def make_app(monkeypatch, tmp_path, signing_key_pem):
+def make_app(monkeypatch, tmp_path, tmp_path_factory, signing_key_pem):
     """``make_app(ELEARN_ENV="production", ...)``: an app from these environment variables, tables created.
 
-    The database is the test one (SQLite in tmp_path, or DATABASE_URL's PostgreSQL);
-    every app made shares it, like the workers of one deployment.
+    The database is one of these tests' own (a SQLite file, or ``<DATABASE_URL's>_deploy`` on
+    PostgreSQL), emptied and made anew for each test: never the shared test database, whose
+    schema the other tests' transactions use. Every app made shares it, like the workers of
+    one deployment.
     """
     made = []
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'deploy.sqlite'}"
+    url = separate_database_url(tmp_path_factory, "deploy")
     for name in (
         "ELEARN_ENV",
         "SECRET_KEY",
@@ -85,3 +92,17 @@ def redis_prefix():
     for key in client.scan_iter(match=f"*{prefix}*"):  # Flask-Limiter puts its own prefix first
         client.delete(key)
     client.close()
+
+
+@pytest.fixture
+def completed(app, write_course, make_user):
+    """A learner in Latvia who completed the lv-LV version of the two-module course: the certificate's id."""
+    import_course(app, write_course, TWO_MODULE_FILES)
+    make_user("janis@example.org", name="Jānis Bērziņš", country="LV", language="lv")
+    with app.app_context(), unit_of_work():
+        learning.enrol(user_by("janis@example.org"), reading.get_course("demo"), "lv-LV")
+    finish(app, "janis@example.org")
+    with app.app_context():
+        certificate_id = db.session.scalar(select(Certificate.id))
+    assert certificate_id is not None
+    return certificate_id

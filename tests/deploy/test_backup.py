@@ -13,8 +13,11 @@ from sqlalchemy.engine import make_url
 from elearn import create_app
 from elearn.core import backup
 from elearn.extensions import db
-from tests.certificates.test_certificates import completed  # noqa: F401 - a learner with a certificate
 from tests.conftest import DEMO_COURSES, sign_in
+
+# pg_dump and a fresh app's connection read what these tests commit; `migrated` drops and makes
+# the tables: on the database of real commits, never the shared one
+pytestmark = pytest.mark.real_commits
 
 
 @pytest.fixture
@@ -41,6 +44,7 @@ def populated(migrated, completed, make_user, client):
 
     with migrated.app_context():
         assert sync_tree(DEMO_COURSES).ok
+        db.session.commit()
     admin_id = make_user("admin@example.org", roles=("admin",), name="Ådmin Ünïcode ☃")
     sign_in(client, "admin@example.org")
     with migrated.app_context():  # a translation edited in the browser: a revision
@@ -52,6 +56,7 @@ def populated(migrated, completed, make_user, client):
         variant = localisation.get_variant(admin, "social-entrepreneurship", "pl-PL")
         unit = db.session.scalar(select(Unit).where(Unit.kind == LESSON).order_by(Unit.id))
         localisation.save(admin, variant, unit, "Tytuł", "Treść **lekcji** — ąęłńóśźż.")
+        db.session.commit()
     return migrated
 
 

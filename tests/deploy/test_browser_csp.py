@@ -41,6 +41,7 @@ def served(tmp_path, signing_key_pem):
         create_user(
             email="admin@example.org", name="Admin", password=PASSWORD, roles=("admin",), language="en", country="LV"
         )
+        db.session.commit()  # gunicorn's workers read it
         module, unit = db.session.execute(
             select(Module, Unit)
             .join(Unit, Unit.module_id == Module.id)

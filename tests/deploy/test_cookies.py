@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from elearn.core.transaction import unit_of_work
 from tests.conftest import PASSWORD, csrf_from
 from tests.deploy.conftest import STRONG_SECRET
 
@@ -32,7 +33,7 @@ def https_client(app):
 def sign_in_over_https(app, client, email):
     from elearn.auth.services import create_user
 
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         create_user(email=email, name="Ana", password=PASSWORD, roles=(), language="en", country="LV")
     page = client.get("/login").get_data(as_text=True)
     return client.post(

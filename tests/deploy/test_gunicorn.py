@@ -14,6 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.conftest import separate_database_url
 from tests.deploy.conftest import STRONG_SECRET
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,14 +28,14 @@ def free_port() -> int:
 
 
 def get(url: str, headers: dict | None = None):
-    request = urllib.request.Request(url, headers=headers or {})
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - our own server on loopback
     with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - our own server on loopback
         return response.status, dict(response.headers), response.read()
 
 
-def test_gunicorn_serves_the_app_with_the_documented_configuration(tmp_path, signing_key_pem):
+def test_gunicorn_serves_the_app_with_the_documented_configuration(tmp_path, tmp_path_factory, signing_key_pem):
     port = free_port()
-    database = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'gunicorn.sqlite'}"
+    database = separate_database_url(tmp_path_factory, "deploy")  # never the shared test database
     env = {
         **os.environ,
         "ELEARN_ENV": "production",

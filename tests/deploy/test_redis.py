@@ -15,9 +15,11 @@ import redis
 from elearn import create_app
 from elearn.certificates import pdf as certificate_pdf
 from elearn.extensions import db
-from tests.certificates.test_certificates import completed  # noqa: F401 - a learner with a certificate
 from tests.conftest import post_form, sign_in
 from tests.deploy.conftest import REDIS_TEST_URL
+
+# the instances' own connections read what the tests commit
+pytestmark = pytest.mark.real_commits
 
 
 @pytest.fixture

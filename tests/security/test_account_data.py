@@ -127,3 +127,31 @@ def test_a_wrong_password_deletes_nothing(client, app, two_learners):
             db.session.scalar(select(func.count()).select_from(Certificate).where(Certificate.revoked_at.is_not(None)))
             == 0
         )
+
+
+def test_a_deletion_that_fails_half_way_keeps_everything(client, app, two_learners, monkeypatch):
+    """The erasure is the request's one transaction: a domain failing after the others ran undoes them all."""
+    from elearn.board import personal_data as board_personal_data
+
+    def broken(_user):
+        raise RuntimeError("the board's erasure failed")
+
+    monkeypatch.setattr(board_personal_data, "erase", broken)
+    with app.app_context():
+        ana_id = db.session.scalar(select(User.id).where(User.email == "ana@example.org"))
+        enrolments = db.session.scalar(select(func.count()).select_from(Enrolment).where(Enrolment.user_id == ana_id))
+    assert enrolments == 1
+    sign_in(client, "ana@example.org")
+    with pytest.raises(RuntimeError, match="the board's erasure failed"):
+        post_form(client, "/me/delete", {"password": PASSWORD, "withdraw_certificates": "y"}, page_url="/me/profile")
+    with app.app_context():
+        ana = db.session.get(User, ana_id)
+        assert ana is not None and ana.name == "Ana Bērziņa" and ana.erased_at is None
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.erased_at.is_not(None))) == 0
+        assert (
+            db.session.scalar(select(func.count()).select_from(Enrolment).where(Enrolment.user_id == ana_id))
+            == enrolments
+        )
+        certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == ana_id))
+        assert certificate.revoked_at is None and certificate.learner_name == "Ana Bērziņa"
+    assert sign_in(app.test_client(), "ana@example.org").headers["Location"] == "/me/"

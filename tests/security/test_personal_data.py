@@ -13,6 +13,8 @@ import importlib
 import itertools
 import json
 import re
+import subprocess
+import sys
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -23,7 +25,9 @@ import elearn
 from elearn.auth import personal_data as registry
 from elearn.auth.models import User
 from elearn.auth.services import create_user
+from elearn.core import signals
 from elearn.extensions import db
+from tests.conftest import post_form, sign_in
 
 for _models in sorted(Path(elearn.__path__[0]).glob("*/models.py")):  # every domain's tables into db.metadata
     importlib.import_module(f"elearn.{_models.parent.name}.models")
@@ -78,11 +82,53 @@ def test_every_column_referring_to_a_person_is_covered():
     assert set(registry.kept_columns()) <= covered
 
 
-def test_every_personal_data_module_is_in_the_registry():
+def test_every_personal_data_module_is_connected_to_the_domain_events():
     on_disk = {path.parent.name for path in Path(elearn.__path__[0]).glob("*/personal_data.py")} - {"auth"}
-    assert on_disk - set(registry.DOMAINS) == set(), "add these domains to DOMAINS in elearn/auth/personal_data.py"
-    for module in registry.modules():
+    modules = registry.modules()
+    assert modules[0] is registry
+    connected = {module.__name__.split(".")[1] for module in modules[1:]}
+    assert on_disk - connected == set(), "import these domains' personal_data modules in elearn/__init__.py"
+    for module in modules:
         assert callable(module.export) and callable(module.erase) and isinstance(module.COLUMNS, set)
+    assert [module.NAME for module in modules] == [
+        "account",
+        "learning",
+        "certificates",
+        "localisation",
+        "cohorts",
+        "board",
+    ]
+
+
+@pytest.mark.xfail(reason="until elearn/__init__.py imports the domains' personal_data modules (asked of the lead)")
+def test_importing_the_app_connects_every_personal_data_module():
+    """What the app itself connects, without this package's conftest (a fresh interpreter)."""
+    code = (
+        "import elearn\n"
+        "from elearn.auth import personal_data\n"
+        "print(' '.join(module.NAME for module in personal_data.modules()))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["account", "learning", "certificates", "localisation", "cohorts", "board"]
+
+
+def test_the_export_file_keeps_its_keys_in_their_order(app, make_user):
+    with app.test_request_context():
+        user = db.session.get(User, make_user("keys@example.org"))
+        data = registry.export_all(user)
+    assert list(data) == [
+        "format",
+        "version",
+        "exported_at",
+        "account",
+        "learning",
+        "certificates",
+        "localisation",
+        "cohorts",
+        "board",
+    ]
+    assert data["format"] == "elearn personal data" and data["version"] == 1
+    assert data["account"]["email"] == "keys@example.org" and data["cohorts"]["member_of"] == []
 
 
 # ---------------------------------------------------------------- a row for every covered column
@@ -201,3 +247,67 @@ def test_export_shows_and_erasure_removes_each_column(app, qualified):
             if value is not None:  # detached to an anonymous row, which holds nothing of the person
                 twin = db.session.get(User, value)
                 assert twin.erased_at is not None and twin.name == "" and twin.email.endswith("@erased.invalid")
+
+
+@pytest.mark.parametrize("order", ["as connected", "reversed"])
+def test_deleting_an_account_through_the_page_erases_every_domains_data(app, client, monkeypatch, order):
+    """One person with a row for every covered column, deleted with the profile page's button.
+
+    The domains' receivers of ``account_erasing`` do the work, in the request's one
+    transaction; run in the reverse order they give the same result (no domain's erasure
+    depends on another's)."""
+    if order == "reversed":
+        signal = signals.account_erasing
+        connected = signal.send
+
+        def send_reversed(sender, **kwargs):
+            assert len(list(signal.receivers_for(sender))) == 5, "a domain's personal_data is not connected"
+            return [(receiver, receiver(sender, **kwargs)) for receiver in reversed(list(signal.receivers_for(sender)))]
+
+        monkeypatch.setattr(signal, "send", send_reversed)
+        assert connected is not signal.send
+    password = "a long probe passphrase"
+    rows = {}
+    with app.test_request_context():
+        subject = create_user(email="probe.person@example.org", name="Zuzanna Probe-Person", password=password)
+        other = create_user(email="someone.else@example.org", name="Someone Else", password="another passphrase x")
+        subject_id, subject_name, subject_email = subject.id, subject.name, subject.email
+        for qualified in PERSONAL:
+            table_name, column_name = qualified.split(".")
+            if table_name == "user":
+                continue
+            table = db.metadata.tables[table_name]
+            if table.columns[column_name].foreign_keys:
+                values, person = {column_name: subject_id}, other.id
+            else:
+                values = {
+                    name: subject_email if "mail" in name else subject_name
+                    for name, column in table.columns.items()
+                    if f"{table_name}.{name}" in PERSONAL and not column.foreign_keys
+                }
+                person = subject_id
+            rows[qualified] = (table, make_row(table, values, person_id=person))
+        db.session.commit()
+    assert {qualified.split(".")[0] for qualified in rows} >= {
+        "enrolment",
+        "certificate",
+        "cohort_member",
+        "board_post",
+    }
+
+    sign_in(client, "probe.person@example.org", password)
+    response = post_form(client, "/me/delete", {"password": password}, page_url="/me/profile")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+
+    with app.app_context():
+        assert db.session.get(User, subject_id) is None
+        for qualified, (table, row) in rows.items():
+            column_name = qualified.split(".")[1]
+            key = [table.columns[name] == row[name] for name in (c.name for c in table.primary_key.columns)]
+            kept = db.session.execute(select(table).where(*key)).mappings().first()
+            if kept is None or qualified in registry.kept_columns():
+                continue
+            if table.columns[column_name].foreign_keys:
+                assert kept[column_name] != subject_id, f"{qualified} still refers to the person"
+            else:
+                assert kept[column_name] not in (subject_name, subject_email), f"{qualified} still holds the person"

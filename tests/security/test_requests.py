@@ -175,11 +175,9 @@ def test_next_never_leaves_the_site(app, make_user, target):
 
 
 def test_marking_a_unit_done_does_not_redirect_off_site(app, make_user, write_course):
-    from elearn.courses.importer import sync_tree
-    from tests.learning.test_journey import FILES
+    from tests.factories import ONE_MODULE_FILES, import_course
 
-    with app.app_context():
-        assert sync_tree(write_course(FILES)).ok
+    import_course(app, write_course, ONE_MODULE_FILES)
     make_user("ana@example.org")
     client = app.test_client()
     sign_in(client, "ana@example.org")
