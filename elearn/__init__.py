@@ -17,10 +17,13 @@ from elearn import config as config_module
 from elearn.auth import access, sessions
 from elearn.auth.cli import users_cli
 from elearn.auth.views import bp as auth_bp
+from elearn.board import personal_data as board_personal_data
 from elearn.board.cli import board_cli
 from elearn.board.views import bp as board_bp
+from elearn.certificates import personal_data as certificate_personal_data
 from elearn.certificates import receivers as certificate_receivers
 from elearn.certificates.views import bp as certificates_bp
+from elearn.cohorts import personal_data as cohort_personal_data
 from elearn.cohorts import receivers as cohort_receivers
 from elearn.cohorts.views import bp as cohorts_bp
 from elearn.core import fragments, i18n, security, sqlite, uploads
@@ -32,13 +35,23 @@ from elearn.core.views import bp as core_bp
 from elearn.core.views import register_error_handlers
 from elearn.courses.cli import courses_cli
 from elearn.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+from elearn.learning import personal_data as learning_personal_data
 from elearn.learning.pages import bp as courses_bp
 from elearn.learning.views import bp as learning_bp
+from elearn.localisation import personal_data as localisation_personal_data
 from elearn.localisation.views import bp as localisation_bp
 
 BLUEPRINTS = (core_bp, courses_bp, auth_bp, learning_bp, certificates_bp, localisation_bp, cohorts_bp, board_bp)
 # Importing a domain's receivers connects them to the domain events (elearn.core.signals).
-EVENT_RECEIVERS = (certificate_receivers, cohort_receivers)
+EVENT_RECEIVERS = (
+    certificate_receivers,
+    cohort_receivers,
+    learning_personal_data,
+    certificate_personal_data,
+    localisation_personal_data,
+    cohort_personal_data,
+    board_personal_data,
+)
 CLI_COMMANDS = (courses_cli, translate_cli, users_cli, backup_cli, check_deploy_command, board_cli)
 
 
