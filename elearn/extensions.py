@@ -1,5 +1,7 @@
 """Flask extensions, created without an app and bound in :func:`elearn.create_app`."""
 
+from typing import TYPE_CHECKING, ClassVar
+
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -8,7 +10,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -23,12 +25,24 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    if TYPE_CHECKING:
+        # Every model maps a table (DeclarativeBase allows any FromClause), so its
+        # __table__ can go to insert(), update() and delete().
+        __table__: ClassVar[Table]
 
 
 # Objects stay usable after a commit inside a request (no reload query per attribute);
 # each request gets a fresh session, so nothing stale outlives it.
 SESSION_OPTIONS = {"expire_on_commit": False}
 db = SQLAlchemy(model_class=Base, session_options=SESSION_OPTIONS)
+
+# The base class of every model. At run time it is ``db.Model``, which Flask-SQLAlchemy builds
+# from Base when ``db`` is created; a type checker cannot follow that (an attribute is no class
+# to it: python/mypy#8603), so it sees Base, whose declarative typing ``db.Model`` has.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.core.models import utcnow
-from elearn.extensions import db
+from elearn.extensions import Model
 
 LEARNER, TRAINER, PARTNER_ADMIN, COHORT_LEAD, ADMIN = "learner", "trainer", "partner_admin", "cohort_lead", "admin"
 # Every account is a learner; the others are granted. A partner admin's grant names a variant.
@@ -17,7 +17,7 @@ GRANTABLE_ROLES = (TRAINER, PARTNER_ADMIN, COHORT_LEAD, ADMIN)
 ROLES = (LEARNER, *GRANTABLE_ROLES)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
     name: Mapped[str] = mapped_column(String(200))
@@ -53,7 +53,7 @@ class User(UserMixin, db.Model):
         return {g.scope for g in self.grants if g.role == PARTNER_ADMIN and g.scope}
 
 
-class RoleGrant(db.Model):
+class RoleGrant(Model):
     """A role given to a user; ``scope`` is the variant tag for partner admins (``lv-LV``)."""
 
     __table_args__ = (UniqueConstraint("user_id", "role", "scope"),)
@@ -68,7 +68,7 @@ class RoleGrant(db.Model):
     user: Mapped[User] = relationship(back_populates="grants", foreign_keys=[user_id])
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A signed-in browser. Deleting the row signs that browser out, wherever it is."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,7 +20,7 @@ from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.core.models import utcnow
-from elearn.extensions import db
+from elearn.extensions import Model
 
 # ---------------------------------------------------------------- vocabularies (labels in elearn.board.forms)
 
@@ -44,7 +44,7 @@ APPROVED, REJECTED = "approved", "rejected"
 OFF, DAILY, WEEKLY = "off", "daily", "weekly"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "board_organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,7 +70,7 @@ class Organisation(db.Model):
         return [row.area for row in self.area_rows]
 
 
-class OrganisationArea(db.Model):
+class OrganisationArea(Model):
     """One area of cooperation of an organisation (a row each, so filters use an index)."""
 
     __tablename__ = "board_organisation_area"
@@ -81,7 +81,7 @@ class OrganisationArea(db.Model):
     area: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
 
 
-class JoinDeclaration(db.Model):
+class JoinDeclaration(Model):
     """The accession form an organisation sends to join the network, and the moderator's decision."""
 
     __tablename__ = "board_join_declaration"
@@ -104,7 +104,7 @@ class JoinDeclaration(db.Model):
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A user belongs to an organisation; ``is_admin`` members edit its profile and accept new members."""
 
     __tablename__ = "board_membership"
@@ -121,7 +121,7 @@ class Membership(db.Model):
     user = relationship("User")
 
 
-class Post(db.Model):
+class Post(Model):
     __tablename__ = "board_post"
     __table_args__ = (Index("ix_board_post_status_created_at", "status", "created_at"),)
 
@@ -163,14 +163,14 @@ class Post(db.Model):
         return [row.tag for row in self.tag_rows]
 
 
-class PostTag(db.Model):
+class PostTag(Model):
     __tablename__ = "board_post_tag"
 
     post_id: Mapped[int] = mapped_column(ForeignKey("board_post.id", ondelete="CASCADE"), primary_key=True)
     tag: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
 
 
-class Reply(db.Model):
+class Reply(Model):
     __tablename__ = "board_reply"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -187,7 +187,7 @@ class Reply(db.Model):
     author = relationship("User", lazy="joined")
 
 
-class Report(db.Model):
+class Report(Model):
     """Someone signed in flags a post or a reply for the moderators."""
 
     __tablename__ = "board_report"
@@ -205,7 +205,7 @@ class Report(db.Model):
     reply: Mapped[Reply | None] = relationship()
 
 
-class ModerationAction(db.Model):
+class ModerationAction(Model):
     """The audit log: every hide, restore, approval and rejection, with who, when and why.
 
     Titles are copied, so the log still reads after a post is deleted.
@@ -230,7 +230,7 @@ class ModerationAction(db.Model):
     actor = relationship("User", lazy="joined")
 
 
-class SavedFilter(db.Model):
+class SavedFilter(Model):
     """A board filter a user saved; with a frequency, new matching posts are mailed as a digest."""
 
     __tablename__ = "board_saved_filter"
@@ -246,7 +246,7 @@ class SavedFilter(db.Model):
     user = relationship("User")
 
 
-class ContactMessage(db.Model):
+class ContactMessage(Model):
     """A message relayed by the platform between a reader and a post's author: no address is shown.
 
     The recipient answers on the site (``/board/messages/<id>``); the answer is a new message

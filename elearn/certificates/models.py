@@ -13,10 +13,10 @@ from sqlalchemy import DateTime, Float, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column
 
 from elearn.core.models import utcnow
-from elearn.extensions import db
+from elearn.extensions import Model
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     __table_args__ = (UniqueConstraint("user_id", "course_id"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, unguessable: secrets.token_urlsafe

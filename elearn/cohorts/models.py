@@ -12,10 +12,10 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.core.models import utcnow
-from elearn.extensions import db
+from elearn.extensions import Model
 
 
-class Cohort(db.Model):
+class Cohort(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
@@ -34,7 +34,7 @@ class Cohort(db.Model):
     )
 
 
-class CohortLead(db.Model):
+class CohortLead(Model):
     __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,7 +45,7 @@ class CohortLead(db.Model):
     user = relationship("User", lazy="joined")
 
 
-class CohortMember(db.Model):
+class CohortMember(Model):
     __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,7 +54,7 @@ class CohortMember(db.Model):
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class CohortInvitation(db.Model):
+class CohortInvitation(Model):
     """A personal invitation by mail (from the lead's CSV); accepted when that address joins."""
 
     __table_args__ = (UniqueConstraint("cohort_id", "email"),)
@@ -69,7 +69,7 @@ class CohortInvitation(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class Reminder(db.Model):
+class Reminder(Model):
     """The log of reminder mails: who sent one to whom, when."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

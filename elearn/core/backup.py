@@ -64,6 +64,7 @@ def restore(database_url: str | URL, path: str | os.PathLike) -> None:
             magic = file.read(5)
         if magic != b"PGDMP":
             raise BackupError(f"{path} is not a pg_dump archive (made by `flask backup create` on PostgreSQL)")
+        *options, database = _pg_args(url)
         _run(
             [
                 "pg_restore",
@@ -73,9 +74,9 @@ def restore(database_url: str | URL, path: str | os.PathLike) -> None:
                 "--no-privileges",
                 "--single-transaction",
                 "--exit-on-error",
-                *_pg_args(url)[:-1],
+                *options,
                 "--dbname",
-                url.database,
+                database,
                 str(path),
             ],
             url,

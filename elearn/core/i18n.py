@@ -28,11 +28,11 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     requested = request.args.get("lang")
-    if requested in languages:
+    if requested is not None and requested in languages:
         g.remember_lang = requested
         return requested
     cookie = request.cookies.get(current_app.config.get("LANG_COOKIE_NAME", LANG_COOKIE))
-    if cookie in languages:
+    if cookie is not None and cookie in languages:
         return cookie
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 

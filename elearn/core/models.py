@@ -2,8 +2,9 @@
 
 from datetime import UTC, datetime
 from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import DateTime
+from sqlalchemy import CursorResult, DateTime, Result
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, attributes, make_transient_to_detached, mapped_column
 
@@ -55,6 +56,15 @@ def insert_ignore(model, **values) -> bool:
     """
     statement = _insert_ignore(model.__table__, db.session.get_bind().dialect.name)
     return db.session.execute(statement, values).first() is not None
+
+
+def rows_matched(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE that ``db.session.execute`` ran matched.
+
+    The session returns a CursorResult for these statements, but its signature says only
+    Result, which has no rowcount (sqlalchemy/sqlalchemy#12913): hence the cast.
+    """
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def dialect_insert(table, dialect: str):

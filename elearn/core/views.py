@@ -2,6 +2,7 @@
 
 import math
 import time
+from collections.abc import Callable
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -35,7 +36,7 @@ def health():
 
 
 def register_error_handlers(app) -> None:
-    messages = {
+    messages: dict[int | None, Callable[[], str]] = {
         404: lambda: _("We could not find that page. It may have moved, or the address may be mistyped."),
         403: lambda: _("You do not have permission to see this page."),
         400: lambda: _("The request could not be understood. Please go back and try again."),

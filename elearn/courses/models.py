@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.core.models import TimestampMixin, utcnow
-from elearn.extensions import db
+from elearn.extensions import Model
 
 LESSON, INTERVIEW, CASE_STORY, QUIZ = "lesson", "interview", "case-story", "quiz"
 UNIT_KINDS = (LESSON, INTERVIEW, CASE_STORY, QUIZ)
@@ -28,7 +29,7 @@ def new_stamp() -> str:
     return secrets.token_hex(16)
 
 
-class Course(TimestampMixin, db.Model):
+class Course(TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -52,7 +53,7 @@ class Course(TimestampMixin, db.Model):
     )
 
 
-class Module(db.Model):
+class Module(Model):
     __table_args__ = (UniqueConstraint("course_id", "slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,7 +72,7 @@ class Module(db.Model):
     )
 
 
-class Unit(db.Model):
+class Unit(Model):
     """A lesson, interview, case story or quiz.
 
     ``variant_id`` is NULL for the course's own units and set for a unit that only one
@@ -99,7 +100,7 @@ class Unit(db.Model):
     variant: Mapped[Variant | None] = relationship()
 
 
-class UnitRevision(db.Model):
+class UnitRevision(Model):
     """The source text of each revision of a unit, so a translator can see what changed."""
 
     __table_args__ = (UniqueConstraint("unit_id", "revision"),)
@@ -114,22 +115,27 @@ class UnitRevision(db.Model):
     unit: Mapped[Unit] = relationship()
 
 
+class _Tagged(Protocol):
+    @property
+    def tag(self) -> str: ...
+
+
 class VariantTag:
     """``lv-LV`` → language ``lv``, country ``LV``: for the model and the reading pages' copy of it."""
 
     __slots__ = ()
 
     @property
-    def language(self) -> str:
+    def language(self: _Tagged) -> str:
         return self.tag.split("-")[0]
 
     @property
-    def country(self) -> str | None:
+    def country(self: _Tagged) -> str | None:
         parts = self.tag.split("-")
         return parts[1] if len(parts) > 1 else None
 
 
-class Variant(VariantTag, db.Model):
+class Variant(VariantTag, Model):
     """A translation (``lv``) or a country variant (``lv-LV``) of a course."""
 
     __table_args__ = (UniqueConstraint("course_id", "tag"),)
@@ -147,7 +153,7 @@ class TranslationMixin(TimestampMixin):
     content_hash: Mapped[str] = mapped_column(String(64), default="")
 
 
-class CourseTranslation(TranslationMixin, db.Model):
+class CourseTranslation(TranslationMixin, Model):
     __table_args__ = (UniqueConstraint("variant_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -156,7 +162,7 @@ class CourseTranslation(TranslationMixin, db.Model):
     description_html: Mapped[str] = mapped_column(Text, default="")
 
 
-class ModuleTranslation(TranslationMixin, db.Model):
+class ModuleTranslation(TranslationMixin, Model):
     __table_args__ = (UniqueConstraint("variant_id", "module_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -167,7 +173,7 @@ class ModuleTranslation(TranslationMixin, db.Model):
     outline_html: Mapped[str] = mapped_column(Text, default="")
 
 
-class UnitTranslation(TranslationMixin, db.Model):
+class UnitTranslation(TranslationMixin, Model):
     """A variant's text of a source unit; ``source_revision`` is the unit revision it translates."""
 
     __table_args__ = (UniqueConstraint("variant_id", "unit_id"),)

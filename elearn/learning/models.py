@@ -14,10 +14,10 @@ from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column
 
 from elearn.core.models import utcnow
-from elearn.extensions import db
+from elearn.extensions import Model
 
 
-class Enrolment(db.Model):
+class Enrolment(Model):
     __table_args__ = (UniqueConstraint("user_id", "course_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +30,7 @@ class Enrolment(db.Model):
     last_activity_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class UnitProgress(db.Model):
+class UnitProgress(Model):
     """Seen when first opened; done when the learner marks it (quizzes: when passed)."""
 
     __table_args__ = (UniqueConstraint("user_id", "course_id", "module_slug", "unit_slug"),)
@@ -44,7 +44,7 @@ class UnitProgress(db.Model):
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class QuestionSet(db.Model):
+class QuestionSet(Model):
     """A quiz's questions exactly as attempts show and grade them, stored once per version.
 
     Every attempt at the same version of a quiz refers to the same row, as Moodle's attempts
@@ -58,7 +58,7 @@ class QuestionSet(db.Model):
     questions: Mapped[list] = mapped_column(JSON)
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     """One attempt at the questions of ``question_set_digest``, shown in the order ``seed`` gives."""
 
     __table_args__ = (UniqueConstraint("user_id", "course_id", "module_slug", "unit_slug", "number"),)
@@ -80,7 +80,7 @@ class QuizAttempt(db.Model):
     passed: Mapped[bool | None]
 
 
-class ModuleCompletion(db.Model):
+class ModuleCompletion(Model):
     __table_args__ = (UniqueConstraint("user_id", "course_id", "module_slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,7 +90,7 @@ class ModuleCompletion(db.Model):
     completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class CourseCompletion(db.Model):
+class CourseCompletion(Model):
     """Written once, when the last module is complete; certificates are issued from it."""
 
     __table_args__ = (UniqueConstraint("user_id", "course_id"),)

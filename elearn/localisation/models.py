@@ -8,10 +8,10 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from elearn.core.models import utcnow
-from elearn.extensions import db
+from elearn.extensions import Model
 
 
-class TranslationRevision(db.Model):
+class TranslationRevision(Model):
     """One saved version of a unit's translation, stamped with the source revision it translates."""
 
     __table_args__ = (UniqueConstraint("variant_id", "unit_id", "number"),)
