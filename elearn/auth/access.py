@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from elearn.auth.models import ADMIN, COHORT_LEAD, PARTNER_ADMIN, TRAINER
 
@@ -165,7 +166,7 @@ def rule_for(endpoint: str) -> Rule | None:
     return rule
 
 
-def enforce() -> None:
+def enforce() -> Response | None:
     """``before_request``: apply the endpoint's rule."""
     if request.endpoint is None:  # no route matched: the router answers 404 / 405
         return None

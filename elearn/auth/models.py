@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
@@ -36,6 +37,8 @@ class User(UserMixin, Model):
     )
 
     # Flask-Login stores the *session* token, not the user id: see auth.sessions.
+    if TYPE_CHECKING:  # annotated for the type checker only: SQLAlchemy would want a Mapped[] column
+        session_token: str | None
     session_token = None  # set per request by auth.sessions (not a column)
 
     def get_id(self) -> str | None:

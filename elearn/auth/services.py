@@ -288,4 +288,6 @@ def revoke_role(user: User, grant_id: int, by: User) -> None:
 
 
 def _admin_count() -> int:
-    return db.session.scalar(select(func.count(func.distinct(RoleGrant.user_id))).where(RoleGrant.role == "admin"))
+    return db.session.execute(
+        select(func.count(func.distinct(RoleGrant.user_id))).where(RoleGrant.role == "admin")
+    ).scalar_one()

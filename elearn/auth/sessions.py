@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import attributes
 
 from elearn.auth.models import RoleGrant, User, UserSession
-from elearn.core.models import as_loaded, as_utc, utcnow
+from elearn.core.models import as_loaded, as_utc, rows_matched, utcnow
 from elearn.extensions import db
 
 LAST_SEEN_RESOLUTION = timedelta(seconds=60)  # write last_seen_at at most once a minute
@@ -73,7 +73,7 @@ def end_other_sessions(user: User) -> int:
     query = delete(UserSession).where(UserSession.user_id == user.id)
     if user.session_token:
         query = query.where(UserSession.token_hash != _hash(user.session_token))
-    return db.session.execute(query).rowcount
+    return rows_matched(db.session.execute(query))
 
 
 def load_user(token: str) -> User | None:
