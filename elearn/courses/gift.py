@@ -47,6 +47,7 @@ from __future__ import annotations
 import bisect
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from elearn.courses.questions import (
@@ -445,10 +446,10 @@ class _QuestionParser:
             self.error(base, "a multiple-choice question needs at least two answers")
         single = sum(answer.marker == "=" for answer in answers) == 1
         question.type = SINGLE if single else MULTIPLE
-        weights = [answer.weight for answer in answers]
+        weights: Sequence[float | None] = [answer.weight for answer in answers]
         if not single:
             weights = self._multiple_choice_weights(answers, base)
-        for answer, weight in zip(answers, weights):
+        for answer, weight in zip(answers, weights, strict=True):
             text = _clean(answer.text)
             if not text:
                 self.error(answer.pos, f"empty answer after '{answer.marker}'")

@@ -50,7 +50,7 @@ class NumericAnswer:
     def accepts(self, number: float) -> bool:
         if self.min is not None and self.max is not None:
             return self.min <= number <= self.max
-        return abs(number - self.value) <= self.tolerance
+        return self.value is not None and abs(number - self.value) <= self.tolerance  # one or the other is set
 
 
 @dataclass

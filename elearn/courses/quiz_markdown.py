@@ -45,6 +45,7 @@ Rules that the authoring guide leaves implicit, decided here:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from elearn.courses.questions import (
@@ -80,7 +81,7 @@ _MARKERS = (
     (NUMBER, re.compile(r"^number:")),
     (MATCH, re.compile(r"^match:")),
 )
-_MARKER_NAMES = {CHOICE: "[x]/[ ]", ANSWER: "answer:", NUMBER: "number:", MATCH: "match:"}
+_MARKER_NAMES: dict[str | None, str] = {CHOICE: "[x]/[ ]", ANSWER: "answer:", NUMBER: "number:", MATCH: "match:"}
 _WEIGHT_BRACES = re.compile(r"^\{([^{}\n]*)\}")
 _WEIGHT = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*%\s*$")
 
@@ -294,7 +295,10 @@ def _is_list_start(ln: _Line) -> bool:
 # -- questions --------------------------------------------------------------------------
 def _parse_question(heading: _Line, body: list[_Line], problems: list) -> Question | None:
     """Parse one ``## `` section; problems are appended, the question returned if it is valid."""
-    title = _QUESTION_HEADING.match(heading.text).group(1).strip()
+    heading_match = _QUESTION_HEADING.match(heading.text)
+    if heading_match is None:
+        raise ValueError(f"not a question heading: {heading.text!r}")  # the caller passes only headings
+    title = heading_match.group(1).strip()
     title = re.sub(r"(?:^|[ \t]+)#+[ \t]*$", "", title) or None  # optional closing hashes
 
     answers = None
@@ -369,7 +373,9 @@ def _split_item(item: _Item, problems: list) -> _Answer:
                 problems.append((item.line, f"weight {m.group(1)}% is out of range: weights go from -100% to 100%"))
                 weight = None
 
-    text, feedback, in_feedback, reported = [first], None, False, False
+    text: list[str] = [first]
+    feedback: list[str] = []
+    in_feedback, reported = False, False
     for ln, lazy in item.rest:
         if ln.blank:
             (feedback if in_feedback else text).append("")
@@ -378,8 +384,6 @@ def _split_item(item: _Item, problems: list) -> _Answer:
         if lazy:
             (feedback if in_feedback else text).append(dedented.strip())
         elif not ln.opaque and dedented.lstrip().startswith(">"):
-            if feedback is None:
-                feedback = []
             feedback.append(_strip_quote(dedented))
             in_feedback = True
         elif in_feedback:
@@ -458,10 +462,11 @@ def _build(
 
 def _nothing_after(item: _Item) -> str:
     """The message for an answer with nothing after its marker."""
-    what = {
+    hints: dict[str | None, str] = {
         NUMBER: "a number, e.g. 1822, 3.14 ± 0.01 or 1..5",
         MATCH: "a pair, 'left -> right'",
-    }.get(item.kind, "the answer's text")
+    }
+    what = hints.get(item.kind, "the answer's text")
     return f"nothing after '{item.marker}': write {what}"
 
 
@@ -496,11 +501,12 @@ def _choices(question: Question, answers: list[_Answer], problems: list) -> None
         problems.append((question.line, f"a choice question needs at least two answers (found {len(answers)})"))
     if not correct:
         problems.append((question.line, NO_CORRECT_CHOICE))
-    weights = [answer.weight for answer in answers]  # single choice: None, the default
+    weights: Sequence[float | None] = [answer.weight for answer in answers]  # single choice: None, the default
     if question.type == MULTIPLE:
         weights = _multiple_choice_weights(question.line, answers, problems)
     question.choices = [
-        Choice(answer.text, answer.item.checked, weight, answer.feedback) for answer, weight in zip(answers, weights)
+        Choice(answer.text, answer.item.checked, weight, answer.feedback)
+        for answer, weight in zip(answers, weights, strict=True)
     ]
 
 

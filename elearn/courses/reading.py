@@ -8,8 +8,9 @@ one, the others none, whatever the size of the course (see ``tests/courses/test_
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import Protocol, TypeVar
 
 from flask import abort, render_template
 from flask_babel import get_locale
@@ -18,8 +19,24 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from elearn.courses.models import Course, Unit, UnitTranslation, Variant
-from elearn.courses.tree import CourseTree, ModuleInfo, UnitInfo, UnitTranslationInfo, VariantInfo, get_tree
+from elearn.courses.tree import (
+    CourseTree,
+    ModuleInfo,
+    ModuleTranslationInfo,
+    UnitInfo,
+    UnitTranslationInfo,
+    VariantInfo,
+    get_tree,
+)
 from elearn.extensions import db
+
+
+class _OfVariant(Protocol):
+    @property
+    def variant_id(self) -> int: ...
+
+
+_Translation = TypeVar("_Translation", bound=_OfVariant)
 
 
 @dataclass
@@ -41,14 +58,14 @@ class Reading:
     def hidden(self) -> set[str]:
         return {entry for v in self.chain for entry in v.hidden}
 
-    def pick(self, translations: list) -> object | None:
+    def pick(self, translations: Iterable[_Translation]) -> _Translation | None:
         """The translation of the most specific variant in the chain, if any."""
         by_variant = {t.variant_id: t for t in translations}
         return next((by_variant[v.id] for v in self.chain if v.id in by_variant), None)
 
     def fragment(self, key: tuple, template: str, context: Callable[[], dict]) -> Markup:
         """``template`` rendered for this variant and interface language, once per worker and content."""
-        return Markup(
+        return Markup(  # noqa: S704 - render_template's output, which Jinja escaped
             self.course.kept(
                 (self.tag, str(get_locale()), template, *key),
                 lambda: render_template(template, reading=self, **context()),
@@ -158,7 +175,7 @@ def modules(reading: Reading) -> tuple[ModuleView, ...]:
     )
 
 
-def _module_view(reading: Reading, module: ModuleInfo, translations) -> ModuleView:
+def _module_view(reading: Reading, module: ModuleInfo, translations: tuple[ModuleTranslationInfo, ...]) -> ModuleView:
     chosen = reading.pick(translations)
     if chosen is None:
         return ModuleView(
@@ -198,21 +215,21 @@ def _units(reading: Reading, module: ModuleInfo) -> tuple[UnitView, ...]:
     )
 
 
-def _unit_view(reading: Reading, unit: UnitInfo, translations: list) -> UnitView:
+def _unit_view(reading: Reading, unit: UnitInfo, translations: list[UnitTranslationInfo]) -> UnitView:
+    chosen: UnitTranslationInfo | None
     if unit.variant_id is not None:  # a country-only unit is written in its variant's language
         lang = next(v.language for v in reading.chain if v.id == unit.variant_id)
         chosen = None
     else:
         chosen = reading.pick(translations)
         lang = reading.language_of(chosen)
-    source = chosen is None
     return UnitView(
         unit=unit,
         translation=chosen,
-        title=unit.title if source else chosen.title,
+        title=unit.title if chosen is None else chosen.title,
         lang=lang,
-        meta=unit.meta if source else {**unit.meta, **chosen.meta},
-        outdated=not source and chosen.source_revision < unit.revision,
+        meta=unit.meta if chosen is None else {**unit.meta, **chosen.meta},
+        outdated=chosen is not None and chosen.source_revision < unit.revision,
         fallback=bool(reading.chain) and lang != reading.chain[0].language,
     )
 

@@ -24,9 +24,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, event, inspect, or_, select, update
+from sqlalchemy import bindparam, event, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import instance_state
 
 from elearn.courses.models import (
     Course,
@@ -43,6 +45,8 @@ from elearn.extensions import db
 
 MAX_TREES = 200  # courses kept per worker; a larger catalogue just rebuilds more often
 MAX_FRAGMENTS = 2000  # rendered parts of pages kept per course (variants x pages x languages)
+
+_Made = TypeVar("_Made")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +134,10 @@ class CourseTree:
     module_translations: dict[int, tuple[ModuleTranslationInfo, ...]]  # by module id
     units: dict[int, tuple[UnitInfo, ...]]  # by module id: source and country-only units, in order
     unit_translations: dict[int, tuple[UnitTranslationInfo, ...]]  # by unit id
-    made: dict[tuple, object] = field(default_factory=dict, compare=False, repr=False)
+    # Values of any kind (HTML, tuples of views): kept() gives each back as its make() made it.
+    made: dict[tuple, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    def kept(self, key: tuple, make: Callable[[], object]) -> object:
+    def kept(self, key: tuple, make: Callable[[], _Made]) -> _Made:
         """What ``make`` returns (rendered HTML, a variant's module list), made once per worker.
 
         The key must name everything else the value depends on (the variant, the page, the
@@ -293,7 +298,7 @@ def _build(course_id: int) -> CourseTree:
         "unit_id",
     )
     return CourseTree(
-        *course,
+        **course._asdict(),
         variants=variants,
         translations=translations,
         modules=modules,
@@ -313,13 +318,15 @@ _BY_VARIANT = (CourseTranslation, ModuleTranslation, UnitTranslation)
 @event.listens_for(Session, "after_flush")
 def _restamp(session: Session, _context) -> None:
     """Give a new stamp to every course whose content this flush wrote (new ids are known by now)."""
-    courses, modules, variants = set(), set(), set()
+    courses: set[int | None] = set()
+    modules: set[int | None] = set()
+    variants: set[int | None] = set()
     for obj in chain(session.new, session.dirty, session.deleted):
         if not isinstance(obj, _BY_COURSE + _BY_MODULE + _BY_VARIANT):
             continue
         if obj in session.dirty and not session.is_modified(obj):
             continue
-        loaded = inspect(obj).dict  # never load: a deleted row's attributes may be gone
+        loaded = instance_state(obj).dict  # never load: a deleted row's attributes may be gone
         if isinstance(obj, Course):
             courses.add(loaded.get("id"))
         elif isinstance(obj, _BY_COURSE):
@@ -328,7 +335,9 @@ def _restamp(session: Session, _context) -> None:
             modules.add(loaded.get("module_id"))
         else:
             variants.add(loaded.get("variant_id"))
-    courses.discard(None), modules.discard(None), variants.discard(None)
+    courses.discard(None)
+    modules.discard(None)
+    variants.discard(None)
     if not (courses or modules or variants):
         return
     table = Course.__table__

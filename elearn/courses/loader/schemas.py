@@ -27,7 +27,7 @@ def _number(value):
 
 def _percent(value):
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 100:
-        return int(round(value)), None
+        return round(value), None
     return None, "must be a percentage from 0 to 100"
 
 
