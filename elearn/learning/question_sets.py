@@ -39,7 +39,7 @@ def questions_of(attempt: QuizAttempt) -> list[dict]:
     key = attempt.question_set_digest
     questions = _kept.get(key)
     if questions is None:
-        questions = db.session.scalar(_QUESTIONS, {"digest": key})
+        questions = db.session.execute(_QUESTIONS, {"digest": key}).scalar_one()
         if len(_kept) >= MAX_KEPT:
             _kept.clear()
         _kept[key] = questions

@@ -18,19 +18,20 @@ Rules (documented for learners and trainers in ``docs/learning.md``):
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from elearn.core import signals
-from elearn.core.models import as_utc, dialect_insert, insert_ignore, utcnow
+from elearn.core.models import as_utc, dialect_insert, insert_ignore, rows_matched, utcnow
 from elearn.courses import reading as rd
 from elearn.courses.models import QUIZ, Course, Module, Unit
-from elearn.courses.tree import CourseTree, tree_of
+from elearn.courses.tree import CourseTree, ModuleInfo, tree_of
 from elearn.extensions import db
 from elearn.learning import grading, question_sets, visits
 from elearn.learning.models import CourseCompletion, Enrolment, ModuleCompletion, QuizAttempt, UnitProgress
@@ -51,7 +52,7 @@ _ENROLMENT = select(Enrolment).where(
 )  # built once: every page asks
 
 
-def get_enrolment(user, course: Course) -> Enrolment | None:
+def get_enrolment(user, course: Course | CourseTree) -> Enrolment | None:
     return db.session.scalar(_ENROLMENT, {"user_id": user.id, "course_id": course.id})
 
 
@@ -130,7 +131,7 @@ def course_and_enrolment(
     return tree_of(row.id, row.content_stamp), enrolment
 
 
-def default_variant_for(user, course: Course) -> str | None:
+def default_variant_for(user, course: Course | CourseTree) -> str | None:
     """The variant for the learner's language and country, else their language, else the source."""
     tags = [v.tag for v in course.variants]
     for candidate in (f"{user.language}-{user.country}", user.language):
@@ -140,7 +141,7 @@ def default_variant_for(user, course: Course) -> str | None:
     return same_language[0] if same_language else None
 
 
-def enrol(user, course: Course, variant_tag: str | None = None) -> Enrolment:
+def enrol(user, course: Course | CourseTree, variant_tag: str | None = None) -> Enrolment:
     if variant_tag is None:
         variant_tag = default_variant_for(user, course)
     _check_variant(course, variant_tag)
@@ -152,10 +153,10 @@ def enrol(user, course: Course, variant_tag: str | None = None) -> Enrolment:
         enrolled_at=utcnow(),
         last_activity_at=utcnow(),
     )
-    return get_enrolment(user, course)
+    return db.session.execute(_ENROLMENT, {"user_id": user.id, "course_id": course.id}).scalar_one()
 
 
-def change_variant(user, course: Course, variant_tag: str | None) -> None:
+def change_variant(user, course: Course | CourseTree, variant_tag: str | None) -> None:
     """Progress is keyed by stable ids, so it carries over to the new variant."""
     _check_variant(course, variant_tag)
     db.session.execute(
@@ -165,7 +166,7 @@ def change_variant(user, course: Course, variant_tag: str | None) -> None:
     )
 
 
-def _check_variant(course: Course, variant_tag: str | None) -> None:
+def _check_variant(course: Course | CourseTree, variant_tag: str | None) -> None:
     if variant_tag is not None and variant_tag not in {v.tag for v in course.variants}:
         raise LearningError(_l("This course has no such version."))
 
@@ -180,6 +181,8 @@ def open_unit(user, enrolment: EnrolmentState, *, record: bool) -> bool:
     """The learner opens the unit the enrolment was read with (``course_and_enrolment(…, unit)``):
     whether they have done it. With ``record`` (not for quizzes) the visit counts: the unit is
     seen (written at once, the first time), and "continue" leads here (written in a batch: visits)."""
+    if enrolment.unit is None:
+        raise ValueError("open_unit needs the enrolment read with its unit: course_and_enrolment(user, slug, unit)")
     module_slug, unit_slug = enrolment.unit
     if record:
         now = utcnow()
@@ -208,7 +211,7 @@ def _ensure_enrolled(user, reading: rd.Reading) -> None:
         enrol(user, reading.course, reading.tag)
 
 
-def mark_done(user, reading: rd.Reading, module: Module, unit_slug: str) -> None:
+def mark_done(user, reading: rd.Reading, module: ModuleInfo, unit_slug: str) -> None:
     unit = _visible_unit(reading, module, unit_slug)
     _ensure_enrolled(user, reading)
     if unit.kind == QUIZ:
@@ -243,7 +246,7 @@ def _done_statement(dialect: str):
     )
 
 
-def _visible_unit(reading: rd.Reading, module: Module, unit_slug: str) -> rd.UnitView:
+def _visible_unit(reading: rd.Reading, module: ModuleInfo, unit_slug: str) -> rd.UnitView:
     for view in rd.units(reading, module):
         if view.slug == unit_slug:
             return view
@@ -271,7 +274,7 @@ _COMPLETED_MODULES = select(_completion.module_slug).where(
 )
 
 
-def _complete_if_done(user, reading: rd.Reading, module: Module) -> None:
+def _complete_if_done(user, reading: rd.Reading, module: ModuleInfo) -> None:
     views = rd.units(reading, module)
     done = units_done(user, reading.course.id, module.slug)
     if not all(v.slug in done for v in views):
@@ -330,7 +333,7 @@ _ATTEMPT_SUMMARIES = (
 )
 
 
-def attempt_summaries(user, course_id: int, module_slug: str, unit_slug: str) -> list:
+def attempt_summaries(user, course_id: int, module_slug: str, unit_slug: str) -> Sequence[Row]:
     """What a quiz page lists of the learner's attempts (number, submitted_at, score, passed), in order.
 
     Plain columns: the attempts' questions and answers (JSON) are not read for the list."""
@@ -340,7 +343,7 @@ def attempt_summaries(user, course_id: int, module_slug: str, unit_slug: str) ->
     ).all()
 
 
-def start_attempt(user, reading: rd.Reading, module: Module, unit_slug: str) -> QuizAttempt:
+def start_attempt(user, reading: rd.Reading, module: ModuleInfo, unit_slug: str) -> QuizAttempt:
     """The open attempt if there is one, else a new one (if attempts remain)."""
     view = rd.with_body(_visible_unit(reading, module, unit_slug))
     if view.kind != QUIZ:
@@ -412,7 +415,7 @@ class StaleSubmission(LearningError):
     pass
 
 
-def submit_attempt(user, reading: rd.Reading, module: Module, attempt: QuizAttempt, form) -> QuizAttempt:
+def submit_attempt(user, reading: rd.Reading, module: ModuleInfo, attempt: QuizAttempt, form) -> QuizAttempt:
     """Grade and close an attempt exactly once; a repeated or stale submission is refused."""
     if attempt.user_id != user.id:
         raise LearningError(_l("This is not your attempt."))
@@ -420,17 +423,19 @@ def submit_attempt(user, reading: rd.Reading, module: Module, attempt: QuizAttem
     responses = grading.parse_responses(questions, form)
     result = grading.grade_attempt(questions, responses)
     passed = result.percent >= attempt.pass_mark
-    closed = db.session.execute(
-        _CLOSE_ATTEMPT,
-        {
-            "attempt_id": attempt.id,
-            "submitted_at": utcnow(),
-            "responses": responses,
-            "score": result.percent,
-            "passed": passed,
-            "results": [_result_dict(r) for r in result.results],
-        },
-    ).rowcount
+    closed = rows_matched(
+        db.session.execute(
+            _CLOSE_ATTEMPT,
+            {
+                "attempt_id": attempt.id,
+                "submitted_at": utcnow(),
+                "responses": responses,
+                "score": result.percent,
+                "passed": passed,
+                "results": [_result_dict(r) for r in result.results],
+            },
+        )
+    )
     if not closed:  # nothing was written: the caller's transaction may go on
         raise StaleSubmission(_l("This attempt was already submitted; your answers were counted once."))
     if passed:

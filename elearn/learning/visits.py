@@ -26,6 +26,7 @@ import threading
 from flask import current_app
 from sqlalchemy import bindparam, or_, update
 
+from elearn.core.models import rows_matched
 from elearn.core.transaction import unit_of_work
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
@@ -50,7 +51,8 @@ def record(enrolment_id: int, user_id: int, module_slug: str, unit_slug: str, no
     if delay <= 0:
         db.session.execute(_MOVE, visit)
         return True
-    batch_of(current_app._get_current_object()).add(visit, delay)
+    # the app itself, not the proxy, for the batch's thread (Flask's documented way to get it)
+    batch_of(current_app._get_current_object()).add(visit, delay)  # type: ignore[attr-defined]
     return False
 
 
@@ -93,7 +95,7 @@ class VisitBatch:
         with self.app.app_context():
             try:
                 with unit_of_work():  # the batch is its own unit of work, rolled back if it fails
-                    moved = db.session.execute(_MOVE, visits).rowcount
+                    moved = rows_matched(db.session.execute(_MOVE, visits))
                 return moved
             except Exception:  # a lost position is not worth a crashed thread; the log says what happened
                 self.app.logger.exception("Could not write %d learners' positions", len(visits))
