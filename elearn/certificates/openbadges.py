@@ -63,6 +63,7 @@ import re
 import tempfile
 import unicodedata
 from datetime import UTC, datetime
+from typing import Any
 
 import base58
 import rfc8785
@@ -181,7 +182,7 @@ def issuer_profile(
     too: verifiers check that the proof's key is one its controller uses for assertions.
     """
     _public_key(public_key)  # refuse to publish something that is not a key
-    profile = {
+    profile: dict[str, Any] = {
         "@context": [VC_CONTEXT, OB_CONTEXT, CID_CONTEXT],
         "id": issuer_id,
         "type": ["Profile"],

@@ -169,7 +169,7 @@ def credential(certificate: Certificate) -> dict:
 
 
 def _course_slug(certificate: Certificate) -> str:
-    return db.session.get(Course, certificate.course_id).slug
+    return db.session.get_one(Course, certificate.course_id).slug  # the course's deletion deletes its certificates
 
 
 def _criteria(certificate: Certificate) -> str:
