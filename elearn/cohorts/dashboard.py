@@ -345,7 +345,8 @@ def _timeline(cohort: Cohort, completed: list[datetime], now: datetime) -> list[
     start = cohort.starts_on - timedelta(days=cohort.starts_on.weekday())
     end = min(cohort.ends_on, now.date()) if now.date() >= cohort.starts_on else cohort.starts_on
     days = sorted(moment.date() for moment in completed)
-    points, week = [], start
+    points: list[tuple[date, int]] = []
+    week = start
     while week <= end and len(points) < 104:
         week_end = week + timedelta(days=6)
         points.append((week, sum(1 for day in days if day <= week_end)))

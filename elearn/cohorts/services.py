@@ -24,6 +24,7 @@ from elearn.core import mail
 from elearn.core.models import insert_ignore, utcnow
 from elearn.core.transaction import after_commit
 from elearn.courses.models import Course
+from elearn.courses.tree import CourseTree
 from elearn.extensions import db
 from elearn.learning.services import enrol, get_enrolment
 
@@ -88,19 +89,19 @@ def get_visible(user, cohort_id: int) -> Cohort | None:
 def leads_learner(user, learner_id: int, course_id: int) -> bool:
     """Is ``user`` a lead of a cohort of this course that the learner belongs to?"""
     return (
-        db.session.scalar(
+        db.session.execute(
             select(func.count())
             .select_from(CohortMember)
             .join(Cohort, Cohort.id == CohortMember.cohort_id)
             .join(CohortLead, CohortLead.cohort_id == Cohort.id)
             .where(CohortMember.user_id == learner_id, Cohort.course_id == course_id, CohortLead.user_id == user.id)
-        )
+        ).scalar_one()
         > 0
     )
 
 
 def member_count(cohort: Cohort) -> int:
-    return db.session.scalar(select(func.count()).where(CohortMember.cohort_id == cohort.id))
+    return db.session.execute(select(func.count()).where(CohortMember.cohort_id == cohort.id)).scalar_one()
 
 
 # ---------------------------------------------------------------- creating and editing
@@ -109,7 +110,7 @@ def member_count(cohort: Cohort) -> int:
 @dataclass
 class CohortFields:
     name: str
-    course: Course
+    course: Course | CourseTree  # the form's choice is read from the worker's copy (courses.reading)
     variant_tag: str | None
     starts_on: date
     ends_on: date
@@ -190,9 +191,9 @@ def by_code(code: str) -> Cohort | None:
 
 def is_member(user, cohort: Cohort) -> bool:
     return (
-        db.session.scalar(
+        db.session.execute(
             select(func.count()).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id)
-        )
+        ).scalar_one()
         > 0
     )
 

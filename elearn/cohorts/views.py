@@ -85,10 +85,9 @@ def _courses() -> list[Course]:
 
 def _fields(form: CohortForm, course: Course | None = None) -> services.CohortFields:
     slug, _sep, tag = form.version.data.partition(":")
-    course = course or rd.get_course(slug)
     return services.CohortFields(
         name=form.name.data,
-        course=course,
+        course=course or rd.get_course(slug),
         variant_tag=tag or None,
         starts_on=form.starts_on.data,
         ends_on=form.ends_on.data,
@@ -248,7 +247,7 @@ def invite(cohort_id):
     form = InviteForm()
     if request.method == "GET":
         form.language.data = (cohort.variant_tag or cohort.course.language).split("-")[0]
-    problems = []
+    problems: list[roster.Problem] = []
     if form.validate_on_submit():
         try:
             data = read_upload(form.roster.data, kind=CSV, max_bytes=MAX_CSV_BYTES)
