@@ -36,7 +36,7 @@ def _source_paths(course_dir: Path) -> dict[tuple[str, str], str]:
 
 def export_tree(path: Path) -> list[Path]:
     """Write the browser-edited translations of every course under ``path``; returns the files written."""
-    written = []
+    written: list[Path] = []
     for course_dir in find_courses(Path(path)):
         course = db.session.scalar(select(Course).where(Course.slug == course_dir.name))
         if course is None:

@@ -284,8 +284,8 @@ def _checked_questions(unit: Unit, body: str) -> list[dict]:
 
 def _web_rewriter(variant: Variant, unit: Unit):
     """Relative links in a web edit, as the importer resolves them in files (by stable ids)."""
-    course_slug = db.session.get(Course, variant.course_id).slug
-    module_slug = db.session.get(Module, unit.module_id).slug
+    course_slug = db.session.get_one(Course, variant.course_id).slug
+    module_slug = db.session.get_one(Module, unit.module_id).slug
 
     def rewrite(url: str, _tag: str) -> str | None:
         parts = urlsplit(url)
