@@ -19,11 +19,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session as PlainSession
 
 from elearn import create_app
+from elearn.auth.models import ROLES, RoleGrant
+from elearn.courses.importer import sync_tree
 from elearn.extensions import SESSION_OPTIONS, db
+from tests.factories import PASSWORD, course_files
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_COURSES = REPO / "courses"
@@ -304,9 +307,6 @@ def mailbox(app):
     controller.stop()
 
 
-PASSWORD = "correct horse battery staple"
-
-
 @pytest.fixture
 def make_user(app):
     """Create a confirmed account: make_user("a@example.org", roles=("admin",))."""
@@ -326,6 +326,30 @@ def make_user(app):
             return user.id
 
     return make
+
+
+@pytest.fixture
+def world(app, write_course, make_user):
+    """The course of ``course_files()`` imported, and one user per role (tests/auth's role × route matrix)."""
+    root = write_course(course_files())
+    with app.app_context():
+        assert sync_tree(root).ok
+        db.session.commit()  # as the import command's unit of work would
+    users = {}
+    for role in ROLES:
+        make_user(f"{role}@example.org", roles=(role,))
+        users[role] = f"{role}@example.org"
+    with app.app_context():  # a partner admin holds a variant
+        db.session.scalar(select(RoleGrant).where(RoleGrant.role == "partner_admin")).scope = "lv-LV"
+        db.session.commit()
+    return users
+
+
+@pytest.fixture
+def lead(make_user) -> str:
+    """A cohort lead's email address."""
+    make_user("lead@example.org", name="Līga Lead", roles=("cohort_lead",))
+    return "lead@example.org"
 
 
 def csrf_from(page: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask import url_for
 from sqlalchemy import select
 
 from elearn.auth.models import User
@@ -133,6 +134,58 @@ LOCALISED_FILES = {
 }
 
 
+INTERVIEW = """\
+---
+kind: interview
+title: Running a reuse centre
+interviewee: A reuse-centre manager
+role: Manager
+organisation: A municipal reuse centre
+country: SI
+media: media/talk.mp3
+---
+**Manager:** We started with two carpenters.
+"""
+STORY = """\
+---
+kind: case-story
+title: Reuse in Ptuj
+organisation: A reuse centre
+country: SI
+sector: reuse
+year: 2012
+figures:
+  Jobs created: 1200
+---
+The story.
+"""
+
+
+def course_files(units_per_module: int = 2, modules: int = 2) -> dict:
+    """A course of ``modules`` modules with every unit kind, media, and lv / lv-LV translations."""
+    files = {"course.md": COURSE, "media/talk.mp3": b"ID3fake", "media/photo.png": b"\x89PNG\r\n\x1a\nfake"}
+    for m in range(1, modules + 1):
+        files[f"0{m}-m{m}/module.md"] = MODULE.replace("Module one", f"Module {m}")
+        for u in range(1, units_per_module + 1):
+            files[f"0{m}-m{m}/{u:02d}-lesson-{u}.md"] = LESSON.replace("A lesson", f"Lesson {m}.{u}")
+        files[f"0{m}-m{m}/90-interview.md"] = INTERVIEW
+        files[f"0{m}-m{m}/91-story.md"] = STORY
+        files[f"0{m}-m{m}/99-quiz.md"] = SIMPLE_QUIZ
+    files.update(
+        {
+            "locales/lv/course.md": "---\ntitle: Demo kurss\n---\nApraksts.\n",
+            "locales/lv/01-m1/module.md": "---\ntitle: Pirmais modulis\n---\nIzklāsts.\n",
+            "locales/lv/01-m1/01-lesson-1.md": "---\ntitle: Nodarbība viens (lv)\n---\nTeksts lv.\n",
+            "locales/lv-LV/01-m1/02-lesson-2.md": "---\ntitle: Nodarbība divi (lv-LV)\n---\nTeksts LV.\n",
+            "locales/lv-LV/01-m1/50-latvian-law.md": (
+                "---\nkind: lesson\ntitle: Sociālo uzņēmumu likums\n---\nLikums.\n"
+            ),
+            "locales/lv-LV/variant.yml": "hide:\n  - m1/story\n",
+        }
+    )
+    return files
+
+
 def import_course(app, write_course, files: dict[str, str]):
     """Write ``files`` as the course "demo", import it and commit; the folder holding it."""
     root = write_course(files)
@@ -204,3 +257,53 @@ def finish(app, email: str) -> None:
         lessons=[("one", "lesson"), ("two", "lesson"), ("two", "more")],
         quizzes=[("one", True), ("two", True)],
     )
+
+
+# ---------------------------------------------------------------- every route, signing in
+
+PASSWORD = "correct horse battery staple"
+
+# Sample values for URL variables, so every route can be requested.
+SAMPLE_ARGS = {
+    "course_slug": "demo",
+    "module_slug": "m1",
+    "unit_slug": "quiz",
+    "number": 1,
+    "filename": "photo.png",
+    "token": "not-a-token",
+    "user_id": 1,
+    "grant_id": 1,
+    "certificate_id": "A" * 22,
+    "key": "default",
+    "tag": "lv-LV",
+    "cohort_id": 1,
+    "code": "ABCDEFGH",
+    "fmt": "csv",
+    # board
+    "post_id": 1,
+    "reply_id": 1,
+    "message_id": 1,
+    "membership_id": 1,
+    "filter_id": 1,
+    "report_id": 1,
+    "declaration_id": 1,
+    "slug": "no-such-organisation",
+    "action": "hide",
+}
+
+
+def all_endpoints(app) -> list[tuple[str, str, str]]:
+    """(endpoint, method, url) for every rule of the app."""
+    found = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            args = {name: SAMPLE_ARGS[name] for name in rule.arguments}
+            url = url_for(rule.endpoint, **args) if rule.endpoint != "static" else "/static/elearn.css"
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                found.append((rule.endpoint, method, url))
+    return found
+
+
+def sign_in_without_csrf(client, email):
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302

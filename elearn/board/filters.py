@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import Select, exists, select
@@ -76,7 +77,8 @@ class BoardFilter:
         return urlencode(self.params())
 
     def without(self, name: str) -> BoardFilter:
-        return replace(self, **{name: False if name == "upcoming" else ""})
+        cleared: dict[str, Any] = {name: False if name == "upcoming" else ""}  # a field of either type
+        return replace(self, **cleared)
 
     def __bool__(self) -> bool:
         return bool(self.params())

@@ -19,11 +19,12 @@ from elearn.extensions import db
 
 
 def report(reporter: User, post: Post, reason: str, reply: Reply | None = None) -> Report:
+    same_reply = Report.reply_id.is_(None) if reply is None else Report.reply_id == reply.id
     existing = db.session.scalar(
         select(Report).where(
             Report.reporter_id == reporter.id,
             Report.post_id == post.id,
-            Report.reply_id == (reply.id if reply else None) if reply else Report.reply_id.is_(None),
+            same_reply,
             Report.resolved_at.is_(None),
         )
     )

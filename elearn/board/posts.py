@@ -187,6 +187,6 @@ def add_reply(author: User, post: Post, body: str) -> Reply:
 
 def _recount(post: Post) -> None:
     db.session.flush()
-    post.reply_count = db.session.scalar(
+    post.reply_count = db.session.execute(
         select(func.count()).select_from(Reply).where(Reply.post_id == post.id, Reply.status == PUBLISHED)
-    )
+    ).scalar_one()

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import DDL, ColumnElement, Integer, column, event, text
+from sqlalchemy import DDL, ColumnElement, Integer, TextClause, column, event, text
 
 from elearn.board.models import Post
 from elearn.extensions import db
@@ -94,7 +94,7 @@ def terms(query: str) -> list[str]:
     return found[:MAX_TERMS]
 
 
-def match_clause(query: str) -> ColumnElement[bool] | None:
+def match_clause(query: str) -> ColumnElement[bool] | TextClause | None:
     """A WHERE clause on ``board_post`` for posts matching every word of ``query``; None if it has none."""
     found = terms(query)
     if not found:

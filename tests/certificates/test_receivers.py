@@ -14,9 +14,8 @@ from elearn.courses.importer import sync_tree
 from elearn.extensions import db
 from elearn.learning import services
 from elearn.learning.models import CourseCompletion
-from tests.certificates.test_certificates import completed  # noqa: F401 - the completed fixture
 from tests.conftest import post_form, sign_in
-from tests.learning.test_journey import FILES
+from tests.factories import ONE_MODULE_FILES as FILES
 
 
 class Failed(Exception):

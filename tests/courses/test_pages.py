@@ -8,57 +8,7 @@ import pytest
 
 from elearn.core.transaction import unit_of_work
 from elearn.courses.importer import sync_tree
-from tests.courses.test_validation import COURSE, LESSON, MODULE, QUIZ
-
-INTERVIEW = """\
----
-kind: interview
-title: Running a reuse centre
-interviewee: A reuse-centre manager
-role: Manager
-organisation: A municipal reuse centre
-country: SI
-media: media/talk.mp3
----
-**Manager:** We started with two carpenters.
-"""
-STORY = """\
----
-kind: case-story
-title: Reuse in Ptuj
-organisation: A reuse centre
-country: SI
-sector: reuse
-year: 2012
-figures:
-  Jobs created: 1200
----
-The story.
-"""
-
-
-def course_files(units_per_module: int = 2, modules: int = 2) -> dict:
-    files = {"course.md": COURSE, "media/talk.mp3": b"ID3fake", "media/photo.png": b"\x89PNG\r\n\x1a\nfake"}
-    for m in range(1, modules + 1):
-        files[f"0{m}-m{m}/module.md"] = MODULE.replace("Module one", f"Module {m}")
-        for u in range(1, units_per_module + 1):
-            files[f"0{m}-m{m}/{u:02d}-lesson-{u}.md"] = LESSON.replace("A lesson", f"Lesson {m}.{u}")
-        files[f"0{m}-m{m}/90-interview.md"] = INTERVIEW
-        files[f"0{m}-m{m}/91-story.md"] = STORY
-        files[f"0{m}-m{m}/99-quiz.md"] = QUIZ
-    files.update(
-        {
-            "locales/lv/course.md": "---\ntitle: Demo kurss\n---\nApraksts.\n",
-            "locales/lv/01-m1/module.md": "---\ntitle: Pirmais modulis\n---\nIzklāsts.\n",
-            "locales/lv/01-m1/01-lesson-1.md": "---\ntitle: Nodarbība viens (lv)\n---\nTeksts lv.\n",
-            "locales/lv-LV/01-m1/02-lesson-2.md": "---\ntitle: Nodarbība divi (lv-LV)\n---\nTeksts LV.\n",
-            "locales/lv-LV/01-m1/50-latvian-law.md": (
-                "---\nkind: lesson\ntitle: Sociālo uzņēmumu likums\n---\nLikums.\n"
-            ),
-            "locales/lv-LV/variant.yml": "hide:\n  - m1/story\n",
-        }
-    )
-    return files
+from tests.factories import course_files
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ def md(text: str) -> str:
 
 
 def parse(text: str, first_line: int = 1) -> list[Question]:
-    intro, questions = parse_quiz_markdown(md(text), first_line=first_line)
+    _intro, questions = parse_quiz_markdown(md(text), first_line=first_line)
     return questions
 
 
@@ -1007,7 +1007,7 @@ def comparable(question: Question) -> dict:
 def test_markdown_and_gift_give_the_same_questions():
     from elearn.courses.gift import parse_gift
 
-    intro, from_markdown = parse_quiz_markdown(EQUIVALENT_MARKDOWN, first_line=5)
+    _intro, from_markdown = parse_quiz_markdown(EQUIVALENT_MARKDOWN, first_line=5)
     from_gift = parse_gift(EQUIVALENT_GIFT, first_line=5)
     assert [q.type for q in from_markdown] == [SINGLE, MULTIPLE, TRUE_FALSE, SHORT, NUMERIC, NUMERIC, NUMERIC, MATCHING]
     assert [comparable(q) for q in from_gift] == [comparable(q) for q in from_markdown]

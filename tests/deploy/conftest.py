@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -18,6 +21,14 @@ from tests.factories import TWO_MODULE_FILES, finish, import_course, user_by
 
 STRONG_SECRET = "k3-9V7xq0pQ_zL2mW8rT4yN6bC1dF5gH-aJ0sE3uI7oK"
 REDIS_TEST_URL = "redis://127.0.0.1:6379/14"  # db 15 belongs to tests/auth, which flushes it
+REPO = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def drop_everything():

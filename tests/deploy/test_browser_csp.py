@@ -17,7 +17,7 @@ from sqlalchemy import select
 from elearn import create_app
 from elearn.extensions import db
 from tests.conftest import DEMO_COURSES, PASSWORD
-from tests.deploy.test_gunicorn import GUNICORN, REPO, free_port
+from tests.deploy.conftest import GUNICORN, REPO, free_port
 
 CHROMIUM = os.environ.get("ELEARN_CHROMIUM", "/usr/bin/chromium")
 

@@ -7,24 +7,12 @@ import os
 import re
 import runpy
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 from tests.conftest import separate_database_url
-from tests.deploy.conftest import STRONG_SECRET
-
-REPO = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.deploy.conftest import GUNICORN, REPO, STRONG_SECRET, free_port
 
 
 def get(url: str, headers: dict | None = None):

@@ -12,9 +12,9 @@ import pytest
 from elearn.auth.models import ROLES
 from elearn.core.markdown import VIDEO_EMBED_HOSTS
 from elearn.core.security import CONTENT_SECURITY_POLICY, HSTS
-from tests.auth.test_access import all_endpoints, sign_in_without_csrf
 from tests.conftest import sign_in
 from tests.deploy.conftest import STRONG_SECRET
+from tests.factories import all_endpoints, sign_in_without_csrf
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "elearn" / "templates"
 STATIC = TEMPLATES.parent / "static"

@@ -17,7 +17,6 @@ from elearn.extensions import db
 from elearn.learning import services
 from elearn.learning.models import QuizAttempt, UnitProgress
 from tests.conftest import post_form, sign_in
-from tests.learning.test_journey import course  # noqa: F401 - the course fixture
 
 LEARNING = Path(services.__file__).parent
 ABOVE_LEARNING = ("elearn.certificates", "elearn.cohorts", "elearn.localisation", "elearn.board")

@@ -20,14 +20,6 @@ from tests.factories import LESSON
 from tests.factories import ONE_MODULE_FILES as FILES
 
 
-@pytest.fixture
-def course(app, write_course):
-    root = write_course(FILES)
-    with app.app_context(), unit_of_work():  # as the import command's unit of work would
-        assert sync_tree(root).ok
-    return root
-
-
 def count(app, model) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))

@@ -10,7 +10,8 @@ from elearn.extensions import db
 from elearn.learning import question_sets
 from elearn.learning.models import QuestionSet, QuizAttempt
 from tests.conftest import csrf_from, post_form, sign_in
-from tests.learning.test_journey import FILES, QUIZ, course  # noqa: F401 - the course fixture
+from tests.factories import GRADED_QUIZ as QUIZ
+from tests.factories import ONE_MODULE_FILES as FILES
 
 START = "/me/courses/demo/one/quiz/attempts"
 

@@ -18,7 +18,7 @@ from elearn.extensions import db
 from elearn.learning.models import Enrolment, UnitProgress
 from elearn.learning.visits import batch_of
 from tests.conftest import post_form, sign_in
-from tests.learning.test_journey import FILES
+from tests.factories import ONE_MODULE_FILES as FILES
 
 
 @pytest.fixture

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import TWO_MODULE_FILES, import_course
+
+
+@pytest.fixture
+def course(app, write_course):
+    """The two-module course with a Latvian version that tests/cohorts uses."""
+    return import_course(app, write_course, TWO_MODULE_FILES)
+
 
 @pytest.fixture
 def unlimited(app):

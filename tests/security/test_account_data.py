@@ -16,8 +16,8 @@ from elearn.certificates.models import Certificate
 from elearn.cohorts import report
 from elearn.extensions import db
 from elearn.learning.models import Enrolment, QuizAttempt, UnitProgress
-from tests.cohorts.conftest import course, finish, join, lead, make_cohort  # noqa: F401 - fixtures
 from tests.conftest import PASSWORD, csrf_from, post_form, sign_in
+from tests.factories import finish, join, make_cohort
 
 
 @pytest.fixture

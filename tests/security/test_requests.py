@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from elearn.auth.models import UserSession
 from elearn.extensions import db
-from tests.auth.test_access import all_endpoints, world  # noqa: F401 - world is a fixture
 from tests.conftest import PASSWORD, csrf_from, post_form, sign_in
+from tests.factories import all_endpoints
 
 
 def test_csrf_protection_is_on_in_tests(app):

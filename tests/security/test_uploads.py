@@ -8,8 +8,8 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 from elearn.core.uploads import CSV, IMAGE, MAX_REQUEST_BYTES, UploadError, read_upload
-from tests.cohorts.conftest import course, lead, make_cohort  # noqa: F401 - fixtures
 from tests.conftest import csrf_from, sign_in
+from tests.factories import make_cohort
 
 
 def upload(data: bytes, filename: str = "learners.csv") -> FileStorage:

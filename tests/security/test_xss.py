@@ -26,10 +26,9 @@ from elearn.core.markdown import VIDEO_EMBED_HOSTS
 from elearn.extensions import db
 from elearn.learning.models import QuizAttempt
 from elearn.localisation.models import TranslationRevision
-from tests.cohorts.conftest import course, finish, join, lead, make_cohort  # noqa: F401 - fixtures
 from tests.conftest import csrf_from, sign_in
 from tests.core.test_markdown import XSS_VECTORS
-from tests.factories import COURSE, LESSON, MODULE, import_course
+from tests.factories import COURSE, LESSON, MODULE, finish, import_course, join, make_cohort
 
 OURS = [
     "\x00",
