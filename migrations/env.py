@@ -1,7 +1,9 @@
 import logging
 from logging.config import fileConfig
 
+import sqlalchemy as sa
 from alembic import context
+from alembic.util import CommandError
 from flask import current_app
 
 # this is the Alembic Config object, which provides
@@ -86,16 +88,63 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
 
     connectable = get_engine()
+    allow_data_loss = context.get_x_argument(as_dictionary=True).get("allow-data-loss") == "yes"
+    downgraded = []
 
-    with connectable.connect() as connection:
+    def on_version_apply(*, step, **_kwargs):
+        if not step.is_upgrade and not step.is_stamp:
+            downgraded.append(step)
+
+    with connectable.connect() as connection, connection.begin():
+        # One transaction for every step and the check after them: a refused downgrade leaves
+        # the schema as it was. PostgreSQL runs DDL in transactions; SQLite does too, but
+        # Python's sqlite3 only opens one before INSERT/UPDATE/DELETE, so open it here.
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN")
         # Schema objects the models do not declare (the board's full-text index: an FTS5 table on
         # SQLite, a tsvector column on PostgreSQL) are made by hand in migrations: autogenerate skips them.
         unmanaged = get_metadata().info.get("unmanaged", set())
         conf_args.setdefault("include_name", lambda name, _type, _parents: name not in unmanaged)
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
-
+        holding_data = tables_with_rows(connection, skip=unmanaged)
+        # The connection is already in a transaction, so Alembic neither begins nor commits one:
+        # connection.begin() above commits when the block ends, or rolls back if it raises.
+        context.configure(
+            connection=connection, target_metadata=get_metadata(), on_version_apply=on_version_apply, **conf_args
+        )
         with context.begin_transaction():
             context.run_migrations()
+        if downgraded and not allow_data_loss:
+            remaining = set(sa.inspect(connection).get_table_names())
+            # A revision whose downgrade moves a table's rows elsewhere before dropping it names
+            # the table in DOWNGRADE_KEEPS_DATA.
+            kept = {name for step in downgraded for script in step.up_revisions for name in keeps_data(script)}
+            if lost := sorted(holding_data - remaining - kept):
+                raise CommandError(data_loss_message(lost))
+
+
+def tables_with_rows(connection, skip):
+    """The tables that hold at least one row (not Alembic's own, nor derived search indexes)."""
+    preparer = connection.dialect.identifier_preparer
+    names = set(sa.inspect(connection).get_table_names()) - set(skip) - {"alembic_version"}
+    return {
+        name
+        for name in names
+        if connection.exec_driver_sql(f"SELECT 1 FROM {preparer.quote(name)} LIMIT 1").first() is not None  # noqa: S608 - a table name from the database, quoted
+    }
+
+
+def keeps_data(script):
+    return getattr(getattr(script, "module", None), "DOWNGRADE_KEEPS_DATA", ())
+
+
+def data_loss_message(tables):
+    return (
+        "Nothing was changed: this downgrade would drop tables that hold data: "
+        + ", ".join(tables)
+        + ". To go back to an earlier release, restore the backup taken before the upgrade "
+        "(flask --app elearn backup restore FILE, see docs/deployment.md) instead of downgrading. "
+        "To drop these tables and their data anyway, repeat the command with -x allow-data-loss=yes."
+    )
 
 
 if context.is_offline_mode():

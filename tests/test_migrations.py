@@ -7,9 +7,11 @@ one step at a time, back to an empty database.
 """
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from pytest_alembic.tests import (  # noqa: F401 - collected here as this module's tests
     test_model_definitions_match_ddl,
     test_single_head_revision,
@@ -23,6 +25,7 @@ from elearn.extensions import db
 from tests.conftest import app_settings, separate_database_url
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+BEFORE_BOARD = "5c9f29b3e877"  # the revision before the board's tables
 
 
 def drop_everything():
@@ -60,8 +63,6 @@ def test_downgrade_leaves_only_the_version_table(alembic_runner, alembic_engine)
 
 def test_question_sets_carry_every_attempts_questions_up_and_down(alembic_runner, alembic_engine):
     """51b7665c370c: each distinct quiz stored once, every attempt pointing at its own; and back."""
-    from datetime import UTC, datetime
-
     now = datetime(2026, 12, 1, tzinfo=UTC)
     first = [{"type": "single", "stem": "<p>Aim?</p>", "choices": [{"text": "Social", "weight": 100}]}]
     second = [{"type": "numeric", "stem": "<p>Year?</p>", "answers": [{"value": 2018, "weight": 100}]}]
@@ -145,3 +146,53 @@ def test_no_index_repeats_the_front_of_another(alembic_runner, alembic_engine):
             if other != name and len(other_columns) > len(columns) and other_columns[: len(columns)] == columns
         ]
     assert repeated == []
+
+
+def head_revision(engine) -> str:
+    with engine.connect() as connection:
+        return connection.scalar(text("SELECT version_num FROM alembic_version"))
+
+
+def test_downgrade_refuses_to_drop_tables_that_hold_data(alembic_engine):
+    """Data in a table the downgrade would drop: refused, nothing changed, and the way out is a backup."""
+    runner = current_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    head = head_revision(alembic_engine)
+    with alembic_engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO board_organisation (id, slug, name, legal_form, country, region, website,"
+                " description_md, description_html, status, is_demo, created_at)"
+                " VALUES (1, 'x', 'X', 'association', 'LV', '', '', '', '', 'approved', false, :now)"
+            ),
+            {"now": datetime(2026, 12, 1, tzinfo=UTC)},
+        )
+
+    refused = runner.invoke(args=["db", "downgrade", BEFORE_BOARD])
+
+    assert refused.exit_code == 1
+    assert "board_organisation" in refused.output
+    assert "backup restore" in refused.output
+    assert "-x allow-data-loss=yes" in refused.output
+    assert "board_post" not in refused.output.split("data:")[1].split(".")[0]  # empty tables are not named
+    assert head_revision(alembic_engine) == head
+    tables = set(inspect(alembic_engine).get_table_names())
+    assert {"board_organisation", "board_post", "question_set"} <= tables
+    with alembic_engine.connect() as connection:
+        assert connection.scalar(text("SELECT name FROM board_organisation")) == "X"
+
+    allowed = runner.invoke(args=["db", "downgrade", BEFORE_BOARD, "-x", "allow-data-loss=yes"])
+
+    assert allowed.exit_code == 0, allowed.output
+    assert head_revision(alembic_engine) == BEFORE_BOARD
+    assert "board_organisation" not in inspect(alembic_engine).get_table_names()
+
+
+def test_downgrade_over_empty_tables_needs_no_flag(alembic_engine):
+    runner = current_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+    result = runner.invoke(args=["db", "downgrade", "base"])
+
+    assert result.exit_code == 0, result.output
+    assert set(inspect(alembic_engine).get_table_names()) == {"alembic_version"}

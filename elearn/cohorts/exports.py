@@ -3,6 +3,11 @@
 Numbers stay numbers (never "75 %" as text) and dates are dates, so sums and charts
 work in Excel and LibreOffice. The byte-order mark makes Excel read UTF-8 names
 (Ģirts, Żaneta, Đurđa) right.
+
+Text never becomes a formula (CSV or formula injection: a learner named
+``=HYPERLINK(...)``): in CSV a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return gets a leading single quote, as OWASP advises; in XLSX every text cell
+is written as a string cell, which no spreadsheet evaluates.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 TEXT, NUMBER, DECIMAL, DATE = "text", "number", "decimal", "date"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -34,13 +40,27 @@ def _plain(value, kind):
     return value
 
 
+def _csv_text(value: str) -> str:
+    """Text a spreadsheet opening the CSV shows as it is, never runs as a formula."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _csv_cell(value) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return _csv_text(value)
+    return value  # numbers, negative ones too, stay numbers
+
+
 def to_csv(columns: list[Column], rows: list[list]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([str(c.label) for c in columns])
+    writer.writerow([_csv_text(str(c.label)) for c in columns])
     for row in rows:
-        values = [_plain(v, c.kind) for v, c in zip(row, columns, strict=True)]
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in values])
+        writer.writerow([_csv_cell(_plain(v, c.kind)) for v, c in zip(row, columns, strict=True)])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -53,6 +73,11 @@ def to_xlsx(columns: list[Column], rows: list[list], title: str) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([_plain(v, c.kind) for v, c in zip(row, columns, strict=True)])
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str):
+                # openpyxl makes any text that begins with "=" a formula; a string cell is only text
+                cell.data_type = "s"
     for index, column in enumerate(columns, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         if column.kind == DATE:

@@ -9,11 +9,13 @@ embed (``elearn.core.markdown.VIDEO_EMBED_HOSTS``), so the policy and the saniti
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from elearn.core import routing
 from elearn.core.markdown import VIDEO_EMBED_HOSTS
 
+SIGNED_IN_KEY = "_user_id"  # what Flask-Login keeps in the session of a signed-in user
 HSTS = "max-age=31536000"  # one year; no includeSubDomains: other hosts of the partner's domain are not ours
 
 
@@ -57,6 +59,7 @@ def init_app(app: Flask) -> None:
     true for HTTPS requests (HSTS, Secure cookies, ``https://`` links). Without a proxy
     the headers are not trusted: any client could forge them.
     """
+    routing.init_app(app)  # before the blueprints add their routes: ids beyond 64 bits are a 404
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies > 0:
         # Flask's documented way to add middleware; mypy sees a method being replaced
@@ -71,4 +74,15 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if production and request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
+        return response
+
+    @app.after_request
+    def private_pages(response):
+        """Nothing a signed-in person saw stays in the browser's cache of a shared computer.
+
+        For pages of a signed-in session and any response that sets the session cookie;
+        responses that chose their own caching (static files, course media, downloads, the
+        outage page) keep it. Reads the session cookie only: no database, even in an outage."""
+        if "Cache-Control" not in response.headers and (SIGNED_IN_KEY in session or session.modified):
+            response.headers["Cache-Control"] = "no-store"
         return response

@@ -24,6 +24,8 @@ branch_labels = None
 depends_on = None
 
 CHUNK = 1000
+# downgrade() copies these tables' rows back into quiz_attempt before dropping them (migrations/env.py)
+DOWNGRADE_KEEPS_DATA = {"question_set"}
 question_set = sa.table("question_set", sa.column("digest", sa.String), sa.column("questions", sa.JSON))
 quiz_attempt = sa.table(
     "quiz_attempt",
