@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from elearn.core import signals
 from elearn.core.models import as_utc, dialect_insert, insert_ignore, rows_matched, utcnow
 from elearn.courses import reading as rd
-from elearn.courses.models import QUIZ, Course, Module, Unit
+from elearn.courses.models import QUIZ, Course
 from elearn.courses.tree import CourseTree, ModuleInfo, tree_of
 from elearn.extensions import db
 from elearn.learning import grading, question_sets, visits
@@ -457,8 +457,18 @@ def _result_dict(result: grading.QuestionResult) -> dict:
 # ---------------------------------------------------------------- the learner's page
 
 
+def version_units(reading: rd.Reading) -> frozenset[tuple[str, str]]:
+    """The (module, unit) slugs a learner of this course version is asked to do.
+
+    The source's units less those the version hides, plus the units it adds: the same
+    units the module pages list and module completion waits for."""
+    return frozenset((view.slug, unit.slug) for view in rd.modules(reading) for unit in rd.units(reading, view.module))
+
+
 def dashboard(user) -> list[dict]:
-    """Each enrolled course with units done / units in the course, and where to continue. Four queries."""
+    """Each enrolled course with units done / units in the learner's version, and where to continue.
+
+    Three queries; each version's units come from the worker's copy of the course tree."""
     rows = db.session.execute(
         select(Enrolment, Course)
         .join(Course, Course.id == Enrolment.course_id)
@@ -468,25 +478,15 @@ def dashboard(user) -> list[dict]:
     if not rows:
         return []
     course_ids = [course.id for _e, course in rows]
-    totals = dict(
-        db.session.execute(
-            select(Module.course_id, func.count(Unit.id))
-            .join(Unit, Unit.module_id == Module.id)
-            .where(Module.course_id.in_(course_ids), Unit.variant_id.is_(None))
-            .group_by(Module.course_id)
-        ).all()
-    )
-    done = dict(
-        db.session.execute(
-            select(UnitProgress.course_id, func.count(UnitProgress.id))
-            .where(
-                UnitProgress.user_id == user.id,
-                UnitProgress.course_id.in_(course_ids),
-                UnitProgress.done_at.is_not(None),
-            )
-            .group_by(UnitProgress.course_id)
-        ).all()
-    )
+    done: dict[int, set[tuple[str, str]]] = {course_id: set() for course_id in course_ids}
+    for course_id, module_slug, unit_slug in db.session.execute(
+        select(UnitProgress.course_id, UnitProgress.module_slug, UnitProgress.unit_slug).where(
+            UnitProgress.user_id == user.id,
+            UnitProgress.course_id.in_(course_ids),
+            UnitProgress.done_at.is_not(None),
+        )
+    ):
+        done[course_id].add((module_slug, unit_slug))
     completed = dict(
         db.session.execute(
             select(CourseCompletion.course_id, CourseCompletion.completed_at).where(
@@ -494,12 +494,16 @@ def dashboard(user) -> list[dict]:
             )
         ).all()
     )
+    units = {}
+    for enrolment, course in rows:
+        tree = tree_of(course.id, course.content_stamp)
+        units[course.id] = version_units(rd.Reading(tree, rd.variant_chain(tree, enrolment.variant_tag)))
     return [
         {
             "enrolment": enrolment,
             "course": course,
-            "total": totals.get(course.id, 0),
-            "done": min(done.get(course.id, 0), totals.get(course.id, 0)),
+            "total": len(units[course.id]),
+            "done": len(done[course.id] & units[course.id]),
             "completed_at": completed.get(course.id),
         }
         for enrolment, course in rows
