@@ -15,9 +15,11 @@ from sqlalchemy.orm import configure_mappers
 
 from elearn import config as config_module
 from elearn.auth import access, sessions
+from elearn.auth import tasks as auth_tasks
 from elearn.auth.cli import users_cli
 from elearn.auth.views import bp as auth_bp
 from elearn.board import personal_data as board_personal_data
+from elearn.board import tasks as board_tasks
 from elearn.board.cli import board_cli
 from elearn.board.views import bp as board_bp
 from elearn.certificates import personal_data as certificate_personal_data
@@ -26,10 +28,11 @@ from elearn.certificates.views import bp as certificates_bp
 from elearn.cohorts import personal_data as cohort_personal_data
 from elearn.cohorts import receivers as cohort_receivers
 from elearn.cohorts.views import bp as cohorts_bp
-from elearn.core import fragments, i18n, security, sqlite, uploads
+from elearn.core import fragments, i18n, jobs, mail, security, sqlite, uploads
 from elearn.core.backup import backup_cli
 from elearn.core.cli import translate_cli
 from elearn.core.deploy import check_deploy_command
+from elearn.core.jobs_cli import jobs_cli
 from elearn.core.transaction import TransactionalFlask
 from elearn.core.views import bp as core_bp
 from elearn.core.views import register_error_handlers
@@ -52,7 +55,9 @@ EVENT_RECEIVERS = (
     cohort_personal_data,
     board_personal_data,
 )
-CLI_COMMANDS = (courses_cli, translate_cli, users_cli, backup_cli, check_deploy_command, board_cli)
+CLI_COMMANDS = (courses_cli, translate_cli, users_cli, backup_cli, check_deploy_command, board_cli, jobs_cli)
+# Importing a domain's tasks declares its jobs and periodic jobs to the queue (elearn.core.jobs).
+TASKS = (auth_tasks, board_tasks)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -61,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_settings(app, test_config)
     init_extensions(app)
     init_database(app)
+    init_jobs(app)
     init_request_handling(app)
     register_domains(app)
     register_error_handlers(app)
@@ -96,6 +102,12 @@ def init_database(app: Flask) -> None:
     """SQLite's pragmas; every model's relationships ready before a request builds objects."""
     sqlite.configure(app)
     configure_mappers()
+
+
+def init_jobs(app: Flask) -> None:
+    """The job queue's storage (the worker runs the domains' TASKS) and the mail log in development."""
+    jobs.init_app(app)
+    mail.init_app(app)
 
 
 def init_request_handling(app: Flask) -> None:

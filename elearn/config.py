@@ -49,6 +49,24 @@ def from_environment(instance_path: str) -> dict:
         # Seconds a worker keeps learners' "continue here" positions before writing them in one
         # batch (elearn.learning.visits); 0 writes each in its request.
         "VISIT_WRITE_DELAY": float(env.get("ELEARN_VISIT_WRITE_DELAY", "1")),
+        **job_settings(env, instance_path),
+    }
+
+
+def job_settings(env, instance_path: str) -> dict:
+    """The job queue (elearn.core.jobs): Redis when REDIS_URL is set, else a SQLite file; mail retries."""
+    return {
+        "JOBS_SQLITE_PATH": env.get("ELEARN_JOBS_PATH", os.path.join(instance_path, "jobs.sqlite")),
+        # Run each job where it is queued, right after the commit, with no worker (the test suite's mode).
+        "JOBS_IMMEDIATE": env.get("ELEARN_JOBS_IMMEDIATE", "").lower() in {"1", "true", "yes"},
+        # Attempts before a mail that keeps failing temporarily is marked failed (about 2 hours of backoff).
+        "MAIL_MAX_ATTEMPTS": int(env.get("ELEARN_MAIL_MAX_ATTEMPTS", "8")),
+        # The site's public address, for links in mails that jobs compose outside a request (digests).
+        "BASE_URL": env.get(
+            "ELEARN_BASE_URL", "" if env.get("ELEARN_ENV") == "production" else "http://127.0.0.1:5000"
+        ),
+        # The hour (UTC) the saved-search digests go out.
+        "DIGEST_HOUR": int(env.get("ELEARN_DIGEST_HOUR", "6")),
     }
 
 

@@ -32,6 +32,7 @@ from sqlalchemy import delete, select, update
 from elearn.auth.models import RoleGrant, User, UserSession
 from elearn.core import signals
 from elearn.core.models import utcnow
+from elearn.core.outbox import OutgoingMail
 from elearn.extensions import db
 
 FORMAT_VERSION = 1
@@ -45,6 +46,7 @@ COLUMNS = {
     "role_grant.user_id",
     "role_grant.granted_by_id",
     "user_session.user_id",
+    "outgoing_mail.recipient",
 }
 
 
@@ -140,11 +142,18 @@ def export(user: User) -> dict:
             {"created_at": _iso(s.created_at), "last_seen_at": _iso(s.last_seen_at), "browser": s.user_agent}
             for s in sessions
         ],
+        "mail": [
+            {"kind": m.kind, "subject": m.subject, "status": m.status, "created_at": _iso(m.created_at)}
+            for m in db.session.scalars(
+                select(OutgoingMail).where(OutgoingMail.recipient == user.email).order_by(OutgoingMail.id)
+            )
+        ],
     }
 
 
 def erase(user: User) -> None:
-    """Sessions and roles go; roles this user gave others stay, without the giver."""
+    """Sessions, roles and mail to them go; roles this user gave others stay, without the giver."""
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.execute(delete(OutgoingMail).where(OutgoingMail.recipient == user.email))
     db.session.execute(delete(RoleGrant).where(RoleGrant.user_id == user.id))
     db.session.execute(update(RoleGrant).where(RoleGrant.granted_by_id == user.id).values(granted_by_id=None))

@@ -1,13 +1,11 @@
 """Account operations: every write of the auth domain goes through here.
 
 They change the session and never commit: the request (or the CLI command's unit of work)
-commits once at its end. Mails are sent only after that commit (:func:`after_commit`), so a
-failed request mails nothing.
+commits once at its end. Mails are queued in the outbox in that transaction (:func:`mail.send`)
+and leave only once it has committed, so a failed request mails nothing.
 """
 
 from __future__ import annotations
-
-from functools import partial
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
@@ -19,7 +17,6 @@ from elearn.auth.models import GRANTABLE_ROLES, PARTNER_ADMIN, RoleGrant, User
 from elearn.auth.personal_data import erase_account
 from elearn.core import mail
 from elearn.core.models import utcnow
-from elearn.core.transaction import after_commit
 from elearn.extensions import db
 
 CONFIRM_SALT = "confirm-email"
@@ -83,24 +80,27 @@ def register(*, name: str, email: str, password: str, country: str, language: st
     return user
 
 
-def _mail_after_commit(user: User, subject, template: str, link: str) -> None:
-    """Mail ``user`` once the transaction has committed: never for a change that was rolled back.
-
-    The link is made now, inside the request; the message is rendered and sent after the commit.
-    """
-    after_commit(partial(mail.send, user.email, subject, template, language=user.language, user=user, link=link))
+def _mail(user: User, subject, template: str, link: str, *, kind: str) -> None:
+    """Queue a mail to ``user`` in this transaction: it leaves once committed, never for a change rolled back."""
+    mail.send(
+        user.email, subject, template, kind=kind, ref=f"user:{user.id}", language=user.language, user=user, link=link
+    )
 
 
 def send_confirmation(user: User) -> None:
     token = _serializer(CONFIRM_SALT).dumps({"id": user.id, "email": user.email})
     link = url_for("auth.confirm", token=token, _external=True)
-    _mail_after_commit(user, _l("Confirm your email address"), "auth/mail/confirm", link)
+    _mail(user, _l("Confirm your email address"), "auth/mail/confirm", link, kind="confirmation")
 
 
 def send_already_registered(user: User) -> None:
     link = url_for("auth.forgot_password", _external=True)
-    _mail_after_commit(
-        user, _l("Someone tried to register with your email address"), "auth/mail/already_registered", link
+    _mail(
+        user,
+        _l("Someone tried to register with your email address"),
+        "auth/mail/already_registered",
+        link,
+        kind="already-registered",
     )
 
 
@@ -188,7 +188,7 @@ def request_password_reset(email: str) -> None:
         return
     token = _serializer(RESET_SALT).dumps({"id": user.id, "fp": _password_fingerprint(user)})
     link = url_for("auth.reset_password", token=token, _external=True)
-    _mail_after_commit(user, _l("Reset your password"), "auth/mail/reset", link)
+    _mail(user, _l("Reset your password"), "auth/mail/reset", link, kind="password-reset")
 
 
 def user_for_reset(token: str) -> User:

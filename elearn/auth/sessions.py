@@ -108,3 +108,15 @@ def _user_from(rows) -> User:
     for grant in grants:
         attributes.set_committed_value(grant, "user", user)
     return user
+
+
+def delete_expired() -> int:
+    """Delete the sessions that ended (idle too long, or too old) but were never used again; how many."""
+    now = utcnow()
+    config = current_app.config
+    idle_since = now - timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+    started_before = now - timedelta(hours=config["SESSION_MAX_HOURS"])
+    query = delete(UserSession).where(
+        (UserSession.last_seen_at < idle_since) | (UserSession.created_at < started_before)
+    )
+    return rows_matched(db.session.execute(query))

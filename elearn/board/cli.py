@@ -1,4 +1,4 @@
-"""``flask board …``: the digest for cron, the demo content, rebuilding the search index."""
+"""``flask board …``: the digest by hand, the demo content, rebuilding the search index."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from elearn.board.demo import DemoDataError, load_demo
-from elearn.board.digests import due_filters, send_digest
-from elearn.board.models import SavedFilter
+from elearn.board.digests import send_due_digests
 from elearn.board.search import rebuild
 from elearn.core.models import utcnow
 from elearn.core.transaction import unit_of_work
-from elearn.extensions import db
 
 board_cli = AppGroup("board", help="The networking board.")
 
@@ -27,23 +25,13 @@ board_cli = AppGroup("board", help="The networking board.")
     help="The site's public address, for the links in the mails (or ELEARN_BASE_URL).",
 )
 def digest_command(url):
-    """Mail every due saved filter its new posts (run daily from cron).
+    """Mail every due saved filter its new posts now (the worker does it daily).
 
-    Each filter's digest is a unit of work of its own: a mail that fails leaves that filter
-    due for the next run and does not undo, or hold up, the digests of the others.
+    Each filter's digest is a unit of work of its own, its mail queued in the outbox with it:
+    one that fails stays due for the next run and does not undo, or hold up, the others.
     """
-    now = utcnow()
-    sent = failed = 0
     with current_app.test_request_context("/", base_url=url):  # links in mails are built against the public URL
-        for filter_id in [saved.id for saved in due_filters(now)]:
-            try:
-                with unit_of_work():
-                    mailed = send_digest(db.session.get_one(SavedFilter, filter_id), now)
-            except Exception:  # the mail server refused it, a template failed …: the next run tries again
-                failed += 1
-                current_app.logger.exception("The digest of saved filter %s failed", filter_id)
-            else:
-                sent += 1 if mailed else 0
+        sent, failed = send_due_digests(utcnow())
     click.echo(f"Sent {sent} digest(s).")
     if failed:
         click.echo(f"{failed} digest(s) failed; the next run tries them again.", err=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
@@ -13,6 +13,7 @@ from elearn.board.filters import BoardFilter
 from elearn.board.models import DAILY, WEEKLY, Post, SavedFilter
 from elearn.board.saved_filters import unsubscribe_token
 from elearn.core import mail
+from elearn.core.transaction import unit_of_work
 from elearn.extensions import db
 
 DIGEST_MAX_POSTS = 50
@@ -31,15 +32,14 @@ def due_filters(now: datetime) -> list[SavedFilter]:
 def send_digest(saved: SavedFilter, now: datetime) -> bool:
     """Mail one due filter the published posts matching it since its last digest; True if a mail went out.
 
-    ``flask board digest`` runs this from cron (daily) for each of :func:`due_filters`, each
-    filter in a unit of work of its own; weekly filters go every seventh day. A filter with
-    nothing new gets no mail, but its window moves on.
+    The worker's daily job (elearn.board.tasks) and ``flask board digest`` run this for each of
+    :func:`due_filters` (:func:`send_due_digests`), each filter in a unit of work of its own;
+    weekly filters go every seventh day. A filter with nothing new gets no mail, but its
+    window moves on.
 
-    The mail leaves here, before the caller commits ``last_sent_at``, and not after the commit
-    like the board's other mail: a mail that fails raises, so the unit of work rolls this
-    filter back and the next run sends the same digest again. Sending after the commit would
-    lose that digest for good whenever the mail server refuses it; this order can at worst
-    send one twice, if the commit itself fails after the mail left.
+    The digest is queued in the outbox (elearn.core.outbox) in the same transaction that
+    moves ``last_sent_at`` on: both commit, or neither. A refusing mail server no longer loses
+    the digest (the outbox retries it) nor sends it twice (the window has moved on with it).
     """
     board_filter = BoardFilter.from_args(_parse_query(saved.query))
     statement = board_filter.apply(select(Post)).where(Post.author_id.is_distinct_from(saved.user_id))
@@ -74,4 +74,23 @@ def _send_digest(saved: SavedFilter, posts: list[Post], board_filter: BoardFilte
     )
     message["List-Unsubscribe"] = f"<{link}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    mail.deliver(message)
+    mail.deliver(message, kind="digest", ref=f"board-digest:{saved.id}")
+
+
+def send_due_digests(now: datetime) -> tuple[int, int]:
+    """Every due filter's digest, each filter a unit of work of its own: (mailed, failed).
+
+    One that fails (a template error …) stays due for the next run and does not undo, or
+    hold up, the others'.
+    """
+    sent = failed = 0
+    for filter_id in [saved.id for saved in due_filters(now)]:
+        try:
+            with unit_of_work():
+                mailed = send_digest(db.session.get_one(SavedFilter, filter_id), now)
+        except Exception:
+            failed += 1
+            current_app.logger.exception("The digest of saved filter %s failed", filter_id)
+        else:
+            sent += 1 if mailed else 0
+    return sent, failed

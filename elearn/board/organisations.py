@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -19,7 +18,6 @@ from elearn.board.permissions import can_manage_organisation, can_moderate, memb
 from elearn.board.text import _line, render_markdown
 from elearn.core import mail
 from elearn.core.models import utcnow
-from elearn.core.transaction import after_commit
 from elearn.extensions import db
 
 
@@ -135,22 +133,21 @@ def decide_declaration(moderator: User, declaration: JoinDeclaration, approve: b
         reason=reason,
     )
     declarant = declaration.submitted_by
-    if declarant is not None:  # told once the decision is committed, never about one rolled back
-        after_commit(
-            partial(
-                mail.send,
-                declarant.email,
-                _l("%(name)s is now in the network", name=organisation.name)
-                if approve
-                else _l("%(name)s was not accepted into the network", name=organisation.name),
-                "board/mail/declaration_decided",
-                language=declarant.language,
-                user=declarant,
-                organisation=organisation,
-                approved=approve,
-                reason=reason,
-                link=url_for("board.organisation", slug=organisation.slug, _external=True),
-            )
+    if declarant is not None:  # the mail is queued with the decision: it leaves once that is committed
+        mail.send(
+            declarant.email,
+            _l("%(name)s is now in the network", name=organisation.name)
+            if approve
+            else _l("%(name)s was not accepted into the network", name=organisation.name),
+            "board/mail/declaration_decided",
+            kind="board-decision",
+            ref=f"board-organisation:{organisation.id}",
+            language=declarant.language,
+            user=declarant,
+            organisation=organisation,
+            approved=approve,
+            reason=reason,
+            link=url_for("board.organisation", slug=organisation.slug, _external=True),
         )
 
 

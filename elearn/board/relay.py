@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from email.utils import formataddr
-from functools import partial
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -13,7 +12,6 @@ from elearn.board.errors import BoardError
 from elearn.board.filters import printable
 from elearn.board.models import PUBLISHED, ContactMessage, Post
 from elearn.core import mail
-from elearn.core.transaction import after_commit
 from elearn.extensions import db
 
 
@@ -61,7 +59,7 @@ def _relay(
     )
     if share_email:
         email["Reply-To"] = formataddr((sender.name, sender.email))
-    after_commit(partial(mail.deliver, email))  # composed now, sent only once the message is committed
+    mail.deliver(email, kind="board-contact", ref=f"board-message:{message.id}")  # leaves once committed
     return message
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -22,7 +21,6 @@ from elearn.auth.models import ADMIN, COHORT_LEAD, PARTNER_ADMIN, User
 from elearn.cohorts.models import Cohort, CohortInvitation, CohortLead, CohortMember, Reminder
 from elearn.core import mail
 from elearn.core.models import insert_ignore, utcnow
-from elearn.core.transaction import after_commit
 from elearn.courses.models import Course
 from elearn.courses.tree import CourseTree
 from elearn.extensions import db
@@ -256,26 +254,32 @@ def invitations(cohort: Cohort) -> list[CohortInvitation]:
 
 
 def invite(lead, cohort: Cohort, rows) -> int:
-    """Save every invitation and mail each once they are committed; the rows were checked as a
-    whole before (``roster``)."""
+    """Save every invitation and queue its mail with it (the outbox): both commit, or neither.
+
+    The rows were checked as a whole before (``roster``). Each mail's ``ref`` names its
+    invitation, so the lead's page shows whether it is queued, sent or failed."""
     link = join_url(cohort)
-    for row in rows:
-        db.session.add(
-            CohortInvitation(
-                cohort_id=cohort.id, email=row.email, name=row.name, language=row.language, invited_by_id=lead.id
-            )
+    invitations = [
+        CohortInvitation(
+            cohort_id=cohort.id, email=row.email, name=row.name, language=row.language, invited_by_id=lead.id
         )
-        message = mail.compose(  # rendered now, while the request's objects are at hand
-            row.email,
+        for row in rows
+    ]
+    db.session.add_all(invitations)
+    db.session.flush()  # the ids go into the mails' refs
+    for invitation in invitations:
+        mail.send(
+            invitation.email,
             _l("Invitation to join %(cohort)s", cohort=cohort.name),
             "cohorts/mail/invitation",
-            language=row.language,
-            name=row.name,
+            kind="invitation",
+            ref=f"cohort-invitation:{invitation.id}",
+            language=invitation.language,
+            name=invitation.name,
             cohort=cohort,
             lead=lead,
             link=link,
         )
-        after_commit(partial(mail.deliver, message))
     return len(rows)
 
 
@@ -323,22 +327,26 @@ def _course_link(cohort: Cohort) -> str:
 
 
 def send_reminders(lead, cohort: Cohort, learner_ids) -> int:
+    """Log a reminder to each chosen learner and queue its mail with it (the outbox): both, or neither."""
     learners = _members(cohort, learner_ids)
     if not learners:
         raise CohortError(_l("Choose at least one learner of this cohort."))
     link = _course_link(cohort)
-    for learner in learners:
-        message = mail.compose(
+    reminders = [Reminder(cohort_id=cohort.id, sent_by_id=lead.id, learner_id=learner.id) for learner in learners]
+    db.session.add_all(reminders)
+    db.session.flush()  # the ids go into the mails' refs
+    for learner, reminder in zip(learners, reminders, strict=True):
+        mail.send(
             learner.email,
             _reminder_subject(cohort),
             "cohorts/mail/reminder",
+            kind="reminder",
+            ref=f"cohort-reminder:{reminder.id}",
             language=learner.language,
             name=learner.name,
             cohort=cohort,
             link=link,
         )
-        db.session.add(Reminder(cohort_id=cohort.id, sent_by_id=lead.id, learner_id=learner.id))
-        after_commit(partial(mail.deliver, message))  # logged and sent together, or neither
     return len(learners)
 
 

@@ -1,20 +1,29 @@
-"""Sending mail over SMTP, or to the console in development.
+"""Mail: composed in the recipient's language, queued in the outbox, sent after the commit.
 
-``MAIL_SERVER`` unset means development: the message is printed to the log instead.
-Templates come in pairs, ``<name>.txt`` (always) and ``<name>.html`` (optional),
-rendered in the recipient's language.
+:func:`send` renders ``templates/<name>.txt`` (always) and ``<name>.html`` (optional) and
+queues the message in the caller's transaction (:mod:`elearn.core.outbox`): it leaves only
+once that transaction has committed, from the job queue, over SMTP. ``MAIL_SERVER`` unset
+means development: the worker writes each message to the log (at INFO, which the app's
+logger shows in development) instead of sending it.
 """
 
 from __future__ import annotations
 
-import smtplib
-import ssl
+import logging
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from jinja2 import TemplateNotFound
+
+from elearn.core import outbox
+
+
+def init_app(app: Flask) -> None:
+    """In development, mails written to the log must reach it: the app's logger shows INFO."""
+    if app.config.get("ENV_NAME") != "production" and app.logger.level == logging.NOTSET:
+        app.logger.setLevel(logging.INFO)
 
 
 def render(template: str, *, subject: str, language: str | None = None, **context) -> tuple[str, str, str | None]:
@@ -28,15 +37,15 @@ def render(template: str, *, subject: str, language: str | None = None, **contex
         return str(subject), text, html
 
 
-def send(to: str, subject: str, template: str, *, language: str | None = None, **context) -> EmailMessage:
-    """Render ``templates/<template>.txt`` (and ``.html`` if present) and send it."""
-    message = compose(to, subject, template, language=language, **context)
-    deliver(message)
-    return message
+def send(
+    to: str, subject: str, template: str, *, kind: str, ref: str | None = None, language: str | None = None, **context
+) -> outbox.OutgoingMail:
+    """Render ``templates/<template>.txt`` (and ``.html`` if present) and queue it in the outbox."""
+    return outbox.queue(compose(to, subject, template, language=language, **context), kind=kind, ref=ref)
 
 
 def compose(to: str, subject: str, template: str, *, language: str | None = None, **context) -> EmailMessage:
-    """The message ``send`` sends, for callers that add headers (Reply-To, List-Unsubscribe) first."""
+    """The message ``send`` queues, for callers that add headers (Reply-To, List-Unsubscribe) first."""
     config = current_app.config
     subject, text, html = render(template, subject=subject, language=language, **context)
     message = EmailMessage()
@@ -50,15 +59,6 @@ def compose(to: str, subject: str, template: str, *, language: str | None = None
     return message
 
 
-def deliver(message: EmailMessage) -> None:
-    config = current_app.config
-    server = config.get("MAIL_SERVER")
-    if not server:
-        current_app.logger.info("Mail (not sent: MAIL_SERVER is not set):\n%s", message.as_string())
-        return
-    with smtplib.SMTP(server, config["MAIL_PORT"], timeout=30) as smtp:
-        if config.get("MAIL_USE_TLS"):
-            smtp.starttls(context=ssl.create_default_context())
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
+def deliver(message: EmailMessage, *, kind: str, ref: str | None = None) -> outbox.OutgoingMail:
+    """Queue a composed ``message`` in the outbox (the caller's transaction)."""
+    return outbox.queue(message, kind=kind, ref=ref)

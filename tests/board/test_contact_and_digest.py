@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import re
-import smtplib
 from datetime import timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from elearn.board import saved_filters
 from elearn.board import views as board_views
 from elearn.board.filters import BoardFilter
 from elearn.board.models import ContactMessage, SavedFilter
-from elearn.core import mail
+from elearn.core import mail, outbox
 from elearn.core.models import utcnow
+from elearn.core.outbox import OutgoingMail
 from elearn.extensions import db
 from tests.board.conftest import client_for, user_by
 from tests.conftest import csrf_from, post_form
@@ -144,7 +145,7 @@ def test_no_mail_leaves_when_the_request_fails_after_the_relay(app, trusted, wri
         assert db.session.scalar(select(func.count()).select_from(ContactMessage)) == 1
 
 
-def test_a_failing_digest_mail_keeps_its_filter_due_and_the_others_go(
+def test_a_failing_digest_keeps_its_filter_due_and_the_others_go(
     app, trusted, write_post, mailbox, runner, monkeypatch
 ):
     with app.app_context():
@@ -154,14 +155,14 @@ def test_a_failing_digest_mail_keeps_its_filter_due_and_the_others_go(
         db.session.commit()
     write_post(trusted["member"], "Work practice in Ptuj", country="SI", kind="job")
 
-    delivered = mail.deliver
+    composed = mail.compose
 
-    def refusing(message):
-        if trusted["reader"] in message["To"]:
-            raise smtplib.SMTPRecipientsRefused({trusted["reader"]: (550, b"mailbox unavailable")})
-        delivered(message)
+    def failing(to, *args, **kwargs):
+        if to == trusted["reader"]:
+            raise RuntimeError("a template failed")
+        return composed(to, *args, **kwargs)
 
-    monkeypatch.setattr(mail, "deliver", refusing)
+    monkeypatch.setattr(mail, "compose", failing)
     result = runner.invoke(args=["board", "digest", "--url", "http://localhost"])
     assert result.exit_code == 1 and "Sent 1 digest(s)." in result.output and "1 digest(s) failed" in result.output
     assert [m["To"] for m in mailbox.messages] == [trusted["newcomer"]]
@@ -173,4 +174,33 @@ def test_a_failing_digest_mail_keeps_its_filter_due_and_the_others_go(
     result = runner.invoke(args=["board", "digest", "--url", "http://localhost"])
     assert result.exit_code == 0 and "Sent 1 digest(s)." in result.output
     assert [m["To"] for m in mailbox.messages] == [trusted["newcomer"], trusted["reader"]]
+    assert "Work practice in Ptuj" in mailbox.last_to(trusted["reader"]).get_body(("plain",)).get_content()
+
+
+def test_a_digest_the_mail_server_turns_away_for_a_while_arrives_once(app, trusted, write_post, mailbox, runner):
+    """The digest and its filter's new window commit together; the outbox retries the mail."""
+    with app.app_context():
+        saved = saved_filters.save_filter(user_by(trusted["reader"]), "reader", BoardFilter.from_args({}), "daily")
+        saved.last_sent_at = utcnow() - timedelta(days=1)
+        db.session.commit()
+    write_post(trusted["member"], "Work practice in Ptuj", country="SI", kind="job")
+
+    async def busy(_server, _session, _envelope, address, _options):
+        return "451 try again later"
+
+    mailbox.handle_RCPT = busy
+    result = runner.invoke(args=["board", "digest", "--url", "http://localhost"])
+    assert result.exit_code == 0 and "Sent 1 digest(s)." in result.output
+    assert mailbox.messages == []
+    with app.app_context():
+        queued = db.session.scalar(select(OutgoingMail).where(OutgoingMail.kind == "digest"))
+        assert (queued.status, queued.attempts, queued.recipient) == ("queued", 1, trusted["reader"])
+        assert "451" in queued.last_error
+
+    del mailbox.handle_RCPT
+    assert "Sent 0 digest(s)." in runner.invoke(args=["board", "digest", "--url", "http://localhost"]).output
+    with time_machine.travel(utcnow() + timedelta(minutes=2)), app.app_context():
+        assert outbox.retry_due() == 1
+        db.session.commit()
+    assert [m["To"] for m in mailbox.messages] == [trusted["reader"]]
     assert "Work practice in Ptuj" in mailbox.last_to(trusted["reader"]).get_body(("plain",)).get_content()
