@@ -270,7 +270,7 @@ def _row(values, units_total: int, cutoff: datetime) -> LearnerRow:
         units_total,
         seen or 0,
         modules_done or 0,
-        None if mean is None else float(mean) * 100,
+        None if mean is None else float(mean),
     )
     row.inactive = not row.completed_at and (row.last_activity_at or row.joined_at) < cutoff
     return row
@@ -314,7 +314,7 @@ def _fill_cells(
             seen, done = seen_done.get(key, (0, 0))
             state = DONE if key in module_done else IN_PROGRESS if seen else NOT_STARTED
             score = best.get(key)
-            row.cells.append(Cell(state, min(done, total), total, None if score is None else score * 100))
+            row.cells.append(Cell(state, min(done, total), total, score))
 
 
 def _filtered(rows: list[LearnerRow], status: str, search: str) -> list[LearnerRow]:
