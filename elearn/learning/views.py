@@ -162,8 +162,9 @@ def answer_text(response, question: dict) -> str:
     if kind == "truefalse":
         return _("True") if response else _("False")
     if kind == "matching":
+        no_answer = _("No answer")
         return "; ".join(
-            f"{Markup(item['text']).striptags()} → {choice or _('No answer')}"  # noqa: S704 - tags removed
+            f"{Markup(item['text']).striptags()} → {choice or no_answer}"  # noqa: S704 - tags removed
             for item, choice in zip(question["left"], response, strict=False)
         )
     return str(response)
