@@ -27,8 +27,10 @@ from elearn.certificates import receivers as certificate_receivers
 from elearn.certificates.views import bp as certificates_bp
 from elearn.cohorts import personal_data as cohort_personal_data
 from elearn.cohorts import receivers as cohort_receivers
+from elearn.cohorts import tasks as cohort_tasks
 from elearn.cohorts.views import bp as cohorts_bp
 from elearn.core import fragments, i18n, jobs, mail, security, sqlite, uploads
+from elearn.core.admin_mail import bp as mail_admin_bp
 from elearn.core.backup import backup_cli
 from elearn.core.cli import translate_cli
 from elearn.core.deploy import check_deploy_command
@@ -44,7 +46,17 @@ from elearn.learning.views import bp as learning_bp
 from elearn.localisation import personal_data as localisation_personal_data
 from elearn.localisation.views import bp as localisation_bp
 
-BLUEPRINTS = (core_bp, courses_bp, auth_bp, learning_bp, certificates_bp, localisation_bp, cohorts_bp, board_bp)
+BLUEPRINTS = (
+    core_bp,
+    courses_bp,
+    auth_bp,
+    learning_bp,
+    certificates_bp,
+    localisation_bp,
+    cohorts_bp,
+    board_bp,
+    mail_admin_bp,
+)
 # Importing a domain's receivers connects them to the domain events (elearn.core.signals).
 EVENT_RECEIVERS = (
     certificate_receivers,
@@ -57,7 +69,7 @@ EVENT_RECEIVERS = (
 )
 CLI_COMMANDS = (courses_cli, translate_cli, users_cli, backup_cli, check_deploy_command, board_cli, jobs_cli)
 # Importing a domain's tasks declares its jobs and periodic jobs to the queue (elearn.core.jobs).
-TASKS = (auth_tasks, board_tasks)
+TASKS = (auth_tasks, board_tasks, cohort_tasks)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -279,6 +279,7 @@ SAMPLE_ARGS = {
     "cohort_id": 1,
     "code": "ABCDEFGH",
     "fmt": "csv",
+    "mail_id": 1,
     # board
     "post_id": 1,
     "reply_id": 1,

@@ -68,6 +68,10 @@ RULES: dict[str, Rule] = {
     "auth.admin_user": any_of(ADMIN),
     "auth.admin_grant": any_of(ADMIN),
     "auth.admin_revoke": any_of(ADMIN),
+    # failed mail: recipients and errors are for admins only
+    "mail_admin.failed": any_of(ADMIN),
+    "mail_admin.retry": any_of(ADMIN),
+    "mail_admin.retry_all": any_of(ADMIN),
     # certificates: anyone can verify; admins, and leads of the learner's cohort, revoke (checked in the view)
     "certificates.verify": PUBLIC,
     "certificates.pdf": PUBLIC,
@@ -94,6 +98,9 @@ RULES: dict[str, Rule] = {
     "cohorts.remove_member": any_of(ADMIN, COHORT_LEAD),
     "cohorts.invite": any_of(ADMIN, COHORT_LEAD),
     "cohorts.reminders": any_of(ADMIN, COHORT_LEAD),
+    "cohorts.resend_invitations": any_of(ADMIN, COHORT_LEAD),
+    "cohorts.resend_reminders": any_of(ADMIN, COHORT_LEAD),
+    "cohorts.reminder_schedule": any_of(ADMIN, COHORT_LEAD),
     "cohorts.find": PUBLIC,
     "cohorts.join": PUBLIC,
     "cohorts.join_confirm": SIGNED_IN,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from babel.dates import get_day_names
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -79,6 +81,22 @@ class ReminderForm(FlaskForm):
     )
     preview = SubmitField(_l("Preview"))
     send = SubmitField(_l("Send reminders"))
+
+
+class ScheduleForm(FlaskForm):
+    """Weekly reminders to the cohort's inactive learners: off, or on a weekday."""
+
+    weekday = SelectField(
+        _l("Remind inactive learners automatically"),
+        validators=[Optional()],
+        description=_l("Once a week, to the learners inactive for longer than the cohort's limit."),
+    )
+    save_schedule = SubmitField(_l("Save the schedule"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = get_day_names("wide", locale=get_locale())  # Monday (0) … Sunday (6) in the page's language
+        self.weekday.choices = [("", _l("Off"))] + [(str(day), days[day]) for day in range(7)]
 
 
 class JoinCodeForm(FlaskForm):

@@ -25,6 +25,10 @@ class Cohort(Model):
     place: Mapped[str] = mapped_column(String(200), default="")
     invite_code: Mapped[str] = mapped_column(String(16), unique=True)
     inactive_days: Mapped[int] = mapped_column(Integer, default=14)
+    # Weekly reminders to inactive learners, if a lead sets them: the weekday (0 = Monday … 6 =
+    # Sunday) or None (off); and the last day they ran, so a day never sends them twice.
+    reminder_weekday: Mapped[int | None] = mapped_column(Integer)
+    reminders_ran_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 

@@ -327,12 +327,15 @@ def _course_link(cohort: Cohort) -> str:
 
 
 def send_reminders(lead, cohort: Cohort, learner_ids) -> int:
-    """Log a reminder to each chosen learner and queue its mail with it (the outbox): both, or neither."""
+    """Log a reminder to each chosen learner and queue its mail with it (the outbox): both, or neither.
+
+    ``lead`` None: the cohort's weekly schedule sends them (``elearn.cohorts.tasks``)."""
     learners = _members(cohort, learner_ids)
     if not learners:
         raise CohortError(_l("Choose at least one learner of this cohort."))
     link = _course_link(cohort)
-    reminders = [Reminder(cohort_id=cohort.id, sent_by_id=lead.id, learner_id=learner.id) for learner in learners]
+    sender = lead.id if lead is not None else None
+    reminders = [Reminder(cohort_id=cohort.id, sent_by_id=sender, learner_id=learner.id) for learner in learners]
     db.session.add_all(reminders)
     db.session.flush()  # the ids go into the mails' refs
     for learner, reminder in zip(learners, reminders, strict=True):
@@ -364,3 +367,40 @@ def reminder_log(cohort: Cohort, limit: int = 50) -> list[tuple[Reminder, str, s
             .limit(limit)
         )
     ]
+
+
+# ---------------------------------------------------------------- reminder schedules
+
+
+def set_schedule(cohort: Cohort, weekday: int | None) -> None:
+    """Weekly reminders to the inactive learners on ``weekday`` (0 = Monday), or none."""
+    cohort.reminder_weekday = weekday
+
+
+def due_schedules(today: date) -> list[int]:
+    """The cohorts whose reminders are due today: their weekday, while they run, not yet sent today."""
+    return list(
+        db.session.scalars(
+            select(Cohort.id)
+            .where(
+                Cohort.reminder_weekday == today.weekday(),
+                Cohort.starts_on <= today,
+                Cohort.ends_on >= today,
+                or_(Cohort.reminders_ran_on.is_(None), Cohort.reminders_ran_on < today),
+            )
+            .order_by(Cohort.id)
+        )
+    )
+
+
+def claim_schedule(cohort_id: int, today: date) -> bool:
+    """Mark today's run of this cohort's schedule; False if another run already did (never twice a day)."""
+    claimed = db.session.execute(
+        update(Cohort)
+        .where(
+            Cohort.id == cohort_id,
+            or_(Cohort.reminders_ran_on.is_(None), Cohort.reminders_ran_on < today),
+        )
+        .values(reminders_ran_on=today)
+    )
+    return claimed.rowcount == 1  # type: ignore[attr-defined]

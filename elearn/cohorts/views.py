@@ -6,12 +6,13 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from elearn.auth.forms import ConfirmForm
 from elearn.cohorts import dashboard as dash
-from elearn.cohorts import exports, report, roster, services
+from elearn.cohorts import exports, mail_status, report, roster, services
 from elearn.cohorts.forms import (
     MAX_CSV_BYTES,
     CohortForm,
@@ -19,6 +20,7 @@ from elearn.cohorts.forms import (
     JoinCodeForm,
     ReminderForm,
     ReportForm,
+    ScheduleForm,
     version_choices,
 )
 from elearn.cohorts.models import CohortMember
@@ -259,14 +261,31 @@ def invite(cohort_id):
                 count = services.invite(_user(), cohort, rows)
                 flash(_("%(count)s invitations sent.", count=count))
                 return redirect(url_for("cohorts.invite", cohort_id=cohort.id))
+    invitations = services.invitations(cohort)
+    states = mail_status.invitation_states(invitations)
     return render_template(
         "cohorts/invite.html",
         cohort=cohort,
         form=form,
         problems=problems,
-        invitations=services.invitations(cohort),
+        invitations=invitations,
+        states=states,
+        figures=mail_status.figures(states.values()),
+        confirm=ConfirmForm(),
         join_url=services.join_url(cohort),
     )
+
+
+def _queued_again(count: int) -> None:
+    flash(ngettext("%(num)s mail is queued again.", "%(num)s mails are queued again.", count))
+
+
+@bp.post("/<int:cohort_id>/invite/resend")
+def resend_invitations(cohort_id):
+    """Queue every failed invitation of the cohort again."""
+    cohort = _managed(cohort_id)
+    _queued_again(mail_status.resend_invitations(cohort))
+    return redirect(url_for("cohorts.invite", cohort_id=cohort.id))
 
 
 @bp.route("/<int:cohort_id>/reminders", methods=["GET", "POST"])
@@ -291,14 +310,45 @@ def reminders(cohort_id):
         else:
             _learners, previews = services.reminder_preview(cohort, form.learners.data)
     rows = {row.user_id: row for row in data.rows}
+    log = services.reminder_log(cohort)
+    schedule = ScheduleForm()
+    schedule.weekday.data = "" if cohort.reminder_weekday is None else str(cohort.reminder_weekday)
     return render_template(
         "cohorts/reminders.html",
         cohort=cohort,
         form=form,
         rows=rows,
         previews=previews,
-        log=services.reminder_log(cohort),
+        log=log,
+        states=mail_status.reminder_states([reminder for reminder, _learner, _sender in log]),
+        figures=mail_status.reminder_figures(cohort),
+        schedule=schedule,
+        confirm=ConfirmForm(),
     )
+
+
+@bp.post("/<int:cohort_id>/reminders/resend")
+def resend_reminders(cohort_id):
+    """Queue every failed reminder of the cohort again."""
+    cohort = _managed(cohort_id)
+    _queued_again(mail_status.resend_reminders(cohort))
+    return redirect(url_for("cohorts.reminders", cohort_id=cohort.id))
+
+
+@bp.post("/<int:cohort_id>/reminders/schedule")
+def reminder_schedule(cohort_id):
+    cohort = _managed(cohort_id)
+    form = ScheduleForm()
+    if not form.validate_on_submit():
+        abort(400)  # not a weekday of the list: a forged request (the CSRF token is checked before)
+    weekday = int(form.weekday.data) if form.weekday.data else None
+    services.set_schedule(cohort, weekday)
+    if weekday is None:
+        flash(_("Automatic reminders are off."))
+    else:
+        day = dict(form.weekday.choices)[str(weekday)]
+        flash(_("Inactive learners are reminded every %(weekday)s.", weekday=day))
+    return redirect(url_for("cohorts.reminders", cohort_id=cohort.id))
 
 
 # ---------------------------------------------------------------- joining and leaving
