@@ -24,10 +24,16 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # proxy's. The app trusts X-Forwarded-For / -Proto / -Host through ELEARN_PROXY_COUNT.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-# A request taking longer than this restarts its worker (a certificate PDF takes ~0.1 s;
-# course imports run on the command line, not in requests).
+# Not a request timeout with gthread workers. Each worker's main thread runs the event loop
+# and touches its heartbeat file about once a second (Worker.notify → WorkerTmp.notify);
+# the arbiter kills a worker (SIGABRT, then SIGKILL) whose heartbeat is older than
+# `timeout` seconds. Requests run in the worker's thread pool, so a request stuck in its
+# thread for minutes does NOT stop the heartbeat and is never cut: `timeout` only catches a
+# worker whose main loop froze. Slow requests are bounded by the proxy (nginx's
+# proxy_read_timeout answers 504 while the request goes on); long work (mail to a cohort,
+# digests) belongs in the job queue, never in a request.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-graceful_timeout = 30  # on restart, running requests get this long to finish
+graceful_timeout = 30  # on stop or reload, running requests get this long, then their worker is killed
 keepalive = 5  # seconds an idle keep-alive connection from the proxy stays open
 
 # Restart each worker after ~1000 requests, staggered, so slow leaks never accumulate.

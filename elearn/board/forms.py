@@ -125,6 +125,12 @@ class PostForm(HoneypotMixin, FlaskForm):
     event_place = StringField(
         _l("Place"), validators=[Length(max=200)], description=_l("Town and address, or “online”.")
     )
+    # shown, and required by posts.update_post, only when a moderator edits someone else's post
+    edit_reason = TextAreaField(
+        _l("Reason"),
+        validators=[Length(max=1000)],
+        description=_l("Why you change someone else's post: kept in the moderation audit log."),
+    )
     submit = SubmitField(_l("Publish"))
 
     def __init__(self, *args, organisations=(), **kwargs):

@@ -206,7 +206,7 @@ class Report(Model):
 
 
 class ModerationAction(Model):
-    """The audit log: every hide, restore, approval and rejection, with who, when and why.
+    """The audit log: every hide, restore, approval, rejection and edit of another's post, with who, when and why.
 
     Titles are copied, so the log still reads after a post is deleted.
     """
@@ -214,7 +214,7 @@ class ModerationAction(Model):
     __tablename__ = "board_moderation_action"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    action: Mapped[str] = mapped_column(String(20))  # hide, restore, approve, reject, dismiss
+    action: Mapped[str] = mapped_column(String(20))  # hide, restore, approve, reject, dismiss, delete, edit
     target: Mapped[str] = mapped_column(String(20))  # post, reply, organisation, report
     post_id: Mapped[int | None] = mapped_column(ForeignKey("board_post.id", ondelete="SET NULL"), index=True)
     reply_id: Mapped[int | None] = mapped_column(ForeignKey("board_reply.id", ondelete="SET NULL"), index=True)

@@ -145,17 +145,23 @@ def create_post(author: User, fields: PostFields) -> Post:
     return post
 
 
-def update_post(user: User, post: Post, fields: PostFields) -> None:
+def update_post(user: User, post: Post, fields: PostFields, reason: str = "") -> None:
+    """Save an edit; a moderator changing someone else's post says why, in the audit log, as for hiding."""
     if not can_edit_post(user, post):
         raise BoardError(_l("You cannot edit this post."))
     parse_tags(fields.tags)
     if post.author_id == user.id:
         organisation = _check_post_fields(user, fields)
     else:  # a moderator correcting a post keeps the author's organisation
+        reason = printable(reason or "").strip()
+        if not reason:
+            raise BoardError(_l("Say why you change someone else's post."), field="edit_reason")
         _check_post_fields(user, replace(fields, organisation_id=None))
         organisation = post.organisation
     _fill_post(post, fields, organisation)
     _render_post(post)
+    if post.author_id != user.id:
+        _log("edit", "post", user, post.country, post=post, title=post.title, reason=reason)
 
 
 def delete_post(user: User, post: Post) -> None:

@@ -231,13 +231,16 @@ def edit_post(post_id):
     form.submit.label.text = _("Save")
     if form.validate_on_submit():
         try:
-            posts.update_post(user, post, _post_fields(form))
+            posts.update_post(user, post, _post_fields(form), reason=form.edit_reason.data or "")
         except BoardError as error:
             form[error.field or "title"].errors.append(str(error))
         else:
             flash(_("The post is saved."))
             return redirect(url_for("board.post", post_id=post.id))
-    return render_template("board/post_form.html", form=form, post=post), 400 if form.errors else 200
+    moderating = post.author_id != user.id
+    return render_template("board/post_form.html", form=form, post=post, moderating=moderating), (
+        400 if form.errors else 200
+    )
 
 
 @bp.post("/posts/<int:post_id>/delete")

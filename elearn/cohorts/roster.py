@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
@@ -58,6 +59,25 @@ def _dialect(text: str):
         return csv.excel
 
 
+def _records(text: str, problems: list[Problem]) -> Iterator[list[str]]:
+    """The CSV's records; one the csv module cannot read ends the file with a problem on its line."""
+    reader = csv.reader(io.StringIO(text), _dialect(text))
+    line = 0
+    while True:
+        line += 1
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):  # one cell of over 128 Ki characters
+                message = _l("A cell is longer than %(count)s characters.", count=csv.field_size_limit())
+            else:
+                message = _l("This line cannot be read as CSV.")
+            problems.append(Problem(line, str(message)))
+            return
+
+
 def parse(data: bytes, cohort: Cohort, default_language: str) -> tuple[list[Row], list[Problem]]:
     """The rows to invite, and every problem found; rows are only to be used if there is no problem."""
     text = _decode(data)
@@ -67,7 +87,7 @@ def parse(data: bytes, cohort: Cohort, default_language: str) -> tuple[list[Row]
     rows: list[Row] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    for line, record in enumerate(csv.reader(io.StringIO(text), _dialect(text)), start=1):
+    for line, record in enumerate(_records(text, problems), start=1):
         cells = [cell.strip() for cell in record]
         if not any(cells):
             continue
