@@ -37,7 +37,7 @@ def from_environment(instance_path: str) -> dict:
         "ISSUER_URL": env.get("ELEARN_ISSUER_URL"),
         "ISSUERS": json.loads(env.get("ELEARN_ISSUERS", "{}")),
         "SIGNING_KEY": env.get("ELEARN_SIGNING_KEY"),
-        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        **rate_limit_settings(env.get("REDIS_URL")),
         # Links in mails and certificates are absolute: production serves HTTPS only.
         "PREFERRED_URL_SCHEME": env.get("ELEARN_URL_SCHEME", "https" if production else "http"),
         # How many reverse proxies (nginx, Caddy) stand in front of gunicorn: their X-Forwarded-* are trusted.
@@ -90,12 +90,32 @@ def cookie_settings(production: bool) -> dict:
     }
 
 
+# A Redis that does not answer costs a request at most this long, not redis-py's 5 s default.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+
+
+def rate_limit_settings(redis_url: str | None) -> dict:
+    """Flask-Limiter's storage: Redis, shared by every worker and machine, when REDIS_URL is set.
+
+    While Redis is unreachable the limits are counted in each process's memory
+    (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED in DEFAULTS); Redis is used again once it answers.
+    """
+    if redis_url:
+        return {"RATELIMIT_STORAGE_URI": redis_url, "RATELIMIT_STORAGE_OPTIONS": dict(REDIS_TIMEOUTS)}
+    return {"RATELIMIT_STORAGE_URI": "memory://"}
+
+
 def cache_settings(redis_url: str | None) -> dict:
-    """Flask-Caching: Redis, shared by every worker and machine, when REDIS_URL is set; else per process."""
+    """Flask-Caching: Redis, shared by every worker and machine, when REDIS_URL is set; else per process.
+
+    The Redis cache is a miss for reads and a no-op for writes while Redis is unreachable
+    (elearn.core.cache.TolerantRedisCache).
+    """
     if redis_url:
         return {
-            "CACHE_TYPE": "RedisCache",
+            "CACHE_TYPE": "elearn.core.cache.TolerantRedisCache",
             "CACHE_REDIS_URL": redis_url,
+            "CACHE_OPTIONS": dict(REDIS_TIMEOUTS),
             "CACHE_KEY_PREFIX": "elearn:cache:",
             "CACHE_DEFAULT_TIMEOUT": 24 * 3600,
         }
@@ -117,6 +137,10 @@ DEFAULTS = {
     # re-signing the cookie on every response would only cost time.
     "SESSION_REFRESH_EACH_REQUEST": False,
     "RATELIMIT_HEADERS_ENABLED": True,
+    # A rate-limit storage (Redis) that fails: count in this process's memory until it answers again
+    # (Flask-Limiter checks it after 1, 2, 4 … 32 s); any other limiter error lets the request through.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
     # argon2-cffi's profile for password hashes (elearn.auth.passwords); the test suite uses CHEAPEST.
     "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
     # A pooled connection is tested (SELECT 1) before each use and replaced when the server

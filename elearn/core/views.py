@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from elearn.core import outages
 from elearn.extensions import limiter
 
 bp = Blueprint("core", __name__)
@@ -36,6 +38,8 @@ def health():
 
 
 def register_error_handlers(app) -> None:
+    """Error pages; a lost database is a 503 (elearn.core.outages), also when an error page needs it."""
+    outages.init_app(app)
     messages: dict[int | None, Callable[[], str]] = {
         404: lambda: _("We could not find that page. It may have moved, or the address may be mistyped."),
         403: lambda: _("You do not have permission to see this page."),
@@ -50,11 +54,28 @@ def register_error_handlers(app) -> None:
         current = limiter.current_limit
         seconds = max(1, int(current.reset_at - time.time())) if current else 60
         minutes = max(1, math.ceil(seconds / 60))
-        response = app.make_response((render_template("core/rate_limited.html", minutes=minutes), 429))
+        page = render_page(lambda: render_template("core/rate_limited.html", minutes=minutes))
+        if not isinstance(page, str):
+            return page
+        response = app.make_response((page, 429))
         response.headers["Retry-After"] = str(seconds)
         return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        message = messages.get(error.code, lambda: error.description)()
-        return render_template("core/error.html", code=error.code, message=message), error.code
+        # An error raised outside a view (an after_request hook, an error page) arrives as a 500.
+        original = getattr(error, "original_exception", None)
+        if original is not None and outages.is_outage(original):
+            return outages.unavailable(app, original)
+        message = messages.get(error.code, lambda: error.description)
+        page = render_page(lambda: render_template("core/error.html", code=error.code, message=message()))
+        return (page, error.code) if isinstance(page, str) else page
+
+    def render_page(render: Callable[[], str]):
+        """An error page, or the 503 page when rendering it needs the unreachable database (base.html's user)."""
+        try:
+            return render()
+        except (OperationalError, InterfaceError, DisconnectionError) as failure:
+            if not outages.is_outage(failure):
+                raise
+            return outages.unavailable(app, failure)
