@@ -96,6 +96,7 @@ def redis_app(app, own_redis, signing_key_pem):
             app.config["SQLALCHEMY_DATABASE_URI"],
             signing_key_pem,
             REDIS_URL=own_redis.url,
+            JOBS_IMMEDIATE=False,  # mail is queued in Redis, as in production (no worker runs here)
             **config.rate_limit_settings(own_redis.url),
             **config.cache_settings(own_redis.url),
         )
