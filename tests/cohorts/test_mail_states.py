@@ -137,7 +137,7 @@ def test_only_the_cohorts_managers_resend(app, course, lead, smtp, make_user):
 
 @pytest.fixture
 def members(app, course, lead, make_user):
-    """A cohort with Ivo (inactive for a month) and Hugo (new)."""
+    """A cohort with Ivo (joined a month ago) and Hugo (new)."""
     cohort_id = make_cohort(app, lead)
     for email, name in [("idle@example.org", "Ivo Idle"), ("half@example.org", "Hugo Half")]:
         make_user(email, name=name)
@@ -388,3 +388,18 @@ def test_figures_and_resend_are_the_cohorts_own(app, course, lead, smtp):
     assert smtp.to("x@example.org") == 0
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(CohortInvitation)) == 2
+
+
+def test_the_periodic_job_links_to_the_public_address(app, members, smtp):
+    last_active(app, "idle@example.org", datetime.now(UTC) - timedelta(days=30))
+    with app.app_context():
+        db.session.get(Cohort, members).reminder_weekday = date.today().weekday()
+        db.session.commit()
+    app.config["BASE_URL"] = ""
+    with app.app_context():
+        assert tasks.send_scheduled_reminders.call_local() == 0  # no address for the links: nothing sent
+    assert smtp.messages == []
+    app.config["BASE_URL"] = "https://learn.example.org"
+    with app.app_context():
+        assert tasks.send_scheduled_reminders.call_local() == 1  # Ivo, inactive for a month
+    assert smtp.link_in("idle@example.org").startswith("https://learn.example.org/courses/")
