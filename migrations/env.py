@@ -89,16 +89,34 @@ def run_migrations_online():
 
     connectable = get_engine()
     allow_data_loss = context.get_x_argument(as_dictionary=True).get("allow-data-loss") == "yes"
+    with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table on SQLite: copy, DROP TABLE, rename. With foreign keys on,
+            # that DROP deletes the rows of other tables that refer to it (ON DELETE CASCADE): a
+            # downgrade dropping a column of `cohort` emptied `cohort_member`. Alembic's advice: keep
+            # them off while migrating (possible only outside a transaction), check them at the end.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            migrate(connection, conf_args, allow_data_loss)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
+
+def migrate(connection, conf_args, allow_data_loss):
+    """Every step in one transaction, then the checks: a refused command leaves the schema as it was."""
     downgraded = []
 
     def on_version_apply(*, step, **_kwargs):
         if not step.is_upgrade and not step.is_stamp:
             downgraded.append(step)
 
-    with connectable.connect() as connection, connection.begin():
-        # One transaction for every step and the check after them: a refused downgrade leaves
-        # the schema as it was. PostgreSQL runs DDL in transactions; SQLite does too, but
-        # Python's sqlite3 only opens one before INSERT/UPDATE/DELETE, so open it here.
+    with connection.begin():
+        # PostgreSQL runs DDL in transactions; SQLite does too, but Python's sqlite3 only opens
+        # one before INSERT/UPDATE/DELETE, so open it here.
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql("BEGIN")
         # Schema objects the models do not declare (the board's full-text index: an FTS5 table on
@@ -120,6 +138,16 @@ def run_migrations_online():
             kept = {name for step in downgraded for script in step.up_revisions for name in keeps_data(script)}
             if lost := sorted(holding_data - remaining - kept):
                 raise CommandError(data_loss_message(lost))
+        if connection.dialect.name == "sqlite" and (broken := foreign_key_violations(connection)):
+            raise CommandError(
+                "Nothing was changed: the migration would leave rows that refer to missing rows in: "
+                + ", ".join(broken)
+            )
+
+
+def foreign_key_violations(connection):
+    """SQLite's tables with rows whose foreign keys point nowhere (checked while they are off)."""
+    return sorted({row[0] for row in connection.exec_driver_sql("PRAGMA foreign_key_check")})
 
 
 def tables_with_rows(connection, skip):

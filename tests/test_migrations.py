@@ -196,3 +196,32 @@ def test_downgrade_over_empty_tables_needs_no_flag(alembic_engine):
 
     assert result.exit_code == 0, result.output
     assert set(inspect(alembic_engine).get_table_names()) == {"alembic_version"}
+
+
+def test_each_step_down_keeps_the_rows_of_tables_it_does_not_drop(alembic_engine):
+    """On SQLite a batch step rebuilds its table (copy, drop, rename); with foreign keys on, that
+    drop deleted every row referring to it: dropping a column of ``cohort`` emptied ``cohort_member``."""
+    runner = current_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    with alembic_engine.begin() as connection:
+        for statement in (
+            'INSERT INTO "user" (id, email, name, password_hash, country, language, password_changed_at,'
+            " created_at) VALUES (1, 'a@example.org', 'A', 'x', 'LV', 'lv', :now, :now)",
+            "INSERT INTO course (id, slug, title, summary, language, pass_mark, certificate, tags, description_html,"
+            " source_dir, tree_hash, content_stamp, created_at, updated_at)"
+            " VALUES (1, 'demo', 'Demo', '', 'en', 70, true, '[]', '', '/c', '', '0', :now, :now)",
+            "INSERT INTO cohort (id, name, course_id, variant_tag, starts_on, ends_on, place, invite_code,"
+            " inactive_days, created_at) VALUES (1, 'C', 1, 'lv-LV', :now, :now, '', 'ABCDEFGH', 14, :now)",
+            "INSERT INTO cohort_member (id, cohort_id, user_id, joined_at) VALUES (1, 1, 1, :now)",
+        ):
+            connection.execute(text(statement), {"now": now})
+    steps = 0
+    while "cohort_member" in inspect(alembic_engine).get_table_names():
+        with alembic_engine.connect() as connection:
+            counts = [connection.scalar(text(f"SELECT count(*) FROM {t}")) for t in ("cohort", "cohort_member")]
+        assert counts == [1, 1], f"after {steps} steps down"
+        result = runner.invoke(args=["db", "downgrade", "-x", "allow-data-loss=yes"])
+        assert result.exit_code == 0, result.output
+        steps += 1
+    assert steps >= 2
