@@ -17,11 +17,14 @@ install: $(BIN)/flask
 translations: install
 	$(BIN)/flask --app elearn translate compile
 
-## Serve the platform with the demo course on SQLite at http://127.0.0.1:5000
+## Serve the platform with the demo course on SQLite at http://127.0.0.1:5000, with the
+## job worker (mail, digests, clean-ups) in the background; Ctrl-C stops both
 run: translations
 	$(BIN)/flask --app elearn db upgrade
 	$(BIN)/flask --app elearn courses import courses/
 	$(BIN)/flask --app elearn board demo
+	$(BIN)/flask --app elearn jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/flask --app elearn run --host 127.0.0.1 --port 5000
 
 ## The linter (ruff, configured in pyproject.toml), the catalogues checked by gettext,

@@ -10,7 +10,11 @@ logger shows in development) instead of sending it.
 from __future__ import annotations
 
 import logging
-from email.message import EmailMessage
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import formataddr, make_msgid
 
 from flask import Flask, current_app, render_template
@@ -18,6 +22,11 @@ from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 
 from elearn.core import outbox
+
+_UTF8_QP = Charset("utf-8")
+_UTF8_QP.body_encoding = QP
+# Templates without an HTML half, remembered: looking for a missing one costs every loader a search.
+_NO_HTML: set[str] = set()
 
 
 def init_app(app: Flask) -> None:
@@ -30,10 +39,13 @@ def render(template: str, *, subject: str, language: str | None = None, **contex
     """(subject, text, html or None) of ``templates/<template>.txt`` / ``.html`` in ``language``."""
     with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
         text = render_template(f"{template}.txt", **context)
-        try:
-            html = render_template(f"{template}.html", **context)
-        except TemplateNotFound:
-            html = None
+        html = None
+        if template not in _NO_HTML:
+            try:
+                html = render_template(f"{template}.html", **context)
+            except TemplateNotFound:
+                if not current_app.debug:
+                    _NO_HTML.add(template)
         return str(subject), text, html
 
 
@@ -44,21 +56,29 @@ def send(
     return outbox.queue(compose(to, subject, template, language=language, **context), kind=kind, ref=ref)
 
 
-def compose(to: str, subject: str, template: str, *, language: str | None = None, **context) -> EmailMessage:
-    """The message ``send`` queues, for callers that add headers (Reply-To, List-Unsubscribe) first."""
+def compose(to: str, subject: str, template: str, *, language: str | None = None, **context) -> Message:
+    """The message ``send`` queues, for callers that add headers (Reply-To, List-Unsubscribe) first.
+
+    Built with the ``email`` package's compat32 classes: a tenth of the time of ``EmailMessage``'s
+    header parsing, which matters for 2,000 reminders composed in one request. The text is
+    quoted-printable UTF-8 (readable in the development log), the subject encoded only if needed.
+    """
     config = current_app.config
     subject, text, html = render(template, subject=subject, language=language, **context)
-    message = EmailMessage()
-    message["Subject"] = subject
+    message: Message = _text_part(text, "plain")
+    if html:
+        message = MIMEMultipart("alternative", _subparts=[message, _text_part(html, "html")])
+    message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")  # type: ignore[assignment]
     message["From"] = formataddr((config["SITE_NAME"], config["MAIL_DEFAULT_SENDER"]))
     message["To"] = to
     message["Message-ID"] = make_msgid(domain=config["MAIL_DEFAULT_SENDER"].split("@")[-1])
-    message.set_content(text)
-    if html:
-        message.add_alternative(html, subtype="html")
     return message
 
 
-def deliver(message: EmailMessage, *, kind: str, ref: str | None = None) -> outbox.OutgoingMail:
+def _text_part(text: str, subtype: str) -> MIMEText:
+    return MIMEText(text, subtype, _UTF8_QP)  # type: ignore[arg-type]
+
+
+def deliver(message: Message, *, kind: str, ref: str | None = None) -> outbox.OutgoingMail:
     """Queue a composed ``message`` in the outbox (the caller's transaction)."""
     return outbox.queue(message, kind=kind, ref=ref)
