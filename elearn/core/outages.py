@@ -26,6 +26,7 @@ from flask.logging import default_handler
 from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from elearn.core import i18n
 from elearn.extensions import db, login_manager
@@ -37,6 +38,8 @@ LOG_INTERVAL_SECONDS = 30
 # The signed-in user's language, kept in the signed session cookie: the 503 page cannot ask the database.
 SESSION_LANGUAGE = "ui_lang"
 _STATE = "elearn.outages"
+# The errors a lost database raises; is_outage() tells them from a statement's own errors.
+DATABASE_ERRORS = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
 
 # PostgreSQL error classes that mean "no server to talk to" rather than "this statement is wrong":
 # 08 connection exception; 57P01-03 admin/crash shutdown, cannot connect now; 53300 too many connections.
@@ -88,8 +91,8 @@ class ThrottledLog:
 
 def is_outage(error: BaseException) -> bool:
     """Whether ``error`` says the database cannot be reached, not that a statement is wrong."""
-    if isinstance(error, DisconnectionError):
-        return True
+    if isinstance(error, (DisconnectionError, PoolTimeoutError)):
+        return True  # the pool's: a connection found dead, or none free in time (a database that hangs)
     if not isinstance(error, (OperationalError, InterfaceError)):
         return False
     if error.connection_invalidated:
@@ -180,7 +183,7 @@ def init_app(app: Flask) -> None:
     throttled = ThrottledLog(log)
     app.extensions[_STATE] = throttled
     handler = handle(app)
-    for error_class in (OperationalError, InterfaceError, DisconnectionError):
+    for error_class in DATABASE_ERRORS:
         app.register_error_handler(error_class, handler)
 
     @app.after_request

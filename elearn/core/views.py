@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from elearn.core import outages
@@ -75,7 +74,7 @@ def register_error_handlers(app) -> None:
         """An error page, or the 503 page when rendering it needs the unreachable database (base.html's user)."""
         try:
             return render()
-        except (OperationalError, InterfaceError, DisconnectionError) as failure:
+        except outages.DATABASE_ERRORS as failure:
             if not outages.is_outage(failure):
                 raise
             return outages.unavailable(app, failure)

@@ -23,6 +23,7 @@ import redis
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, ProgrammingError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from elearn import config, create_app
 from elearn.auth import access
@@ -418,6 +419,7 @@ def dbapi_error(error_class, original: Exception):
         (dbapi_error(OperationalError, psycopg.errors.TooManyConnections("too many clients")), True),
         (dbapi_error(InterfaceError, psycopg.InterfaceError("the connection is closed")), True),
         (DisconnectionError("pool"), True),
+        (PoolTimeoutError("QueuePool limit of size 5 overflow 10 reached, connection timed out"), True),
         (dbapi_error(OperationalError, sqlite3.OperationalError("unable to open database file")), None),
         (dbapi_error(OperationalError, psycopg.errors.QueryCanceled("statement timeout")), False),
         (dbapi_error(OperationalError, psycopg.errors.SerializationFailure("could not serialize")), False),
