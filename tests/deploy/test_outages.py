@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import psycopg
@@ -31,7 +35,7 @@ from elearn.core import outages
 from elearn.core.cache import TolerantRedisCache
 from elearn.extensions import cache, db, limiter
 from tests.conftest import PASSWORD, app_settings, csrf_from, post_form, separate_database_url, sign_in
-from tests.deploy.conftest import drop_everything, free_port
+from tests.deploy.conftest import GUNICORN, REPO, STRONG_SECRET, drop_everything, free_port
 
 REDIS_SERVER = shutil.which("redis-server")
 
@@ -290,7 +294,10 @@ class Outage:
             self.moved = tmp_path / "data-away"
             self.url = f"sqlite:///{self.directory / 'outage.sqlite'}"
 
+    down = False
+
     def cut(self, app) -> None:
+        self.down = True
         if self.proxy is not None:
             self.proxy.close()
         else:
@@ -299,6 +306,7 @@ class Outage:
                 db.engine.dispose()
 
     def restore(self) -> None:
+        self.down = False
         if self.proxy is not None:
             self.proxy.open()
         else:
@@ -314,11 +322,8 @@ def outage(tmp_path, tmp_path_factory, signing_key_pem):
         drop_everything()
         db.create_all()
     yield made, outage
-    if outage.proxy is not None:
-        outage.proxy.close()
-        outage.proxy.open()
-    elif outage.moved.exists():
-        outage.moved.rename(outage.directory)
+    if outage.down:
+        outage.restore()
     with made.app_context():
         db.session.remove()
         drop_everything()
@@ -456,3 +461,77 @@ def test_the_log_says_once_per_interval_how_many_failures_it_left_out(caplog):
         "database unavailable: lost (29 more since the last report)",
         "back",
     ]
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, str]:
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - our own server on loopback
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own server on loopback
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def test_several_gunicorn_workers_answer_503_and_recover_each_on_its_own(tmp_path, tmp_path_factory, signing_key_pem):
+    """gunicorn, 2 workers, started while the database is unreachable; it comes back with no restart."""
+    database = Outage(separate_database_url(tmp_path_factory, "outage"), tmp_path)
+    schema = create_app(app_settings(database.url, signing_key_pem))
+    with schema.app_context():
+        drop_everything()
+        db.create_all()
+    database.cut(schema)
+    port = free_port()
+    env = {
+        **os.environ,
+        "ELEARN_ENV": "production",
+        "SECRET_KEY": STRONG_SECRET,
+        "DATABASE_URL": database.url,
+        "ELEARN_SIGNING_KEY": signing_key_pem,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "GUNICORN_ACCESS_LOG": os.devnull,
+    }
+    env.pop("REDIS_URL", None)
+    log = tmp_path / "gunicorn.log"
+    with open(log, "wb") as output:
+        server = subprocess.Popen(
+            [str(GUNICORN), "wsgi:app"],
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert fetch(f"{base}/healthz")[0] == 200  # needs no database
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+        heading_lv = translated(schema, "lv", "Temporarily unavailable")
+        for _ in range(20):
+            status, headers, page = fetch(f"{base}/courses/", {"Accept-Language": "lv"})
+            assert status == 503 and headers["Retry-After"] == "30" and f"<h1>{heading_lv}</h1>" in page, page
+        text = log.read_text()
+        assert 1 <= text.count("database unavailable, answering 503") <= 2, text  # one per worker, not per request
+        assert "Traceback" not in text and "Internal Server Error" not in text, text
+
+        database.restore()
+        for _ in range(10):
+            assert fetch(f"{base}/courses/")[0] == 200, log.read_text()
+        assert log.read_text().count("database reachable again") <= 2
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        if database.down:
+            database.restore()
+        with schema.app_context():
+            db.session.remove()
+            drop_everything()
+            db.engine.dispose()
+        if database.proxy is not None:
+            database.proxy.close()
