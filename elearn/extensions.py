@@ -48,9 +48,11 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 
-# Storage comes from RATELIMIT_STORAGE_URI: Redis when REDIS_URL is set, memory otherwise.
+# Storage comes from RATELIMIT_STORAGE_URI: Redis when REDIS_URL is set, memory otherwise;
+# while Redis is unreachable, each process's memory (elearn.config.rate_limit_settings).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
-# Redis when REDIS_URL is set (shared by every worker), else a small cache per process:
-# see elearn.config.cache_settings. Holds what is slow to make and never stale by key.
+# Redis when REDIS_URL is set (shared by every worker; no cache while it is unreachable), else
+# a small cache per process: see elearn.config.cache_settings. Holds what is slow to make and
+# never stale by key.
 cache = Cache()

@@ -535,3 +535,13 @@ def test_several_gunicorn_workers_answer_503_and_recover_each_on_its_own(tmp_pat
             db.engine.dispose()
         if database.proxy is not None:
             database.proxy.close()
+
+
+def test_with_redis_url_limits_fall_back_to_memory_and_the_cache_tolerates_an_outage(monkeypatch, tmp_path):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    settings = {**config.DEFAULTS, **config.from_environment(str(tmp_path))}
+    assert settings["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+    assert settings["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] and settings["RATELIMIT_SWALLOW_ERRORS"]
+    assert settings["CACHE_TYPE"] == "elearn.core.cache.TolerantRedisCache"
+    for options in (settings["RATELIMIT_STORAGE_OPTIONS"], settings["CACHE_OPTIONS"]):
+        assert options == {"socket_connect_timeout": 1, "socket_timeout": 2}  # never redis-py's 5 s
