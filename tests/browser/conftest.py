@@ -97,6 +97,7 @@ def live_server(tmp_path_factory, signing_key_pem):
             "PASSWORD_HASH_PROFILE": "CHEAPEST",
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": smtp.port,
+            "JOBS_IMMEDIATE": True,  # mail delivered right after the commit, as in tests/conftest.py
             # A dozen users sign in from one address within a minute here; the limits have their own tests.
             "RATELIMIT_ENABLED": False,
         }
