@@ -28,6 +28,7 @@ from huey.consumer import Consumer
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 from elearn.core.transaction import unit_of_work
+from elearn.extensions import db
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -110,4 +111,12 @@ def consumer(app: Flask, *, workers: int = 1, worker_type: str = "thread", perio
     if huey.immediate:
         raise RuntimeError("JOBS_IMMEDIATE is set: jobs run where they are queued, there is nothing to consume")
     _worker_app = app
+    if worker_type == "process":
+        huey.on_startup("fresh-database-connections")(_fresh_connections)
     return huey.create_consumer(workers=workers, worker_type=worker_type, periodic=periodic, check_worker_health=True)
+
+
+def _fresh_connections() -> None:
+    """In a forked worker process: never reuse the parent's pooled database connections."""
+    with _app().app_context():
+        db.engine.dispose(close=False)
