@@ -55,7 +55,7 @@ def app_settings(url: str, signing_key_pem: str, **extra) -> dict:
         "SIGNING_KEY": signing_key_pem,
         "PASSWORD_HASH_PROFILE": "CHEAPEST",  # tests/auth checks the production profile
         "VISIT_WRITE_DELAY": 0,  # positions written in the request; tests/learning/test_visits.py batches them
-        "JOBS_IMMEDIATE": True,  # jobs (mail delivery) run right after the commit; tests/core/test_jobs.py runs a worker
+        "JOBS_IMMEDIATE": True,  # jobs (mail) run right after the commit; tests/core/test_jobs.py runs a worker
         **extra,
     }
 
