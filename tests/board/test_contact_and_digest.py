@@ -204,3 +204,18 @@ def test_a_digest_the_mail_server_turns_away_for_a_while_arrives_once(app, trust
         db.session.commit()
     assert [m["To"] for m in mailbox.messages] == [trusted["reader"]]
     assert "Work practice in Ptuj" in mailbox.last_to(trusted["reader"]).get_body(("plain",)).get_content()
+
+
+def test_the_daily_digest_job_mails_what_the_command_would(app, trusted, write_post, mailbox, runner):
+    """The worker's scheduler runs the digests (elearn.board.tasks); links use ELEARN_BASE_URL."""
+    app.config["BASE_URL"] = "https://learn.example.org"
+    with app.app_context():
+        saved = saved_filters.save_filter(user_by(trusted["reader"]), "reader", BoardFilter.from_args({}), "daily")
+        saved.last_sent_at = utcnow() - timedelta(days=1)
+        db.session.commit()
+    write_post(trusted["member"], "Work practice in Ptuj", country="SI", kind="job")
+    result = runner.invoke(args=["jobs", "run", "send_digests"])
+    assert result.exit_code == 0 and "send_digests: (1, 0)" in result.output
+    body = mailbox.last_to(trusted["reader"]).get_body(("plain",)).get_content()
+    assert "Work practice in Ptuj" in body and "https://learn.example.org/board/" in body
+    assert "send_digests: (0, 0)" in runner.invoke(args=["jobs", "run", "send_digests"]).output  # sent once
