@@ -187,8 +187,8 @@ def _dashboard_table(data: dash.Dashboard) -> tuple[list[exports.Column], list[l
     ]
     for module in data.modules:
         columns += [
-            exports.Column(f"{module.title}: {_('status')}"),
-            exports.Column(f"{module.title}: {_('quiz score (%)')}", exports.DECIMAL),
+            exports.Column(_("%(module)s: status", module=module.title)),
+            exports.Column(_("%(module)s: quiz score (%%)", module=module.title), exports.DECIMAL),
         ]
     columns += [exports.Column(_("Completed on"), exports.DATE), exports.Column(_("Certificate"))]
     labels = {dash.DONE: _("done"), dash.IN_PROGRESS: _("in progress"), dash.NOT_STARTED: _("not started")}

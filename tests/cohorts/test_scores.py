@@ -52,3 +52,12 @@ def test_a_zero_score_reads_0_percent(app, client, course, lead, make_user):
     sign_in(client, lead)
     page = client.get(f"/cohorts/{cohort_id}/").get_data(as_text=True)
     assert percentages_in_row(page, "Hugo Half") == ["0%", "0%", "0%"]
+
+
+def test_the_export_headers_are_in_the_leads_language(app, client, course, make_user):
+    make_user("liga@example.org", name="Līga", roles=("cohort_lead",), language="lv")
+    cohort_id = make_cohort(app, "liga@example.org")
+    sign_in(client, "liga@example.org")
+    body = client.get(f"/cohorts/{cohort_id}/export.csv").get_data().decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(body)))
+    assert "Module one: statuss" in header and "Module one: testa rezultāts (%)" in header
