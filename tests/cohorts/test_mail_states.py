@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from elearn.cohorts import tasks
 from elearn.cohorts.models import Cohort, CohortInvitation, CohortMember, Reminder
 from elearn.core.jobs import huey
-from elearn.core.outbox import OutgoingMail
+from elearn.core.outbox import OutgoingMail, retry_due
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
 from tests.conftest import Mailbox, csrf_from, sign_in
@@ -115,6 +115,26 @@ def test_a_failed_invitation_shows_and_is_resent_once(client, app, course, lead,
     # nothing failed: resending again sends nothing
     post(client, f"/cohorts/{cohort_id}/invite/resend", f"/cohorts/{cohort_id}/invite")
     assert len(smtp.messages) == 3
+
+
+def test_while_the_mail_server_is_down_the_lead_sees_why_and_the_retry_sends_once(client, app, course, lead, smtp):
+    cohort_id = make_cohort(app, lead)
+    sign_in(client, lead)
+    port = app.config["MAIL_PORT"]
+    with socket.socket() as probe:  # a port nothing listens on: connection refused, a temporary failure
+        probe.bind(("127.0.0.1", 0))
+        app.config.update(MAIL_PORT=probe.getsockname()[1])
+    assert upload(client, cohort_id, b"Anna,anna@example.org\nBruno,bruno@example.org\n").status_code == 302
+    page = text(client.get(f"/cohorts/{cohort_id}/invite"))
+    assert "Mail: 0 sent, 2 queued, 0 failed." in plain(page)
+    assert "will be retried:" in row_of(page, "Anna") and "Resend failed invitations" not in page
+
+    app.config.update(MAIL_PORT=port)  # the server is back; the sweep runs once the retry is due
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=2), tick=False), app.app_context():
+        assert retry_due() == 2
+    page = text(client.get(f"/cohorts/{cohort_id}/invite"))
+    assert "Mail: 2 sent, 0 queued, 0 failed." in plain(page)
+    assert smtp.to("anna@example.org") == 1 and smtp.to("bruno@example.org") == 1
 
 
 def test_only_the_cohorts_managers_resend(app, course, lead, smtp, make_user):
