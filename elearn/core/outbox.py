@@ -108,8 +108,7 @@ def enqueue(ids: list[int]) -> None:
 def _delivery_of_this_transaction() -> _Delivery:
     session = db.session()
     delivery = session.info.get(_DELIVERY)
-    registered = session.info.get(transaction._AFTER_COMMIT, ())
-    if delivery is None or not any(callback is delivery for callback in registered):
+    if delivery is None or not transaction.is_registered(delivery):
         delivery = session.info[_DELIVERY] = _Delivery()  # a rolled-back transaction's is gone with it
         transaction.after_commit(delivery)
     return delivery

@@ -29,6 +29,11 @@ def after_commit(callback: Callable[[], Any]) -> None:
     db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
+def is_registered(callback: Callable[[], Any]) -> bool:
+    """Whether ``callback`` waits for the current transaction's commit (added once per transaction)."""
+    return any(registered is callback for registered in db.session.info.get(_AFTER_COMMIT, ()))
+
+
 def commit() -> None:
     """Commit the session, then run what :func:`after_commit` registered, in order."""
     db.session.commit()
