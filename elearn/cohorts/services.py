@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from email.message import Message
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -19,8 +20,9 @@ from sqlalchemy import delete, func, or_, select, update
 
 from elearn.auth.models import ADMIN, COHORT_LEAD, PARTNER_ADMIN, User
 from elearn.cohorts.models import Cohort, CohortInvitation, CohortLead, CohortMember, Reminder
-from elearn.core import mail
+from elearn.core import mail, outbox
 from elearn.core.models import insert_ignore, utcnow
+from elearn.core.outbox import OutgoingMail
 from elearn.courses.models import Course
 from elearn.courses.tree import CourseTree
 from elearn.extensions import db
@@ -267,18 +269,12 @@ def invite(lead, cohort: Cohort, rows) -> int:
     ]
     db.session.add_all(invitations)
     db.session.flush()  # the ids go into the mails' refs
-    for invitation in invitations:
-        mail.send(
+    for invitation in invitations:  # composed by the worker (a list of 2,000 is one quick request)
+        outbox.queue_for_rendering(
             invitation.email,
-            _l("Invitation to join %(cohort)s", cohort=cohort.name),
-            "cohorts/mail/invitation",
             kind="invitation",
             ref=f"cohort-invitation:{invitation.id}",
-            language=invitation.language,
-            name=invitation.name,
-            cohort=cohort,
-            lead=lead,
-            link=link,
+            context={"link": link, "lead": lead.name},
         )
     return len(rows)
 
@@ -338,19 +334,50 @@ def send_reminders(lead, cohort: Cohort, learner_ids) -> int:
     reminders = [Reminder(cohort_id=cohort.id, sent_by_id=sender, learner_id=learner.id) for learner in learners]
     db.session.add_all(reminders)
     db.session.flush()  # the ids go into the mails' refs
-    for learner, reminder in zip(learners, reminders, strict=True):
-        mail.send(
-            learner.email,
-            _reminder_subject(cohort),
-            "cohorts/mail/reminder",
-            kind="reminder",
-            ref=f"cohort-reminder:{reminder.id}",
-            language=learner.language,
-            name=learner.name,
-            cohort=cohort,
-            link=link,
+    for learner, reminder in zip(learners, reminders, strict=True):  # composed by the worker
+        outbox.queue_for_rendering(
+            learner.email, kind="reminder", ref=f"cohort-reminder:{reminder.id}", context={"link": link}
         )
     return len(learners)
+
+
+def _ref_id(outgoing: OutgoingMail) -> int:
+    return int((outgoing.ref or "").rsplit(":", 1)[-1])
+
+
+@outbox.renderer("invitation")
+def invitation_message(outgoing: OutgoingMail) -> Message:
+    """An invitation, composed by the worker in the invited person's language."""
+    invitation = db.session.get_one(CohortInvitation, _ref_id(outgoing))
+    cohort = db.session.get_one(Cohort, invitation.cohort_id)
+    context = outgoing.context or {}
+    return mail.compose(
+        invitation.email,
+        _l("Invitation to join %(cohort)s", cohort=cohort.name),
+        "cohorts/mail/invitation",
+        language=invitation.language,
+        name=invitation.name,
+        cohort=cohort,
+        lead={"name": context.get("lead", "")},
+        link=context.get("link", ""),
+    )
+
+
+@outbox.renderer("reminder")
+def reminder_message(outgoing: OutgoingMail) -> Message:
+    """A reminder, composed by the worker in the learner's language."""
+    reminder = db.session.get_one(Reminder, _ref_id(outgoing))
+    cohort = db.session.get_one(Cohort, reminder.cohort_id)
+    learner = db.session.get_one(User, reminder.learner_id)
+    return mail.compose(
+        learner.email,
+        _reminder_subject(cohort),
+        "cohorts/mail/reminder",
+        language=learner.language,
+        name=learner.name,
+        cohort=cohort,
+        link=(outgoing.context or {}).get("link", ""),
+    )
 
 
 def reminder_log(cohort: Cohort, limit: int = 50) -> list[tuple[Reminder, str, str | None]]:

@@ -7,6 +7,12 @@ every mail that transaction queued over one SMTP connection (:func:`deliver`); a
 enqueue (the queue's Redis down) only delays it until the sweep (:func:`retry_due`, every
 minute) finds the row.
 
+Bulk mail (reminders and invitations to a whole cohort) is queued with
+:func:`queue_for_rendering`: the request writes only the rows, with the few values the
+message needs that only the request knows (``context``), and the worker composes each
+message at delivery with the renderer its kind registered (:func:`renderer`), then keeps it
+in the row. 2,000 messages composed in the request cost it about a second.
+
 Each mail is sent at most once: delivery locks its row, skips it unless it is still
 ``queued``, sends it and commits ``sent`` before the next one. A temporary failure (the
 server unreachable or gone, a 4xx answer, a timeout) counts an attempt and waits, longer
@@ -23,6 +29,7 @@ import math
 import re
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import policy
@@ -33,7 +40,7 @@ from email.utils import parseaddr
 
 from flask import current_app
 from huey import crontab
-from sqlalchemy import DateTime, Index, Integer, String, Text, func, select, update
+from sqlalchemy import JSON, DateTime, Index, Integer, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from elearn.core import jobs, transaction
@@ -61,7 +68,10 @@ class OutgoingMail(Model):
     kind: Mapped[str] = mapped_column(String(40))
     # what the mail is about, for the pages that show its state: "cohort-invitation:123"
     ref: Mapped[str | None] = mapped_column(String(120), index=True)
-    message: Mapped[str] = mapped_column(Text)  # the complete RFC 5322 message
+    # the complete RFC 5322 message; None until the worker composes it (queue_for_rendering)
+    message: Mapped[str | None] = mapped_column(Text)
+    # what only the request knew, for the renderer of a mail composed at delivery (a link, a name)
+    context: Mapped[dict | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default=QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -73,6 +83,8 @@ class OutgoingMail(Model):
 
     @property
     def subject(self) -> str:
+        if self.message is None:
+            return ""
         return str(email.message_from_string(self.message, policy=policy.default)["Subject"] or "")
 
 
@@ -154,6 +166,48 @@ def queue(message: Message, *, kind: str, ref: str | None = None) -> OutgoingMai
     db.session.add(mail)
     _delivery_of_this_transaction().mails.append(mail)
     return mail
+
+
+Renderer = Callable[[OutgoingMail], Message]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def renderer(kind: str) -> Callable[[Renderer], Renderer]:
+    """Register how the worker composes the mails of ``kind`` queued with :func:`queue_for_rendering`."""
+
+    def register(function: Renderer) -> Renderer:
+        _RENDERERS[kind] = function
+        return function
+
+    return register
+
+
+def queue_for_rendering(recipient: str, *, kind: str, ref: str, context: dict | None = None) -> OutgoingMail:
+    """Add a mail to the outbox that the worker composes at delivery, with ``kind``'s renderer."""
+    if kind not in _RENDERERS:
+        raise LookupError(f"no renderer for mails of kind {kind!r}")
+    now = utcnow()
+    mail = OutgoingMail(
+        recipient=recipient,
+        kind=kind,
+        ref=ref,
+        message=None,
+        context=context,
+        status=QUEUED,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    db.session.add(mail)
+    _delivery_of_this_transaction().mails.append(mail)
+    return mail
+
+
+def message_of(mail: OutgoingMail) -> str:
+    """The mail's message, composed by its kind's renderer if it has none yet (and kept)."""
+    if mail.message is None:
+        mail.message = _as_text(_RENDERERS[mail.kind](mail))
+    return mail.message
 
 
 # ---------------------------------------------------------------- what the pages show
@@ -316,13 +370,19 @@ def deliver_now(mail_ids: list[int]) -> int:
                 transaction.commit()
                 continue
             try:
+                text = message_of(mail)
+            except Exception as error:  # what it reports on is gone (a deleted cohort): retrying cannot help
+                _record_failure(mail, PermanentFailure(f"The message could not be composed: {error!r}"))
+                transaction.commit()
+                continue
+            try:
                 if not current_app.config.get("MAIL_SERVER"):
-                    current_app.logger.info("Mail (not sent: MAIL_SERVER is not set):\n%s", mail.message)
+                    current_app.logger.info("Mail (not sent: MAIL_SERVER is not set):\n%s", text)
                 else:
                     if smtp is None:
                         smtp = connect()
                     # the stored message is ASCII (encoded headers, quoted-printable or base64 body)
-                    smtp.sendmail(sender, [mail.recipient], _CRLF.sub("\r\n", mail.message).encode("utf-8"))
+                    smtp.sendmail(sender, [mail.recipient], _CRLF.sub("\r\n", text).encode("utf-8"))
             except (smtplib.SMTPException, OSError) as error:
                 failure = _classify(error)
                 _record_failure(mail, failure)
