@@ -7,7 +7,8 @@ The database named by DATABASE_URL is emptied and filled (tables dropped and cre
 A cohort of 2,000 learners (bulk-inserted, one shared password hash) and its lead; the lead
 posts the real reminder form (/cohorts/<id>/reminders, every learner chosen, "Send") through
 the test client, with a real queue (a SQLite Huey file) and no worker: (a) the request's
-wall and CPU time, which queues 2,000 mails in the outbox and one job. Then (b) the worker's
+wall and CPU time, which queues 2,000 mails in the outbox and one job; then the lead
+uploads a CSV list inviting 2,000 new people (the invite page), timed the same way. Then (b) the worker's
 part: the job taken from the queue and run as the worker runs it, delivering the 2,000 mails
 to a local aiosmtpd sink, with the number of SMTP connections it opened. Prints JSON.
 """
@@ -15,6 +16,7 @@ to a local aiosmtpd sink, with the number of SMTP connections it opened. Prints 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import re
@@ -156,6 +158,14 @@ def main() -> None:
     response = client.post(f"/cohorts/{cohort_id}/reminders", data=form)
     request_wall, request_cpu = time.perf_counter() - wall, time.process_time() - cpu
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    # invitations: a CSV list of as many new people, uploaded on the invite page
+    roster = "".join(f"Person {n},person{n}@bench.example.org\n" for n in range(options.learners)).encode()
+    page = client.get(f"/cohorts/{cohort_id}/invite").get_data(as_text=True)
+    upload = {"csrf_token": csrf(page), "language": "lv", "roster": (io.BytesIO(roster), "people.csv")}
+    wall, cpu = time.perf_counter(), time.process_time()
+    response = client.post(f"/cohorts/{cohort_id}/invite", data=upload, content_type="multipart/form-data")
+    invite_wall, invite_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
     with app.app_context():
         queued = db.session.scalar(
             select(func.count()).select_from(OutgoingMail).where(OutgoingMail.status == "queued")
@@ -178,6 +188,8 @@ def main() -> None:
                 "request": {
                     "wall_s": round(request_wall, 3),
                     "cpu_s": round(request_cpu, 3),
+                    "invitations_wall_s": round(invite_wall, 3),
+                    "invitations_cpu_s": round(invite_cpu, 3),
                     "mails_queued": queued,
                     "jobs_queued": waiting,
                 },
