@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from elearn.auth.models import User
 from elearn.board.models import ModerationAction, Organisation, Post, Reply
 from elearn.board.permissions import _country_clause
-from elearn.board.reading import Page
+from elearn.core.pagination import Page
 from elearn.extensions import db
 
 

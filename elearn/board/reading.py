@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 from sqlalchemy import func, or_, select
 
 from elearn.board.filters import BoardFilter
 from elearn.board.models import PUBLISHED, Post, Reply
 from elearn.board.permissions import can_moderate
+from elearn.core.pagination import Page
 from elearn.extensions import db
 
 PER_PAGE = 20
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    number: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
 
 
 def list_posts(board_filter: BoardFilter, page: int = 1, per_page: int = PER_PAGE) -> Page:

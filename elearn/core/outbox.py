@@ -25,12 +25,10 @@ from __future__ import annotations
 
 import email
 import io
-import math
 import re
 import smtplib
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import policy
 from email.generator import Generator
@@ -45,6 +43,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from elearn.core import jobs, transaction
 from elearn.core.models import as_utc, utcnow
+from elearn.core.pagination import Page
 from elearn.extensions import Model, db
 
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
@@ -150,14 +149,15 @@ def _as_text(message: Message) -> str:
     return buffer.getvalue()
 
 
-def queue(message: Message, *, kind: str, ref: str | None = None) -> OutgoingMail:
-    """Add ``message`` to the outbox in the caller's transaction; it leaves after the commit."""
+def _add(recipient: str, *, kind: str, ref: str | None, message: str | None, context: dict | None) -> OutgoingMail:
+    """A queued row in the caller's transaction, delivered by the job its commit queues."""
     now = utcnow()
     mail = OutgoingMail(
-        recipient=parseaddr(str(message["To"]))[1],
+        recipient=recipient,
         kind=kind,
         ref=ref,
-        message=_as_text(message),
+        message=message,
+        context=context,
         status=QUEUED,
         attempts=0,
         next_attempt_at=now,
@@ -166,6 +166,12 @@ def queue(message: Message, *, kind: str, ref: str | None = None) -> OutgoingMai
     db.session.add(mail)
     _delivery_of_this_transaction().mails.append(mail)
     return mail
+
+
+def queue(message: Message, *, kind: str, ref: str | None = None) -> OutgoingMail:
+    """Add ``message`` to the outbox in the caller's transaction; it leaves after the commit."""
+    recipient = parseaddr(str(message["To"]))[1]
+    return _add(recipient, kind=kind, ref=ref, message=_as_text(message), context=None)
 
 
 Renderer = Callable[[OutgoingMail], Message]
@@ -186,21 +192,7 @@ def queue_for_rendering(recipient: str, *, kind: str, ref: str, context: dict | 
     """Add a mail to the outbox that the worker composes at delivery, with ``kind``'s renderer."""
     if kind not in _RENDERERS:
         raise LookupError(f"no renderer for mails of kind {kind!r}")
-    now = utcnow()
-    mail = OutgoingMail(
-        recipient=recipient,
-        kind=kind,
-        ref=ref,
-        message=None,
-        context=context,
-        status=QUEUED,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-    )
-    db.session.add(mail)
-    _delivery_of_this_transaction().mails.append(mail)
-    return mail
+    return _add(recipient, kind=kind, ref=ref, message=None, context=context)
 
 
 def message_of(mail: OutgoingMail) -> str:
@@ -222,27 +214,7 @@ def statuses(refs: list[str]) -> dict[str, OutgoingMail]:
     return {mail.ref: mail for mail in mails if mail.ref is not None}
 
 
-@dataclass
-class Page:
-    items: list[OutgoingMail]
-    total: int
-    number: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
-def failed_mail(page: int = 1, per_page: int = PER_PAGE) -> Page:
+def failed_mail(page: int = 1, per_page: int = PER_PAGE) -> Page[OutgoingMail]:
     """Failed mail, newest first, a page at a time (the admins' list)."""
     page = max(1, page)
     total = db.session.scalar(select(func.count()).select_from(OutgoingMail).where(OutgoingMail.status == FAILED))
