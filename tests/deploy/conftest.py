@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -23,6 +24,20 @@ STRONG_SECRET = "k3-9V7xq0pQ_zL2mW8rT4yN6bC1dF5gH-aJ0sE3uI7oK"
 REDIS_TEST_URL = "redis://127.0.0.1:6379/14"  # db 15 belongs to tests/auth, which flushes it
 REPO = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def start_gunicorn(env: dict, log: Path) -> subprocess.Popen:
+    """gunicorn serving the repository's wsgi:app with ``env`` less REDIS_URL, its output written to ``log``."""
+    env = {name: value for name, value in env.items() if name != "REDIS_URL"}
+    with open(log, "wb") as output:
+        return subprocess.Popen(
+            [str(GUNICORN), "wsgi:app"],
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def free_port() -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +16,7 @@ from sqlalchemy import select
 from elearn import create_app
 from elearn.extensions import db
 from tests.conftest import DEMO_COURSES, PASSWORD
-from tests.deploy.conftest import GUNICORN, REPO, free_port
+from tests.deploy.conftest import free_port, start_gunicorn
 
 CHROMIUM = os.environ.get("ELEARN_CHROMIUM", "/usr/bin/chromium")
 
@@ -60,17 +59,8 @@ def served(tmp_path, signing_key_pem):
         "WEB_CONCURRENCY": "1",
         "ELEARN_ENV": "development",
     }
-    env.pop("REDIS_URL", None)
     log = tmp_path / "gunicorn.log"
-    with open(log, "wb") as output:
-        server = subprocess.Popen(
-            [str(GUNICORN), "wsgi:app"],
-            cwd=REPO,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    server = start_gunicorn(env, log)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

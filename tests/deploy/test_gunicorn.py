@@ -7,12 +7,11 @@ import os
 import re
 import runpy
 import signal
-import subprocess
 import time
 import urllib.request
 
 from tests.conftest import separate_database_url
-from tests.deploy.conftest import GUNICORN, REPO, STRONG_SECRET, free_port
+from tests.deploy.conftest import REPO, STRONG_SECRET, free_port, start_gunicorn
 
 
 def get(url: str, headers: dict | None = None):
@@ -34,17 +33,8 @@ def test_gunicorn_serves_the_app_with_the_documented_configuration(tmp_path, tmp
         "WEB_CONCURRENCY": "2",
         "ELEARN_PROXY_COUNT": "1",
     }
-    env.pop("REDIS_URL", None)
     log = tmp_path / "gunicorn.log"
-    with open(log, "wb") as output:
-        server = subprocess.Popen(
-            [str(GUNICORN), "wsgi:app"],
-            cwd=REPO,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    server = start_gunicorn(env, log)
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -35,7 +35,7 @@ from elearn.core import outages
 from elearn.core.cache import TolerantRedisCache
 from elearn.extensions import cache, db, limiter
 from tests.conftest import PASSWORD, app_settings, csrf_from, post_form, separate_database_url, sign_in
-from tests.deploy.conftest import GUNICORN, REPO, STRONG_SECRET, drop_everything, free_port
+from tests.deploy.conftest import STRONG_SECRET, drop_everything, free_port, start_gunicorn
 
 REDIS_SERVER = shutil.which("redis-server")
 
@@ -491,17 +491,8 @@ def test_several_gunicorn_workers_answer_503_and_recover_each_on_its_own(tmp_pat
         "WEB_CONCURRENCY": "2",
         "GUNICORN_ACCESS_LOG": os.devnull,
     }
-    env.pop("REDIS_URL", None)
     log = tmp_path / "gunicorn.log"
-    with open(log, "wb") as output:
-        server = subprocess.Popen(
-            [str(GUNICORN), "wsgi:app"],
-            cwd=REPO,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    server = start_gunicorn(env, log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
