@@ -94,6 +94,9 @@ class Unit(Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     questions: Mapped[list] = mapped_column(JSON, default=list)  # rendered Question dicts
     content_hash: Mapped[str] = mapped_column(String(64), default="")
+    # The file as last imported or exported; differs from content_hash while a country-only
+    # unit made or edited in the browser is not exported yet.
+    synced_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
     module: Mapped[Module] = relationship(back_populates="units")
@@ -144,13 +147,19 @@ class Variant(VariantTag, Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
     tag: Mapped[str] = mapped_column(String(20))
     hidden: Mapped[list] = mapped_column(JSON, default=list)  # ["module-slug/unit-slug", …]
+    # variant.yml's list as last imported or exported: the base of the three-way merge on import
+    synced_hidden: Mapped[list] = mapped_column(JSON, default=list)
 
     course: Mapped[Course] = relationship(back_populates="variants")
 
 
 class TranslationMixin(TimestampMixin):
+    """``content_hash`` fingerprints the current text; ``synced_hash`` the file as last imported
+    or exported. They differ while browser work is not exported yet (see elearn.courses.importer)."""
+
     title: Mapped[str] = mapped_column(String(300))
     content_hash: Mapped[str] = mapped_column(String(64), default="")
+    synced_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class CourseTranslation(TranslationMixin, Model):
@@ -159,6 +168,7 @@ class CourseTranslation(TranslationMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     variant_id: Mapped[int] = mapped_column(ForeignKey("variant.id", ondelete="CASCADE"))
     summary: Mapped[str] = mapped_column(Text, default="")
+    body_source: Mapped[str] = mapped_column(Text, default="", server_default="")
     description_html: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -170,6 +180,7 @@ class ModuleTranslation(TranslationMixin, Model):
     module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"), index=True)
     summary: Mapped[str] = mapped_column(Text, default="")
     objectives: Mapped[list] = mapped_column(JSON, default=list)
+    body_source: Mapped[str] = mapped_column(Text, default="", server_default="")
     outline_html: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -186,3 +197,29 @@ class UnitTranslation(TranslationMixin, Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     questions: Mapped[list] = mapped_column(JSON, default=list)
     source_revision: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class TranslationRevision(Model):
+    """One version of a variant's text of a unit (``unit_id``), a module (``module_id``) or the
+    course (neither), as saved in the browser or brought by a file (``origin``).
+
+    Nothing a partner wrote is ever lost: a browser text that an import replaces stays here.
+    ``source_revision`` is the unit revision the text translates (units only).
+    """
+
+    __table_args__ = (UniqueConstraint("variant_id", "unit_id", "module_id", "number"),)
+
+    BROWSER, FILE = "browser", "file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variant.id", ondelete="CASCADE"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    body_source: Mapped[str] = mapped_column(Text, default="")
+    fields: Mapped[dict] = mapped_column(JSON, default=dict)  # summary, objectives, meta …
+    source_revision: Mapped[int] = mapped_column(Integer, default=0)
+    origin: Mapped[str] = mapped_column(String(10), default=BROWSER, server_default=BROWSER)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

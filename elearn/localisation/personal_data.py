@@ -8,12 +8,11 @@ from __future__ import annotations
 import sys
 from types import ModuleType
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from elearn.core import signals
-from elearn.courses.models import Unit, Variant
+from elearn.courses.models import Module, TranslationRevision, Unit, Variant
 from elearn.extensions import db
-from elearn.localisation.models import TranslationRevision
 
 NAME = "localisation"
 ORDER = 30
@@ -23,9 +22,10 @@ COLUMNS = {"translation_revision.author_id"}
 
 def export(user) -> dict:
     rows = db.session.execute(
-        select(TranslationRevision, Variant.tag, Unit.slug)
+        select(TranslationRevision, Variant.tag, Module.slug, Unit.slug)
         .join(Variant, Variant.id == TranslationRevision.variant_id)
-        .join(Unit, Unit.id == TranslationRevision.unit_id)
+        .outerjoin(Unit, Unit.id == TranslationRevision.unit_id)
+        .outerjoin(Module, Module.id == func.coalesce(Unit.module_id, TranslationRevision.module_id))
         .where(TranslationRevision.author_id == user.id)
         .order_by(TranslationRevision.id)
     ).all()
@@ -33,13 +33,14 @@ def export(user) -> dict:
         "translations_you_saved": [
             {
                 "version": tag,
+                "module": module_slug,
                 "unit": unit_slug,
                 "number": r.number,
                 "title": r.title,
                 "text": r.body_source,
                 "saved_at": r.created_at.isoformat(),
             }
-            for r, tag, unit_slug in rows
+            for r, tag, module_slug, unit_slug in rows
         ]
     }
 

@@ -25,10 +25,18 @@ from elearn.core.markdown import render
 from elearn.courses import questions as q
 from elearn.courses.gift import parse_gift
 from elearn.courses.loader import KIND_KEYS, UNIT_KINDS, differing_questions, render_question, stable_id
-from elearn.courses.models import QUIZ, Course, Module, Unit, UnitRevision, UnitTranslation, Variant
+from elearn.courses.models import (
+    QUIZ,
+    Course,
+    Module,
+    TranslationRevision,
+    Unit,
+    UnitRevision,
+    UnitTranslation,
+    Variant,
+)
 from elearn.courses.quiz_markdown import parse_quiz_markdown
 from elearn.extensions import db
-from elearn.localisation.models import TranslationRevision
 
 UP_TO_DATE, OUTDATED, MISSING, COUNTRY_ONLY, HIDDEN = "up-to-date", "outdated", "missing", "country-only", "hidden"
 

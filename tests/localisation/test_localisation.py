@@ -6,11 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from elearn.courses.importer import sync_tree
-from elearn.courses.models import Course, Unit, UnitTranslation
+from elearn.courses.models import Course, TranslationRevision, Unit, UnitTranslation
 from elearn.extensions import db
 from elearn.localisation import services
 from elearn.localisation.export import export_tree
-from elearn.localisation.models import TranslationRevision
 from tests.conftest import post_form, sign_in
 from tests.factories import LESSON, LOCALISED_FILES, import_course, variant
 

@@ -23,9 +23,9 @@ from sqlalchemy import delete, func, select, update
 from elearn.auth.models import User
 from elearn.certificates.models import Certificate
 from elearn.core.markdown import VIDEO_EMBED_HOSTS
+from elearn.courses.models import TranslationRevision
 from elearn.extensions import db
 from elearn.learning.models import QuizAttempt
-from elearn.localisation.models import TranslationRevision
 from tests.conftest import csrf_from, sign_in
 from tests.core.test_markdown import XSS_VECTORS
 from tests.factories import COURSE, LESSON, MODULE, finish, import_course, join, make_cohort
