@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from elearn.auth.forms import ConfirmForm
 from elearn.localisation import cli as _cli  # noqa: F401 - attaches ``flask courses export`` to the courses group
-from elearn.localisation import services
+from elearn.localisation import local_units, services
 
 bp = Blueprint("localisation", __name__, url_prefix="/localise")
 
@@ -141,7 +141,7 @@ def new_unit(course_slug, tag, module_slug):
             for key in ("interviewee", "role", "organisation", "country", "sector", "year")
         }
         try:
-            services.create_local_unit(
+            local_units.create_local_unit(
                 variant,
                 module_slug,
                 kind=request.form.get("kind", ""),
@@ -163,5 +163,5 @@ def new_unit(course_slug, tag, module_slug):
         values=request.form,
         error=error,
         form=ConfirmForm(),
-        kinds=services.LOCAL_KINDS,
+        kinds=local_units.LOCAL_KINDS,
     ), 400 if error else 200

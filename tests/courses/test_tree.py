@@ -14,7 +14,7 @@ from sqlalchemy import select
 from elearn.courses.importer import sync_tree
 from elearn.courses.models import Course, Unit
 from elearn.extensions import db
-from elearn.localisation import services
+from elearn.localisation import local_units, services
 from tests.conftest import post_form, sign_in
 from tests.factories import LESSON, LOCALISED_FILES, import_course, variant
 
@@ -78,7 +78,7 @@ def test_the_translation_editor_hiding_and_a_country_only_unit_are_shown_at_once
     assert "Another lesson" in page(client, "/courses/demo/one/?variant=")  # the source still has it
 
     with app.app_context():
-        services.create_local_unit(
+        local_units.create_local_unit(
             variant("lv-LV"),
             "one",
             kind="case-story",
