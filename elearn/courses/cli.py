@@ -48,11 +48,28 @@ def validate_command(path: Path):
 @courses_cli.command("import")
 @PATH_ARG
 @click.option("--force", is_flag=True, help="Rewrite courses even when their files did not change.")
-def import_command(path: Path, force: bool):
-    """Validate and import every course under PATH; a course with problems is not imported."""
+@click.option(
+    "--ours",
+    "prefer",
+    flag_value="ours",
+    help="Where a text was edited both in the browser and in its file, keep the browser's.",
+)
+@click.option(
+    "--theirs",
+    "prefer",
+    flag_value="theirs",
+    help="Where a text was edited both in the browser and in its file, take the file's.",
+)
+def import_command(path: Path, force: bool, prefer: str | None):
+    """Validate and import every course under PATH; a course with problems is not imported.
+
+    Browser work that was not exported is never overwritten: a text edited both in the
+    browser and in its file since the last import or export is a conflict, and the course
+    is not imported until --ours or --theirs says which wins (the other stays in the history).
+    """
     # committed before exiting: the valid courses are imported even when another one is not
     with unit_of_work(), _progress(path, "Importing") as bar:
-        report = sync_tree(path, on_file=lambda _f: bar.update(1), force=force)
+        report = sync_tree(path, on_file=lambda _f: bar.update(1), force=force, prefer=prefer)  # type: ignore[arg-type]
     for slug in report.imported:
         click.echo(f"Imported {slug}.")
     for slug in report.unchanged:

@@ -130,14 +130,15 @@ def test_sync_tree_leaves_the_commit_to_its_caller(app, write_course):
 def test_a_course_whose_import_fails_leaves_nothing_and_the_courses_before_it_stay(appctx, write_course, monkeypatch):
     root = write_course(valid_course(), slug="alpha")
     write_course(valid_course(**{"locales/lv/course.md": "---\ntitle: Beta LV\n---\n"}), root=root, slug="beta")
-    import_variants = importer._import_variants
+    run = importer.VariantSync.run
 
-    def failing(course, data):
-        import_variants(course, data)  # the course, its modules and units are written (flushed) by now
-        if course.slug == "beta":
+    def failing(sync, variants):
+        conflicts = run(sync, variants)  # the course, its modules and units are written (flushed) by now
+        if sync.course.slug == "beta":
             raise RuntimeError("the database refused something")
+        return conflicts
 
-    monkeypatch.setattr(importer, "_import_variants", failing)
+    monkeypatch.setattr(importer.VariantSync, "run", failing)
     with pytest.raises(RuntimeError):
         sync_tree(root)
     assert [c.slug for c in db.session.scalars(select(Course))] == ["alpha"]  # beta's savepoint was rolled back

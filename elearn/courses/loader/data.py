@@ -45,6 +45,7 @@ class ModuleData:
 class TranslationData:
     title: str
     content_hash: str
+    path: str = ""  # of the file, as problems name it
     summary: str = ""
     html: str = ""  # description, outline or body
     body_source: str = ""
@@ -56,6 +57,7 @@ class TranslationData:
 @dataclass
 class VariantData:
     tag: str
+    path: str = ""  # of the locales/<tag> folder, as problems name it
     course: TranslationData | None = None
     modules: dict[str, TranslationData] = field(default_factory=dict)
     units: dict[tuple[str, str], TranslationData] = field(default_factory=dict)

@@ -34,7 +34,7 @@ def load_variants(reader: CourseReader, modules: list[ModuleData], course_pass_m
 
 
 def load_variant(reader: CourseReader, tag_dir: Path, modules: list[ModuleData], course_pass_mark: int) -> VariantData:
-    variant = VariantData(tag=tag_dir.name)
+    variant = VariantData(tag=tag_dir.name, path=reader.rel(tag_dir))
     by_id = {m.id: m for m in modules}
     module_dirs = numbered(tag_dir.iterdir(), dirs=True)
     # Links inside a variant resolve to the variant's own country-only files first.
@@ -57,6 +57,7 @@ def load_course_translation(
         title=info.get("title", ""),
         summary=info.get("summary", ""),
         content_hash=_sha256(doc.raw),
+        path=reader.rel(course_file),
         html=render_body(reader, course_file, doc, "course.md", addresses),
         body_source=doc.body,
     )
@@ -90,6 +91,7 @@ def load_variant_module(
             summary=info.get("summary", ""),
             objectives=info.get("objectives", []),
             content_hash=_sha256(doc.raw),
+            path=reader.rel(module_file),
             html=render_body(reader, module_file, doc, f"{module_dir.name}/module.md", addresses),
             body_source=doc.body,
         )
@@ -149,6 +151,7 @@ def load_translation(
     return TranslationData(
         title=info.get("title", ""),
         content_hash=_sha256(doc.raw),
+        path=reader.rel(path),
         html=body_html,
         body_source=doc.body,
         meta=meta,
