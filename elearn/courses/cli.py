@@ -10,10 +10,12 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import inspect
 
 from elearn.core.transaction import unit_of_work
 from elearn.courses.importer import sync_tree, validate_tree
-from elearn.courses.loader import count_files
+from elearn.courses.loader import count_files, find_courses
+from elearn.extensions import db
 
 courses_cli = AppGroup("courses", help="Validate and import courses written as markdown files.")
 
@@ -27,6 +29,18 @@ def _progress(path: Path, label: str):
     )
 
 
+def _require_courses(path: Path) -> None:
+    """A folder without a course is a mistake, never "all valid": say what a course folder is."""
+    if find_courses(path):
+        return
+    if (path / "module.md").is_file() or path.name[:2].isdigit():
+        hint = "it looks like a module folder: give its course folder (the one holding course.md)"
+    else:
+        hint = "a course is a folder holding course.md; give it, or the folder that holds course folders"
+    click.echo(f"{path}: no course found: {hint}.", err=True)
+    sys.exit(1)
+
+
 def _print_problems(problems) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -37,6 +51,7 @@ def _print_problems(problems) -> None:
 @PATH_ARG
 def validate_command(path: Path):
     """Check every course under PATH and list every problem as path:line: message."""
+    _require_courses(path)
     with _progress(path, "Validating") as bar:
         problems = validate_tree(path, on_file=lambda _f: bar.update(1))
     if problems:
@@ -67,11 +82,15 @@ def import_command(path: Path, force: bool, prefer: str | None):
     browser and in its file since the last import or export is a conflict, and the course
     is not imported until --ours or --theirs says which wins (the other stays in the history).
     """
+    _require_courses(path)
+    if not inspect(db.engine).has_table("course"):
+        click.echo("The database has no tables yet: run `flask --app elearn db upgrade` first.", err=True)
+        sys.exit(1)
     # committed before exiting: the valid courses are imported even when another one is not
     with unit_of_work(), _progress(path, "Importing") as bar:
         report = sync_tree(path, on_file=lambda _f: bar.update(1), force=force, prefer=prefer)  # type: ignore[arg-type]
-    for slug in report.imported:
-        click.echo(f"Imported {slug}.")
+    for summary in report.summaries:
+        click.echo(str(summary))
     for slug in report.unchanged:
         click.echo(f"{slug} is unchanged; nothing written.")
     if report.problems:

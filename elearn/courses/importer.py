@@ -12,6 +12,7 @@ ids survives. A course whose files did not change at all is skipped without a wr
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,16 +39,55 @@ Side = Literal["ours", "theirs"] | None
 
 
 @dataclass
+class VariantSummary:
+    tag: str
+    translated: int  # source units with a translation in this tag or its language
+    shown: int  # source units the variant does not hide
+    hidden: int
+    country_only: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.tag}: {self.translated} of {self.shown} units translated, "
+            f"{self.hidden} hidden, {self.country_only} country-only"
+        )
+
+
+@dataclass
+class CourseSummary:
+    """What one import did to a course, for the trainer to check that nothing went missing."""
+
+    slug: str
+    modules: Counter[str] = field(default_factory=Counter)  # added, changed, unchanged, removed
+    units: Counter[str] = field(default_factory=Counter)
+    variants: list[VariantSummary] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        def counts(counter: Counter[str]) -> str:
+            return ", ".join(f"{counter[k]} {k}" for k in ("added", "changed", "unchanged", "removed") if counter[k])
+
+        lines = [
+            f"Imported {self.slug}: modules {counts(self.modules) or 'none'}; units {counts(self.units) or 'none'}."
+        ]
+        lines += [f"  {variant}." for variant in self.variants]
+        return "\n".join(lines)
+
+
+@dataclass
 class ImportReport:
     imported: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    changed_units: int = 0
+    summaries: list[CourseSummary] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def changed_units(self) -> int:
+        return sum(s.units["added"] + s.units["changed"] for s in self.summaries)
 
 
 def validate_tree(path: Path, on_file: Callable[[str], None] | None = None) -> list[Problem]:
@@ -84,7 +124,7 @@ def sync_tree(
             continue
         try:
             with db.session.begin_nested():  # all or nothing for this course; raised errors propagate
-                report.changed_units += import_course(data, existing, prefer=prefer)
+                report.summaries.append(import_course(data, existing, prefer=prefer))
         except SyncConflicts as conflicts:
             report.failed.append(data.id)
             report.problems.extend(conflicts.problems)
@@ -93,8 +133,8 @@ def sync_tree(
     return report
 
 
-def import_course(data: CourseData, course: Course | None = None, *, prefer: Side = None) -> int:
-    """Upsert one course tree; returns how many units are new or changed. Caller commits.
+def import_course(data: CourseData, course: Course | None = None, *, prefer: Side = None) -> CourseSummary:
+    """Upsert one course tree; returns what changed. Caller commits.
 
     Raises SyncConflicts (after writing to the session: run it in a savepoint) when browser
     work and file edits disagree and ``prefer`` does not say which wins."""
@@ -112,11 +152,12 @@ def import_course(data: CourseData, course: Course | None = None, *, prefer: Sid
     course.source_dir = data.source_dir
     course.tree_hash = data.tree_hash
 
-    changed = 0
+    summary = CourseSummary(data.id)
     modules = {m.slug: m for m in course.modules}
     keep_modules = []
     for module_data in data.modules:
         module = modules.get(module_data.id) or Module(slug=module_data.id, course=course)
+        summary.modules[_change(module.content_hash, module_data.content_hash)] += 1
         module.position = module_data.position
         module.title = module_data.title
         module.summary = module_data.summary
@@ -128,30 +169,55 @@ def import_course(data: CourseData, course: Course | None = None, *, prefer: Sid
         keep = [u for u in module.units if u.variant_id is not None]  # handled with variants
         for unit_data in module_data.units:
             unit = source_units.get(unit_data.id) or _new_unit(unit_data.id, module)
-            changed += _update_unit(unit, unit_data)
+            summary.units[_change(unit.content_hash, unit_data.content_hash)] += 1
+            _update_unit(unit, unit_data)
             keep.append(unit)
+        summary.units["removed"] += len(set(source_units) - {u.id for u in module_data.units})
         module.units = keep
+    summary.modules["removed"] += len(set(modules) - {m.id for m in data.modules})
     course.modules = keep_modules
     db.session.flush()
 
     conflicts = VariantSync(course, prefer).run(data.variants)
     if conflicts:
         raise SyncConflicts(conflicts)
-    return changed
+    summary.variants = [_variant_summary(course, variant) for variant in course.variants]
+    return summary
+
+
+def _change(old_hash: str | None, new_hash: str) -> str:
+    return "added" if old_hash is None else "unchanged" if old_hash == new_hash else "changed"
+
+
+def _variant_summary(course: Course, variant: Variant) -> VariantSummary:
+    """How complete a variant is as its learners see it (a country variant uses its language's texts)."""
+    tags = {variant.tag, variant.language}
+    translated_ids = set(
+        db.session.scalars(
+            select(UnitTranslation.unit_id).join(Variant).where(Variant.course_id == course.id, Variant.tag.in_(tags))
+        )
+    )
+    source = [(m, u) for m in course.modules for u in m.units if u.variant_id is None]
+    shown = [u for m, u in source if f"{m.slug}/{u.slug}" not in variant.hidden]
+    return VariantSummary(
+        tag=variant.tag,
+        translated=sum(1 for u in shown if u.id in translated_ids),
+        shown=len(shown),
+        hidden=len(source) - len(shown),
+        country_only=sum(1 for m in course.modules for u in m.units if u.variant_id == variant.id),
+    )
 
 
 def _new_unit(slug: str, module: Module, variant: Variant | None = None) -> Unit:
-    unit = Unit(slug=slug, module=module, variant=variant, revision=0)
-    module.units.append(unit)
-    return unit
+    return Unit(slug=slug, module=module, variant=variant, revision=0)  # joins module.units
 
 
-def _update_unit(unit: Unit, unit_data: UnitData) -> int:
+def _update_unit(unit: Unit, unit_data: UnitData) -> None:
     """Copy file data onto a unit; a changed file gets a new revision (kept with its text)."""
     unit.position = unit_data.position
     if unit.content_hash == unit_data.content_hash and unit.kind == unit_data.kind:
         unit.synced_hash = unit_data.content_hash
-        return 0
+        return
     unit.kind = unit_data.kind
     unit.title = unit_data.title
     unit.meta = unit_data.meta
@@ -161,7 +227,6 @@ def _update_unit(unit: Unit, unit_data: UnitData) -> int:
     unit.content_hash = unit.synced_hash = unit_data.content_hash
     unit.revision = (unit.revision or 0) + 1
     db.session.add(UnitRevision(unit=unit, revision=unit.revision, title=unit.title, body_source=unit.body_source))
-    return 1
 
 
 # ---------------------------------------------------------------- variants: files meet browser work

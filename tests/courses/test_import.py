@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import func, select
@@ -175,7 +178,7 @@ def test_cli_validate_and_import(runner, write_course, appctx):
     (root / "demo/01-one/01-lesson.md").write_text(LESSON, encoding="utf-8")
     assert runner.invoke(args=["courses", "validate", str(root)]).exit_code == 0
     result = runner.invoke(args=["courses", "import", str(root)])
-    assert result.exit_code == 0 and "Imported demo." in result.output
+    assert result.exit_code == 0 and "Imported demo: modules 1 added; units 2 added." in result.output
     result = runner.invoke(args=["courses", "import", str(root)])
     assert "demo is unchanged; nothing written." in result.output
 
@@ -184,7 +187,11 @@ def test_cli_import_commits_the_valid_courses_and_exits_1_for_the_others(app, ru
     root = write_course(valid_course(), slug="good")
     write_course(valid_course(**{"01-one/01-lesson.md": "---\nkind: nope\ntitle: x\n---\n"}), root=root, slug="bad")
     result = runner.invoke(args=["courses", "import", str(root)])
-    assert result.exit_code == 1 and "Imported good." in result.output and "Not imported: bad" in result.output
+    assert (
+        result.exit_code == 1
+        and "Imported good: modules 1 added; units 2 added." in result.output
+        and "Not imported: bad" in result.output
+    )
     with app.app_context():  # committed by the command, not left to be rolled back with its app context
         assert [c.slug for c in db.session.scalars(select(Course))] == ["good"]
 
@@ -205,3 +212,53 @@ def test_demo_course_is_valid_and_rich_enough(demo, appctx):
     assert any(q.meta["format"] == "gift" for q in quizzes)
     assert "lv-LV" in [v.tag for v in course.variants]
     assert any(u.variant_id for m in course.modules for u in m.units), "a country-only unit"
+
+
+def test_import_reports_what_it_did_per_course_and_variant(app, write_course):
+    files = valid_course(
+        **{
+            "01-one/03-third.md": "---\nkind: lesson\ntitle: Third\n---\nText.\n",
+            "locales/lv/01-one/01-lesson.md": "---\ntitle: Nodarbība\n---\nTeksts.\n",
+            "locales/lv-LV/variant.yml": "hide:\n  - one/third\n",
+            "locales/lv-LV/01-one/05-riga.md": "---\nkind: lesson\ntitle: Rīgā\n---\nTeksts.\n",
+        }
+    )
+    root = write_course(files)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["courses", "import", str(root)])
+    assert first.exit_code == 0, first.output
+    assert "Imported demo: modules 1 added; units 3 added." in first.output
+    assert "  lv-LV: 1 of 2 units translated, 1 hidden, 1 country-only." in first.output
+    assert "  lv: 1 of 3 units translated, 0 hidden, 0 country-only." in first.output
+    (root / "demo/01-one/03-third.md").unlink()
+    (root / "demo/locales/lv-LV/variant.yml").unlink()
+    (root / "demo/01-one/01-lesson.md").write_text(files["01-one/01-lesson.md"].replace("Text", "More text"))
+    second = runner.invoke(args=["courses", "import", str(root)])
+    assert "Imported demo: modules 1 unchanged; units 1 changed, 1 unchanged, 1 removed." in second.output
+
+
+def test_import_and_validate_say_what_a_course_folder_is(app, tmp_path, write_course):
+    runner = app.test_cli_runner()
+    for command in ("validate", "import"):
+        empty = runner.invoke(args=["courses", command, str(tmp_path)])
+        assert empty.exit_code == 1 and "no course found: a course is a folder holding course.md" in empty.output
+    root = write_course(valid_course())
+    module = runner.invoke(args=["courses", "validate", str(root / "demo/01-one")])
+    assert module.exit_code == 1 and "it looks like a module folder" in module.output
+
+
+def test_import_into_a_database_without_tables_says_which_command_to_run(tmp_path, write_course):
+    """As a new user runs it, in a process of its own on a new SQLite file."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"}
+    root = write_course(valid_course())
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "elearn", "courses", "import", str(root)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "The database has no tables yet: run `flask --app elearn db upgrade` first." in result.stderr
+    assert "Traceback" not in result.stderr

@@ -131,7 +131,7 @@ def test_theirs_takes_the_file_and_the_browser_text_stays_in_the_history(app, co
         row = translation("lv", "lesson")
         assert row.body_source == "Labots failā.\n" and row.content_hash == row.synced_hash
         history = services.history(variant("lv"), services.get_unit(variant("lv"), "one", "lesson"))
-        assert "Labots pārlūkā." in [entry["revision"].body_source for entry in history]
+        assert "Labots pārlūkā." in [entry.revision.body_source for entry in history]
 
 
 def test_a_browser_translation_without_a_file_survives_and_a_deleted_file_removes_a_file_translation(
