@@ -9,7 +9,6 @@ language (``lv``) counts for its country variants (``lv-LV``) as the learners se
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import posixpath
 from dataclasses import dataclass, field
@@ -17,12 +16,11 @@ from urllib.parse import urlsplit
 
 import yaml
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from elearn.auth.models import User
 from elearn.core.markdown import render
-from elearn.courses import questions as q
-from elearn.courses.gift import parse_gift
-from elearn.courses.loader import differing_questions, render_question, stable_id
+from elearn.courses.loader import stable_id
 from elearn.courses.models import (
     QUIZ,
     Course,
@@ -35,6 +33,8 @@ from elearn.courses.models import (
 )
 from elearn.courses.quiz_markdown import parse_quiz_markdown
 from elearn.extensions import db
+from elearn.localisation import quiz_text
+from elearn.localisation.diff import Segment, word_diff
 
 UP_TO_DATE, OUTDATED, MISSING, COUNTRY_ONLY, HIDDEN = "up-to-date", "outdated", "missing", "country-only", "hidden"
 
@@ -175,18 +175,59 @@ def own_translation(variant: Variant, unit: Unit) -> UnitTranslation | None:
     )
 
 
-def source_changes(unit: Unit, since_revision: int) -> str:
-    """What changed in the source text since the revision a translation was made from (unified diff)."""
-    old = db.session.scalar(
-        select(UnitRevision.body_source).where(UnitRevision.unit_id == unit.id, UnitRevision.revision == since_revision)
+def latest_revision(variant: Variant, unit: Unit) -> TranslationRevision | None:
+    """The newest version of the variant's text of the unit (saved in the browser or from a file)."""
+    return db.session.scalar(
+        select(TranslationRevision)
+        .where(TranslationRevision.variant_id == variant.id, TranslationRevision.unit_id == unit.id)
+        .order_by(TranslationRevision.number.desc())
+        .limit(1)
     )
+
+
+class EditConflict(LocalisationError):
+    """The translation was saved again (by someone else, or by an import) after the form was loaded."""
+
+    def __init__(self, revision: TranslationRevision | None):
+        super().__init__(_l("Someone else saved this translation while you were editing it."))
+        self.revision = revision
+
+
+class InvalidQuiz(LocalisationError):
+    """A translated quiz that does not parse or does not keep the original's questions; ``problems``
+    say where (quiz_text.Problem), in the interface's language."""
+
+    def __init__(self, problems: list[quiz_text.Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class SourceChange:
+    """What changed in the original between the revision a translation translates and now."""
+
+    since: int
+    now: int
+    title: list[Segment]
+    body: list[Segment]
+
+
+def source_changes(unit: Unit, since_revision: int) -> SourceChange | None:
+    """The word diff of the source's title and text since ``since_revision``; None when that
+    revision's text is not kept."""
+    old = db.session.execute(
+        select(UnitRevision.title, UnitRevision.body_source).where(
+            UnitRevision.unit_id == unit.id, UnitRevision.revision == since_revision
+        )
+    ).first()
     if old is None:
-        return ""
-    return _diff(old, unit.body_source, f"revision {since_revision}", f"revision {unit.revision}")
+        return None
+    title, body = _diff(old.title, unit.title, context=None), _diff(old.body_source, unit.body_source)
+    return SourceChange(since_revision, unit.revision, title, body)
 
 
-def _diff(old: str, new: str, old_label: str, new_label: str) -> str:
-    return "\n".join(difflib.unified_diff(old.splitlines(), new.splitlines(), old_label, new_label, lineterm=""))
+def _diff(old: str, new: str, *, context: int | None = 2) -> list[Segment]:
+    return word_diff(old, new, context=context)
 
 
 TITLE_MAX = 300  # UnitTranslation.title and Unit.title
@@ -196,14 +237,32 @@ def preview(variant: Variant, unit: Unit, body: str) -> str:
     return render(body, _web_rewriter(variant, unit))
 
 
-def save(user, variant: Variant, unit: Unit, title: str, body: str) -> UnitTranslation:
-    """Save a translation edited in the browser as a new revision of it, made from the current source."""
+def save(
+    user,
+    variant: Variant,
+    unit: Unit,
+    title: str,
+    body: str,
+    *,
+    base: int | None = None,
+    parts: list[str] | None = None,
+) -> UnitTranslation:
+    """Save a translation edited in the browser as a new revision of it, made from the current source.
+
+    ``base``: the number of the revision the form was loaded with (0: none yet). When the
+    translation was saved again since, EditConflict, and nothing is written: the caller shows
+    both texts. ``parts``: a quiz typed question by question (quiz_text.split), for the
+    problems to say which question they are in."""
     title = (title or "").strip()
+    body = (body or "").replace("\r\n", "\n").replace("\r", "\n")  # as a textarea sends it: LF, as in the files
     if not title:
         raise LocalisationError(_l("Please give the translated title."))
     if len(title) > TITLE_MAX:  # the column's length: PostgreSQL refuses longer ones
         raise LocalisationError(_l("The title is too long: at most %(num)d characters.", num=TITLE_MAX))
-    questions = _checked_questions(unit, body) if unit.kind == QUIZ else []
+    latest = latest_revision(variant, unit)
+    if base is not None and base != (latest.number if latest else 0):
+        raise EditConflict(latest)
+    questions = _checked_questions(unit, body, parts) if unit.kind == QUIZ else []
     translation = own_translation(variant, unit)
     if translation is None:
         translation = UnitTranslation(variant_id=variant.id, unit_id=unit.id, meta={})
@@ -214,31 +273,68 @@ def save(user, variant: Variant, unit: Unit, title: str, body: str) -> UnitTrans
     translation.questions = questions
     translation.source_revision = unit.revision
     translation.content_hash = hashlib.sha256(export_text(translation, unit).encode()).hexdigest()
-    number = (
-        db.session.scalar(
-            select(func.max(TranslationRevision.number)).where(
-                TranslationRevision.variant_id == variant.id, TranslationRevision.unit_id == unit.id
-            )
-        )
-        or 0
-    ) + 1
-    db.session.add(
-        TranslationRevision(
-            variant_id=variant.id,
-            unit_id=unit.id,
-            number=number,
-            title=title,
-            body_source=body,
-            source_revision=unit.revision,
-            author_id=user.id if user else None,
-        )
-    )
+    _record(user, variant, unit, latest, title, body)
     db.session.flush()
     return translation
 
 
-def history(variant: Variant, unit: Unit) -> list[dict]:
-    """Saved revisions, newest first, each with its difference from the one before."""
+def mark_still_correct(user, variant: Variant, unit: Unit, *, base: int | None = None) -> UnitTranslation:
+    """An outdated translation that needs no change: it now translates the current source.
+
+    The text is not touched (nor its fingerprints: there is nothing new to export); a new
+    revision records who decided it, and when. EditConflict as for :func:`save`."""
+    translation = own_translation(variant, unit)
+    if translation is None:
+        raise LookupError(unit.slug)
+    latest = latest_revision(variant, unit)
+    if base is not None and base != (latest.number if latest else 0):
+        raise EditConflict(latest)
+    if translation.source_revision < unit.revision:
+        translation.source_revision = unit.revision
+        _record(user, variant, unit, latest, translation.title, translation.body_source, still_correct=True)
+        db.session.flush()
+    return translation
+
+
+def _record(user, variant, unit, latest, title: str, body: str, *, still_correct: bool = False) -> None:
+    db.session.add(
+        TranslationRevision(
+            variant_id=variant.id,
+            unit_id=unit.id,
+            number=(latest.number if latest else 0) + 1,
+            title=title,
+            body_source=body,
+            fields={"still_correct": True} if still_correct else {},
+            source_revision=unit.revision,
+            origin=TranslationRevision.BROWSER,
+            author_id=user.id if user else None,
+        )
+    )
+
+
+@dataclass
+class HistoryEntry:
+    revision: TranslationRevision
+    author: str | None  # the author's name; None: from the files, or a deleted account (``origin`` tells)
+    title: list[Segment]  # the change from the version before ([]: none)
+    body: list[Segment]
+    first: bool
+
+    @property
+    def still_correct(self) -> bool:
+        return bool((self.revision.fields or {}).get("still_correct"))
+
+
+def author_names(revisions: list[TranslationRevision]) -> dict[int, str]:
+    """Author id → name, for the revisions that have an author (one query)."""
+    ids = {r.author_id for r in revisions if r.author_id is not None}
+    if not ids:
+        return {}
+    return {row.id: row.name for row in db.session.execute(select(User.id, User.name).where(User.id.in_(ids)))}
+
+
+def history(variant: Variant, unit: Unit) -> list[HistoryEntry]:
+    """Every version, newest first, each with its word diff from the one before and its author."""
     revisions = list(
         db.session.scalars(
             select(TranslationRevision)
@@ -246,11 +342,19 @@ def history(variant: Variant, unit: Unit) -> list[dict]:
             .order_by(TranslationRevision.number)
         )
     )
-    entries, previous = [], ""
+    names = author_names(revisions)
+    entries, before = [], None
     for revision in revisions:
-        diff = _diff(previous, revision.body_source, f"{revision.number - 1}", f"{revision.number}")
-        entries.append({"revision": revision, "diff": diff})
-        previous = revision.body_source
+        entries.append(
+            HistoryEntry(
+                revision,
+                names.get(revision.author_id) if revision.author_id is not None else None,
+                _diff(before.title, revision.title, context=None) if before else [],
+                _diff(before.body_source if before else "", revision.body_source),
+                before is None,
+            )
+        )
+        before = revision
     return list(reversed(entries))
 
 
@@ -274,18 +378,14 @@ def _quiz_intro(unit: Unit, body: str) -> str:
     return parse_quiz_markdown(body)[0]
 
 
-def _checked_questions(unit: Unit, body: str) -> list[dict]:
-    """A translated quiz must parse and keep the source's questions and answers; only texts change."""
+def _checked_questions(unit: Unit, body: str, parts: list[str] | None = None) -> list[dict]:
+    """A translated quiz must parse and keep the source's questions and answers; only texts change.
+
+    InvalidQuiz says what is wrong in the interface's language, by question when ``parts`` are given."""
     try:
-        parsed = parse_gift(body) if unit.meta.get("format") == "gift" else parse_quiz_markdown(body)[1]
-    except q.QuizSyntaxError as error:
-        raise LocalisationError("; ".join(f"{line}: {message}" for line, message in error.problems)) from error
-    rendered = [render_question(question) for question in parsed]
-    if len(rendered) != len(unit.questions) or differing_questions(unit.questions, rendered):
-        raise LocalisationError(
-            _l("A translated quiz keeps the questions and answers of the original; only the texts change.")
-        )
-    return rendered
+        return quiz_text.check(unit.meta.get("format"), body, unit.questions, parts)
+    except quiz_text.QuizProblems as error:
+        raise InvalidQuiz(error.problems) from error
 
 
 def _web_rewriter(variant: Variant, unit: Unit):

@@ -7,8 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from elearn.auth.forms import ConfirmForm
+from elearn.courses.models import QUIZ
 from elearn.localisation import cli as _cli  # noqa: F401 - attaches ``flask courses export`` to the courses group
-from elearn.localisation import local_units, services
+from elearn.localisation import local_units, quiz_text, services
+from elearn.localisation.diff import word_diff
 
 bp = Blueprint("localisation", __name__, url_prefix="/localise")
 
@@ -48,31 +50,56 @@ def variant_status(course_slug, tag):
 
 @bp.route("/<course_slug>/<tag>/<module_slug>/<unit_slug>/", methods=["GET", "POST"])
 def editor(course_slug, tag, module_slug, unit_slug):
+    """The side-by-side editor; its buttons: preview, save, start from the original, still correct."""
     variant = _variant(course_slug, tag)
     unit = _unit(variant, module_slug, unit_slug)
+    user = current_user._get_current_object()
     translation = services.own_translation(variant, unit)
+    latest = services.latest_revision(variant, unit)
+    quiz = unit.kind == QUIZ
+    parts = _typed_parts(unit) if quiz else None
     title = request.form.get("title", translation.title if translation else "")
-    body = request.form.get("body", translation.body_source if translation else "")
-    preview_html, error = None, None
+    saved_body = translation.body_source if translation else ""
+    body = quiz_text.join(parts) if parts is not None else request.form.get("body", saved_body)
+    base = request.form.get("base", type=int) if request.method == "POST" else (latest.number if latest else 0)
+    preview_html, error, problems, conflict, status = None, None, [], None, 200
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
-        if request.form.get("action") == "save":
+        action = request.form.get("action")
+        if action == "start":  # nothing is saved: the form is filled with the original
+            title, body = unit.title, unit.body_source
+            parts = _original_parts(unit) if quiz else None
+        elif action in ("save", "still-correct"):
             try:
-                services.save(current_user._get_current_object(), variant, unit, title, body)
+                if action == "save":
+                    services.save(user, variant, unit, title, body, base=base, parts=parts)
+                    flash(_("The translation is saved."))
+                else:
+                    services.mark_still_correct(user, variant, unit, base=base)
+                    flash(_("The translation is marked as still correct: it now translates the current original."))
+            except services.EditConflict as exc:
+                conflict, status = exc.revision, 409
+                base = exc.revision.number if exc.revision else 0  # saving again is a decision, made seeing both
+                translation = services.own_translation(variant, unit)
+            except services.InvalidQuiz as exc:
+                error, problems, status = _("The quiz cannot be saved yet:"), exc.problems, 400
             except services.LocalisationError as exc:
-                error = str(exc)
+                error, status = str(exc), 400
+            except LookupError:
+                abort(404)
             else:
-                flash(_("The translation is saved."))
                 return redirect(request.path)
         else:
             preview_html = services.preview(variant, unit, body)
             if request.headers.get("X-Live-Preview") == "1":  # editor.js asks for the fragment only
                 return preview_html
+    elif quiz:
+        parts = _saved_parts(unit, translation)
     changes = (
         services.source_changes(unit, translation.source_revision)
         if translation and translation.source_revision < unit.revision
-        else ""
+        else None
     )
     return render_template(
         "localisation/editor.html",
@@ -81,12 +108,49 @@ def editor(course_slug, tag, module_slug, unit_slug):
         module_slug=module_slug,
         title=title,
         body=body,
+        parts=parts,
+        original_parts=_original_parts(unit) if quiz else None,
+        base=base,
         preview_html=preview_html,
         error=error,
+        problems=problems,
+        conflict=conflict,
+        theirs=_diff(translation, title, body) if conflict is not None else None,
         changes=changes,
         translation=translation,
+        unsaved=request.method == "POST",  # a form sent back (preview, mistakes): its text is not saved
+        conflict_author=services.author_names([conflict]).get(conflict.author_id or 0) if conflict else None,
         form=ConfirmForm(),
-    ), 400 if error else 200
+    ), status
+
+
+def _typed_parts(unit) -> list[str] | None:
+    """A quiz typed question by question: [introduction, question 1, …] from the form (part-0 …)."""
+    if "part-0" not in request.form:
+        return None
+    return [request.form.get(f"part-{index}", "") for index in range(len(unit.questions) + 1)]
+
+
+def _saved_parts(unit, translation) -> list[str] | None:
+    """The saved quiz translation cut question by question; empty boxes for a new one;
+    None (one text area) when its text does not cut into the original's questions."""
+    if translation is None or not translation.body_source.strip():
+        return [""] * (len(unit.questions) + 1)
+    return quiz_text.split(unit.meta.get("format"), translation.body_source, len(unit.questions))
+
+
+def _original_parts(unit) -> list[str] | None:
+    return quiz_text.split(unit.meta.get("format"), unit.body_source, len(unit.questions))
+
+
+def _diff(translation, title: str, body: str) -> dict | None:
+    """Their saved text against the one typed, for a refused save."""
+    if translation is None:
+        return None
+    return {
+        "title": word_diff(translation.title, title, context=None),
+        "body": word_diff(translation.body_source, body),
+    }
 
 
 @bp.get("/<course_slug>/<tag>/<module_slug>/<unit_slug>/history")
