@@ -116,12 +116,16 @@ def variant_chain(course: CourseTree, tag: str | None) -> list[VariantInfo]:
     return [by_tag[t] for t in dict.fromkeys(tags) if t in by_tag]
 
 
-def default_variant(course: CourseTree, ui_lang: str) -> str | None:
-    """For a reader who chose nothing: a variant in the interface language, if any."""
+def default_variant(course: CourseTree, ui_lang: str, country: str | None = None) -> str | None:
+    """For a reader who chose nothing: a variant in the interface language, the reader's
+    country's first (``lv-LV`` for a reader in Latvia), if any."""
     if ui_lang == course.language:
         return None
     tags = [v.tag for v in course.variants if v.language == ui_lang]
-    return ui_lang if ui_lang in tags else (tags[0] if tags else None)
+    for preferred in (f"{ui_lang}-{country}" if country else None, ui_lang):
+        if preferred in tags:
+            return preferred
+    return tags[0] if tags else None
 
 
 def catalogue(language: str | None = None, country: str | None = None) -> list[Course]:

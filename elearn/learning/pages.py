@@ -18,6 +18,8 @@ from elearn.auth.forms import ConfirmForm
 from elearn.courses import reading as rd
 from elearn.courses.loader import MEDIA_EXTENSIONS
 from elearn.courses.models import QUIZ
+from elearn.courses.outline import module_outline
+from elearn.courses.tree import tree_of
 from elearn.learning import services
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -41,19 +43,33 @@ def reading_for(course_slug: str, unit: tuple[str, str] | None = None) -> rd.Rea
         session[key] = tag or ""
     elif g.enrolment is not None:
         tag = g.enrolment.variant_tag
-    elif key in session:
-        tag = session[key] or None
     else:
-        tag = rd.default_variant(course, str(get_locale()))
+        tag = _chosen_or_default(course)
     return rd.Reading(course, rd.variant_chain(course, tag))
+
+
+def _chosen_or_default(course: rd.CourseTree, country: str | None = None) -> str | None:
+    """The variant the reader chose before on this device, else the one in their language and country."""
+    key = f"variant:{course.slug}"
+    if key in session:
+        return session[key] or None
+    if country is None and current_user.is_authenticated:
+        country = current_user.country
+    return rd.default_variant(course, str(get_locale()), country)
 
 
 @bp.get("/")
 def catalogue():
+    """Every course with its title and summary in the version its course page would show this reader."""
     language = request.args.get("language") or None
     country = request.args.get("country") or None
-    courses = rd.catalogue(language, country)
-    return render_template("courses/catalogue.html", courses=courses, language=language, country=country)
+    entries = []
+    for course in rd.catalogue(language, country):
+        tree = tree_of(course.id, course.content_stamp)
+        reading = rd.Reading(tree, rd.variant_chain(tree, _chosen_or_default(tree, country)))
+        title, summary, _description, lang = rd.course_texts(reading)
+        entries.append((course, title, summary, lang))
+    return render_template("courses/catalogue.html", entries=entries, language=language, country=country)
 
 
 @bp.get("/<course_slug>/")
@@ -85,6 +101,7 @@ def module(course_slug, module_slug):
             "course_title": rd.course_texts(reading)[0],
             "module": current,
             "units": rd.units(reading, current.module),
+            "outline": module_outline(reading, current),
             "neighbours": _neighbours(modules, current),
         },
     )

@@ -8,7 +8,8 @@ import pytest
 
 from elearn.core.transaction import unit_of_work
 from elearn.courses.importer import sync_tree
-from tests.factories import course_files
+from tests.conftest import sign_in
+from tests.factories import course_files, valid_course
 
 
 @pytest.fixture
@@ -228,3 +229,36 @@ def test_every_demo_page_in_every_version_renders(client, demo):
             assert units, module_url
             for unit_url in units:
                 assert client.get(unit_url).status_code == 200, (tag, unit_url)
+
+
+def test_the_catalogue_shows_each_course_in_the_readers_language_and_country(app, client, write_course, make_user):
+    root = write_course(
+        valid_course(
+            **{
+                "locales/ru-EE/course.md": "---\ntitle: Курс в Эстонии\nsummary: Для Эстонии.\n---\n",
+                "locales/ru-LV/course.md": "---\ntitle: Курс в Латвии\nsummary: Для Латвии.\n---\n",
+            }
+        )
+    )
+    with app.app_context(), unit_of_work():
+        assert sync_tree(root).ok
+    english = text_of(client.get("/courses/?lang=en"))
+    assert '<h2><a href="/courses/demo/">Demo</a></h2>' in english
+    russian = text_of(client.get("/courses/?lang=ru"))  # no country known: the first Russian version
+    assert '<h2><a href="/courses/demo/">Курс в Эстонии</a></h2>' in russian and "<p>Для Эстонии.</p>" in russian
+    assert "Курс в Латвии" in text_of(client.get("/courses/?lang=ru&country=LV"))
+    make_user("reader@example.org", language="ru", country="LV")
+    sign_in(client, "reader@example.org")
+    assert "Курс в Латвии" in text_of(client.get("/courses/"))
+    assert "Курс в Латвии" in text_of(client.get("/courses/demo/"))  # as the course page shows it
+    client.get("/courses/demo/?variant=ru-EE")  # a version chosen on the course page is remembered
+    assert "Курс в Эстонии" in text_of(client.get("/courses/"))
+
+
+def test_a_title_in_another_language_than_the_page_says_so(app, client, write_course):
+    root = write_course(valid_course(**{"locales/ru-LV/course.md": "---\ntitle: Курс\n---\n"}))
+    with app.app_context(), unit_of_work():
+        assert sync_tree(root).ok
+    client.get("/courses/demo/?variant=ru-LV")
+    page = text_of(client.get("/courses/?lang=en"))
+    assert '<h2 lang="ru"><a href="/courses/demo/">Курс</a></h2>' in page
