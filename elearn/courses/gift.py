@@ -417,10 +417,17 @@ class _QuestionParser:
                 if not -100 <= weight <= 100:
                     self.error(item.pos, f"the weight %{value}% is not between -100 and 100")
                 raw = raw[match.end() :]
-            elif _WEIGHTISH_RE.fullmatch(value):
+            else:
+                # Moodle reads any %…% that opens an answer as its weight, never as its text:
+                # "%5O%total cost" (a letter O) must not become an answer learners cannot type.
                 has_weight = True
-                hint = " (use a dot as decimal separator)" if "," in value else ""
-                self.error(item.pos, f"the weight %{value}% is not a number{hint}")
+                if _WEIGHTISH_RE.fullmatch(value) and "," in value:
+                    self.error(item.pos, f"the weight %{value}% is not a number (use a dot as decimal separator)")
+                else:
+                    self.error(
+                        item.pos,
+                        f"the weight %{value}% is not a number: write a percentage between -100 and 100, e.g. %50%",
+                    )
                 raw = raw[match.end() :]
         text, hash_sign, feedback = raw.partition("#")
         if "#" in feedback:

@@ -360,6 +360,11 @@ def test_blank_line_inside_an_answer_block():
         ("Q {\n=a -> 1\n=b ->\n}", 3, "nothing after '->'"),
         ("Q {\n=a -> 1#fb\n=b -> 2\n}", 2, "cannot have feedback"),
         ("Q {\n=a -> 1\n=%50%b -> 2\n}", 3, "cannot have a %weight%"),
+        # a typo in a weight (letter O) is an error, never an answer text nobody can type (#27)
+        ("Q {\n=%5O%total cost\n~nothing\n}", 2, "the weight %5O% is not a number: write a percentage between"),
+        ("Q {=%5O%total cost =total}", 1, "the weight %5O% is not a number"),
+        ("Q {#=%half%1822 =1822}", 1, "the weight %half% is not a number"),
+        ("Q {~%50 %a ~%%b =c}", 1, "the weight %% is not a number"),
         ("Q {~%100%only}", 1, "at least two answers"),
         ("Q {=a ~}", 1, "empty answer after '~'"),
         ("Q {=%0%a}", 1, "no accepted answer gives credit"),
