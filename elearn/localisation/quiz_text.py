@@ -77,6 +77,12 @@ def join(parts: list[str]) -> str:
     return "\n\n".join(pieces) + "\n"
 
 
+def rows(text: str, *, width: int = 60, least: int = 4, most: int = 30) -> int:
+    """How many rows a text area needs to show ``text`` whole, its long lines wrapped."""
+    needed = sum(max(1, -(-len(line) // width)) for line in _lf(text).split("\n")) + 1
+    return min(max(needed, least), most)
+
+
 def part_starts(parts: list[str]) -> list[int | None]:
     """The line of the joined text each part begins on (None: an empty introduction, left out)."""
     starts: list[int | None] = []

@@ -188,7 +188,7 @@ def latest_revision(variant: Variant, unit: Unit) -> TranslationRevision | None:
 class EditConflict(LocalisationError):
     """The translation was saved again (by someone else, or by an import) after the form was loaded."""
 
-    def __init__(self, revision: TranslationRevision | None):
+    def __init__(self, revision: TranslationRevision):
         super().__init__(_l("Someone else saved this translation while you were editing it."))
         self.revision = revision
 
@@ -260,7 +260,7 @@ def save(
     if len(title) > TITLE_MAX:  # the column's length: PostgreSQL refuses longer ones
         raise LocalisationError(_l("The title is too long: at most %(num)d characters.", num=TITLE_MAX))
     latest = latest_revision(variant, unit)
-    if base is not None and base != (latest.number if latest else 0):
+    if base is not None and latest is not None and base != latest.number:
         raise EditConflict(latest)
     questions = _checked_questions(unit, body, parts) if unit.kind == QUIZ else []
     translation = own_translation(variant, unit)
@@ -287,7 +287,7 @@ def mark_still_correct(user, variant: Variant, unit: Unit, *, base: int | None =
     if translation is None:
         raise LookupError(unit.slug)
     latest = latest_revision(variant, unit)
-    if base is not None and base != (latest.number if latest else 0):
+    if base is not None and latest is not None and base != latest.number:
         raise EditConflict(latest)
     if translation.source_revision < unit.revision:
         translation.source_revision = unit.revision

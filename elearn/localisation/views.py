@@ -80,7 +80,7 @@ def editor(course_slug, tag, module_slug, unit_slug):
                     flash(_("The translation is marked as still correct: it now translates the current original."))
             except services.EditConflict as exc:
                 conflict, status = exc.revision, 409
-                base = exc.revision.number if exc.revision else 0  # saving again is a decision, made seeing both
+                base = exc.revision.number  # saving again is a decision, made seeing both
                 translation = services.own_translation(variant, unit)
             except services.InvalidQuiz as exc:
                 error, problems, status = _("The quiz cannot be saved yet:"), exc.problems, 400
@@ -110,6 +110,7 @@ def editor(course_slug, tag, module_slug, unit_slug):
         body=body,
         parts=parts,
         original_parts=_original_parts(unit) if quiz else None,
+        text_rows=quiz_text.rows,
         base=base,
         preview_html=preview_html,
         error=error,

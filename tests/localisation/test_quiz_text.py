@@ -71,6 +71,13 @@ def test_part_starts_are_the_lines_of_the_joined_text():
     assert joined.split("\n")[7] == "## Two"
 
 
+def test_a_box_has_rows_for_its_text_long_lines_wrapped():
+    assert quiz_text.rows("") == 4
+    assert quiz_text.rows("one\ntwo\nthree\nfour\nfive") == 6
+    assert quiz_text.rows("x" * 130) == 4 and quiz_text.rows("x" * 130 + "\n" * 4) == 8
+    assert quiz_text.rows("\n" * 100) == 30
+
+
 def test_problems_name_the_question_and_its_line_in_the_editors_words(app):
     parts = ["Ievads.", "## Viens\n\nIzvēlies.\n\n- [x] jā\n- [ ] nē", "## Divi\n\nVēlreiz.\n\n- jā\n- nē"]
     with app.test_request_context(), pytest.raises(quiz_text.QuizProblems) as raised:
