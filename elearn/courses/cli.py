@@ -13,8 +13,8 @@ from flask.cli import AppGroup
 from sqlalchemy import inspect
 
 from elearn.core.transaction import unit_of_work
-from elearn.courses.importer import sync_tree, validate_tree
-from elearn.courses.loader import count_files, find_courses
+from elearn.courses.importer import sync_tree
+from elearn.courses.loader import Problem, count_files, find_courses, load_path
 from elearn.extensions import db
 
 courses_cli = AppGroup("courses", help="Validate and import courses written as markdown files.")
@@ -49,15 +49,30 @@ def _print_problems(problems) -> None:
 
 @courses_cli.command("validate")
 @PATH_ARG
-def validate_command(path: Path):
-    """Check every course under PATH and list every problem as path:line: message."""
+@click.option("--strict", is_flag=True, help="Fail on warnings too, not only on errors.")
+def validate_command(path: Path, strict: bool):
+    """Check every course under PATH and list every problem as path:line: message.
+
+    Errors fail (exit status 1); warnings (path:line: warning: message), such as a file in
+    the wrong place, are printed but fail only with --strict."""
     _require_courses(path)
+    warnings: list[Problem] = []
     with _progress(path, "Validating") as bar:
-        problems = validate_tree(path, on_file=lambda _f: bar.update(1))
-    if problems:
-        _print_problems(problems)
+        results = load_path(path, on_file=lambda _f: bar.update(1), warnings=warnings)
+    errors = [problem for _dir, _data, problems in results for problem in problems]
+    found = sorted(errors + warnings, key=lambda p: (p.path, p.line))  # a file's problems together
+    for problem in found:
+        click.echo(str(problem), err=True)
+    if errors:
+        click.echo(f"{len(errors)} error(s), {len(warnings)} warning(s) found.", err=True)
         sys.exit(1)
-    click.echo("All courses are valid.")
+    if warnings and strict:
+        click.echo(f"{len(warnings)} warning(s) found; --strict makes them fail.", err=True)
+        sys.exit(1)
+    if warnings:
+        click.echo(f"All courses are valid, with {len(warnings)} warning(s) to look at.")
+    else:
+        click.echo("All courses are valid.")
 
 
 @courses_cli.command("import")

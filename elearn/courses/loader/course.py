@@ -6,7 +6,8 @@ from pathlib import Path
 
 from elearn.courses.loader.data import CourseData, ModuleData
 from elearn.courses.loader.files import _position, _sha256, numbered, stable_id, tree_hash
-from elearn.courses.loader.links import render_body
+from elearn.courses.loader.layout import check_layout
+from elearn.courses.loader.links import check_anchors, render_body
 from elearn.courses.loader.reader import CourseReader
 from elearn.courses.loader.schemas import COURSE_KEYS, MODULE_KEYS
 from elearn.courses.loader.units import load_unit
@@ -15,6 +16,8 @@ from elearn.courses.models import QUIZ
 
 
 def load_course(reader: CourseReader) -> CourseData | None:
+    """The course's tree, or None when it has errors (in ``reader.problems``; warnings in ``reader.warnings``)."""
+    check_layout(reader)
     course_file = reader.dir / "course.md"
     doc = reader.read(course_file)
     info = reader.check_keys(course_file, doc, COURSE_KEYS)
@@ -24,6 +27,7 @@ def load_course(reader: CourseReader) -> CourseData | None:
     course_pass_mark = info.get("pass_mark", 70)
     modules = load_modules(reader, module_dirs, course_pass_mark)
     variants = load_variants(reader, modules, course_pass_mark)
+    check_anchors(reader)
     if reader.problems:
         return None
     return CourseData(

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+ERROR = "error"
+WARNING = "warning"
+
 
 @dataclass(frozen=True)
 class Problem:
+    """A mistake in a course's files: an error stops the course's import, a warning does not."""
+
     path: str
     line: int
     message: str
+    severity: str = ERROR  # ERROR or WARNING
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == WARNING
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        marker = "warning: " if self.is_warning else ""
+        return f"{self.path}:{self.line}: {marker}{self.message}"
 
 
 @dataclass

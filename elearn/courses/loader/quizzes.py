@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from markupsafe import escape
 
-from elearn.core.markdown import render, render_inline, sanitize
+from elearn.core.markdown import render_inline, sanitize
 from elearn.courses import questions as q
+
+if TYPE_CHECKING:
+    from elearn.courses.loader.links import Rewriter
 
 
 def differing_questions(source: list[dict], translated: list[dict]) -> list[int]:
@@ -30,17 +35,17 @@ def _answer_shape(question: dict) -> tuple:
     )
 
 
-def _render_text(text: str | None, text_format: str, rewrite=None) -> str | None:
+def _render_text(text: str | None, text_format: str, rewrite: Rewriter | None = None) -> str | None:
     if text is None:
         return None
     if text_format in {"html", "moodle"}:
         return sanitize(text)
     if text_format == "plain":
         return str(escape(text))
-    return render_inline(text) if rewrite is None else render(text, rewrite)
+    return render_inline(text) if rewrite is None else rewrite.render(text)
 
 
-def render_question(question: q.Question, rewrite=None) -> dict:
+def render_question(question: q.Question, rewrite: Rewriter | None = None) -> dict:
     """A question as stored: texts rendered to safe HTML, accepted short answers kept as typed."""
     fmt = question.text_format
     data = question.to_dict()

@@ -6,13 +6,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from elearn.courses.frontmatter import Document, parse_document
-from elearn.courses.loader.data import Problem
+from elearn.courses.loader.data import WARNING, Problem
 from elearn.courses.loader.files import RESERVED_IDS, numbered, stable_id
 from elearn.courses.loader.schemas import ID_RE
 
 
 class CourseReader:
-    """Reads one course folder, collecting problems instead of stopping at the first."""
+    """Reads one course folder, collecting problems instead of stopping at the first.
+
+    ``problems`` are the errors (any stops the course's import), ``warnings`` the rest.
+    """
 
     def __init__(self, course_dir: Path, base: Path, on_file: Callable[[str], None] | None):
         self.dir = course_dir
@@ -20,14 +23,26 @@ class CourseReader:
         self.slug = course_dir.name
         self.on_file = on_file or (lambda _path: None)
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         # course-relative posix path of every source .md file → its page address
         self.addresses: dict[str, str] = {}
+        # course-relative path of every file rendered → the ids its page has, heading ids first
+        self.page_ids: dict[str, dict[str, bool]] = {}
+        # links with an anchor, checked once every page is rendered (links.check_anchors)
+        self.anchors: list = []
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.base).as_posix()
 
     def problem(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(self.rel(path), line, message))
+
+    def warn(self, path: Path, line: int, message: str) -> None:
+        self.warnings.append(Problem(self.rel(path), line, message, WARNING))
+
+    def in_course(self, path: Path) -> str:
+        """``path`` relative to the course folder, as links inside the course are resolved."""
+        return path.relative_to(self.dir).as_posix()
 
     def read(self, path: Path) -> Document:
         self.on_file(self.rel(path))

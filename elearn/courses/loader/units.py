@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from elearn.core.markdown import render
 from elearn.courses import questions as q
 from elearn.courses.frontmatter import Document
 from elearn.courses.gift import parse_gift
 from elearn.courses.loader.data import UnitData
 from elearn.courses.loader.files import _position, _sha256, stable_id
-from elearn.courses.loader.links import check_interview_media, render_body, rewriter
+from elearn.courses.loader.links import Rewriter, check_interview_media, render_body
 from elearn.courses.loader.quizzes import render_question
 from elearn.courses.loader.reader import CourseReader
 from elearn.courses.loader.schemas import KIND_KEYS, UNIT_KEYS
@@ -77,5 +76,5 @@ def render_unit_body(
         for line, message in exc.problems:
             reader.problem(path, line, f"GIFT: {message}" if gift else message)
         return "", []
-    rewrite = rewriter(reader, path, doc, logical, addresses)
-    return render(intro, rewrite), [render_question(question, rewrite) for question in parsed]
+    rewrite = Rewriter(reader, path, doc, logical, addresses)
+    return rewrite.render(intro), [render_question(question, rewrite) for question in parsed]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from elearn.courses.frontmatter import Document, parse_document
+from elearn.courses.frontmatter import Document, parse_document, yaml_problem
 from elearn.courses.loader.data import ModuleData, TranslationData, UnitData, VariantData
 from elearn.courses.loader.files import _sha256, numbered, stable_id
 from elearn.courses.loader.links import render_body
@@ -181,12 +181,17 @@ def load_hidden(reader: CourseReader, tag_dir: Path, modules: dict[str, ModuleDa
         return []
     reader.on_file(reader.rel(path))
     try:
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        reader.problem(path, mark.line + 1 if mark else 1, f"not valid YAML: {exc}")
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError:
+        reader.problem(path, 1, "file is not valid UTF-8")
         return []
-    lines = path.read_text("utf-8").split("\n")
+    lines = text.split("\n")
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        line, problem = yaml_problem(exc, lines)
+        reader.problem(path, line, f"not valid YAML: {problem}")
+        return []
     if not isinstance(data, dict) or set(data) - {"hide"}:
         reader.problem(path, 1, "variant.yml may only contain 'hide:', a list of module-id/unit-id")
         return []
