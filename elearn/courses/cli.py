@@ -104,6 +104,8 @@ def import_command(path: Path, force: bool, prefer: str | None):
     # committed before exiting: the valid courses are imported even when another one is not
     with unit_of_work(), _progress(path, "Importing") as bar:
         report = sync_tree(path, on_file=lambda _f: bar.update(1), force=force, prefer=prefer)  # type: ignore[arg-type]
+    for warning in report.warnings:
+        click.echo(str(warning), err=True)
     for summary in report.summaries:
         click.echo(str(summary))
     for slug in report.unchanged:

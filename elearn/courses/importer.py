@@ -79,6 +79,7 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # shown to the trainer; they do not stop an import
     summaries: list[CourseSummary] = field(default_factory=list)
 
     @property
@@ -113,7 +114,7 @@ def sync_tree(
     history either way. Without it a course with conflicts is not imported and each
     conflict is reported as a problem. Flushes, never commits: the caller commits."""
     report = ImportReport()
-    for course_dir, data, problems in load_path(Path(path), on_file):
+    for course_dir, data, problems in load_path(Path(path), on_file, warnings=report.warnings):
         if problems or data is None:
             report.failed.append(course_dir.name)
             report.problems.extend(problems)
