@@ -108,6 +108,8 @@ KIND_KEYS = {
         "role": (True, _text),
         "organisation": (True, _text),
         "country": (True, _country),
+        "sector": (False, _text),
+        "year": (False, _year),
         "media": (False, _text),
     },
     CASE_STORY: {
