@@ -111,7 +111,7 @@ def status(variant: Variant) -> list[ModuleStatus]:
                 Unit.module_id.in_([m.id for m in modules]),
                 (Unit.variant_id.is_(None)) | (Unit.variant_id == variant.id),
             )
-            .order_by(Unit.position, Unit.slug)
+            .order_by(Unit.position, Unit.variant_id.is_not(None), Unit.slug)  # as learners see them (tree.py)
         )
     )
     translations: dict[int, dict[int, UnitTranslation]] = {}
@@ -389,22 +389,29 @@ def _checked_questions(unit: Unit, body: str, parts: list[str] | None = None) ->
 
 
 def _web_rewriter(variant: Variant, unit: Unit):
-    """Relative links in a web edit, as the importer resolves them in files (by stable ids)."""
+    """Relative links in a web edit of a unit, as the importer resolves them in files (by stable ids)."""
+    return web_rewriter(variant, db.session.get_one(Module, unit.module_id).slug)
+
+
+def web_rewriter(variant: Variant, module_slug: str | None):
+    """Relative links in a web edit of a file of module ``module_slug`` (None: course.md, at the
+    course's root), as the importer resolves them in files (by stable ids)."""
     course_slug = db.session.get_one(Course, variant.course_id).slug
-    module_slug = db.session.get_one(Module, unit.module_id).slug
 
     def rewrite(url: str, _tag: str) -> str | None:
         parts = urlsplit(url)
         if parts.scheme or parts.netloc or url.startswith(("#", "/")):
             return None
-        target = posixpath.normpath(posixpath.join("module", parts.path))
+        target = posixpath.normpath(posixpath.join("module" if module_slug else ".", parts.path))
         if "/media/" in f"/{target}" or target.startswith("media/"):
             return f"/courses/{course_slug}/media/{target.split('media/', 1)[1]}"
         pieces = target.split("/")
+        if ".." in pieces:  # above the course folder
+            return None
         if pieces == ["course.md"]:
             return f"/courses/{course_slug}/"
         anchor = f"#{parts.fragment}" if parts.fragment else ""
-        if len(pieces) == 2 and pieces[0] == "module":  # same module
+        if module_slug and len(pieces) == 2 and pieces[0] == "module":  # same module
             return (
                 f"/courses/{course_slug}/{module_slug}/{stable_id(pieces[1])}/{anchor}"
                 if pieces[1] != "module.md"
