@@ -38,6 +38,7 @@ from elearn.core.jobs_cli import jobs_cli
 from elearn.core.transaction import TransactionalFlask
 from elearn.core.views import bp as core_bp
 from elearn.core.views import register_error_handlers
+from elearn.courses import receivers as course_receivers
 from elearn.courses.cli import courses_cli
 from elearn.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 from elearn.learning import personal_data as learning_personal_data
@@ -59,6 +60,7 @@ BLUEPRINTS = (
 )
 # Importing a domain's receivers connects them to the domain events (elearn.core.signals).
 EVENT_RECEIVERS = (
+    course_receivers,
     certificate_receivers,
     cohort_receivers,
     learning_personal_data,

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from babel import UnknownLocaleError
 from flask import current_app
 from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from elearn.auth.models import ADMIN, COHORT_LEAD, GRANTABLE_ROLES, LEARNER, PARTNER_ADMIN, TRAINER
 from elearn.auth.passwords import MAX_LENGTH, password_problem
-from elearn.core.i18n import PARTNER_COUNTRIES, language_name
+from elearn.core.i18n import PARTNER_COUNTRIES, language_name, variant_name
 
 
 def country_choices():
@@ -124,12 +135,28 @@ class GrantRoleForm(FlaskForm):
         choices=[SelectChoice(r, ROLE_NAMES[r]) for r in GRANTABLE_ROLES],
         validators=[DataRequired()],
     )
-    scope = StringField(
-        _l("Course variant (partner admins only)"),
-        validators=[Length(max=20)],
-        description=_l("For example lv-LV or ru-LV."),
+    # Checkboxes of the course versions that exist (no JavaScript needed); anything else a
+    # browser sends is refused by services.give_role, with its own message.
+    variants = SelectMultipleField(
+        _l("Course versions (partner admins only)"),
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        description=_l("Tick every version this person translates and adapts."),
     )
     submit = SubmitField(_l("Give role"))
+
+    def __init__(self, *args, versions: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.variants.choices = [SelectChoice(tag, version_label(tag)) for tag in versions]
+
+
+def version_label(tag: str) -> str:
+    """``lv-LV`` → "lv-LV — Latvian (Latvia)", the names in the reader's language; the tag alone if Babel knows none."""
+    try:
+        return f"{tag} — {variant_name(tag)}"
+    except (ValueError, UnknownLocaleError):
+        return tag
 
 
 class ConfirmForm(FlaskForm):

@@ -7,15 +7,18 @@ and leave only once it has committed, so a failed request mails nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from elearn.auth import passwords, sessions
 from elearn.auth.models import GRANTABLE_ROLES, PARTNER_ADMIN, RoleGrant, User
 from elearn.auth.personal_data import erase_account
-from elearn.core import mail
+from elearn.core import mail, signals
 from elearn.core.models import utcnow
 from elearn.extensions import db
 
@@ -265,7 +268,63 @@ def create_user(
     return user
 
 
+def course_versions() -> list[str]:
+    """Every course version's tag (``lv-LV``, ``ru-LV``), sorted: what a partner admin can be given."""
+    return sorted(set().union(*signals.answers(signals.course_versions)))
+
+
+class UnknownVersions(AccountError):
+    """Versions named for a partner admin that no course has; ``known`` are the ones that exist."""
+
+    def __init__(self, unknown: list[str], known: list[str]):
+        tags = ", ".join(unknown)
+        if known:
+            message = lazy_ngettext(
+                "Not a course version on this site: %(tags)s. Choose from the list.",
+                "Not course versions on this site: %(tags)s. Choose from the list.",
+                len(unknown),
+                tags=tags,
+            )
+        else:
+            message = lazy_ngettext(
+                "Not a course version on this site: %(tags)s. No course has a version yet.",
+                "Not course versions on this site: %(tags)s. No course has a version yet.",
+                len(unknown),
+                tags=tags,
+            )
+        super().__init__(message)
+        self.unknown, self.known = unknown, known
+
+
+def unknown_versions(versions: Iterable[str]) -> None:
+    """Raise :class:`UnknownVersions` unless every one of ``versions`` is a course version."""
+    known = course_versions()
+    unknown = [version for version in dict.fromkeys(versions) if version not in known]
+    if unknown:
+        raise UnknownVersions(unknown, known)
+
+
+def give_role(user: User, role: str, versions: Iterable[str], by: User | None) -> None:
+    """Give ``role`` as people ask for it (the admin form, ``flask users create``).
+
+    A partner admin's role is given once for each of ``versions``, which must all be course
+    versions that exist; other roles take none. Nothing is given unless all of it can be.
+    """
+    versions = list(dict.fromkeys(v.strip() for v in versions if v and v.strip()))
+    if role != PARTNER_ADMIN:
+        if versions:
+            raise AccountError(_l("Course versions are only for the partner admin role."))
+        grant_role(user, role, None, by)
+        return
+    if not versions:
+        raise AccountError(_l("Choose at least one course version for a partner admin."))
+    unknown_versions(versions)
+    for version in versions:
+        grant_role(user, PARTNER_ADMIN, version, by)
+
+
 def grant_role(user: User, role: str, scope: str | None, by: User | None) -> None:
+    """Give one role; ``scope`` is a partner admin's version, not checked here: see :func:`give_role`."""
     if role not in GRANTABLE_ROLES:
         raise AccountError(_l("Unknown role."))
     scope = (scope or "").strip() or None

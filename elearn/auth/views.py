@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2 import pass_context
 from sqlalchemy import select
 
 from elearn.auth import services
@@ -23,6 +24,7 @@ from elearn.auth.forms import (
     ProfileForm,
     RegisterForm,
     ResetPasswordForm,
+    version_label,
 )
 from elearn.auth.models import User
 from elearn.auth.personal_data import export_all
@@ -33,9 +35,13 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.app_template_filter("role_name")
-def role_name(role: str) -> str:
+@pass_context  # else Jinja folds ``"learner" | role_name`` into the compiled template, in the first reader's language
+def role_name(_context, role: str) -> str:
     """A role as people read it, in their language ("cohort_lead" is "Cohort lead")."""
     return str(ROLE_NAMES.get(role, role))
+
+
+bp.app_template_filter("version_label")(version_label)
 
 
 def safe_next(target: str | None) -> str:
@@ -236,25 +242,31 @@ def admin_users():
     return render_template("auth/admin_users.html", users=db.session.scalars(statement).all(), query=query)
 
 
+def _admin_user_page(user: User, form: GrantRoleForm, versions: list[str]) -> str:
+    return render_template("auth/admin_user.html", user=user, form=form, versions=versions, revoke_form=ConfirmForm())
+
+
 @bp.get("/admin/users/<int:user_id>")
 def admin_user(user_id):
     user = db.get_or_404(User, user_id)
-    return render_template("auth/admin_user.html", user=user, form=GrantRoleForm(), revoke_form=ConfirmForm())
+    versions = services.course_versions()
+    return _admin_user_page(user, GrantRoleForm(versions=versions), versions)
 
 
 @bp.post("/admin/users/<int:user_id>/roles")
 def admin_grant(user_id):
     user = db.get_or_404(User, user_id)
-    form = GrantRoleForm()
+    versions = services.course_versions()
+    form = GrantRoleForm(versions=versions)
     if form.validate_on_submit():
         try:
-            services.grant_role(user, form.role.data, form.scope.data, current_user._get_current_object())
+            services.give_role(user, form.role.data, form.variants.data or (), current_user._get_current_object())
         except services.AccountError as error:
-            form.scope.errors.append(str(error))
+            form.variants.errors.append(str(error))
         else:
             flash(_("Role given."))
             return redirect(url_for("auth.admin_user", user_id=user.id))
-    return render_template("auth/admin_user.html", user=user, form=form, revoke_form=ConfirmForm()), 400
+    return _admin_user_page(user, form, versions), 400
 
 
 @bp.post("/admin/users/<int:user_id>/roles/<int:grant_id>/revoke")

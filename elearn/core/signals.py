@@ -59,6 +59,13 @@ learner_dashboard = _signals.signal(
     Domains answer a ``DashboardSection`` (its order, template and context) to show on it.""",
 )
 
+course_versions = _signals.signal(
+    "course-versions",
+    doc="""Which course versions exist: the ones a partner admin can be given.
+
+    Sender: None. Courses answer the distinct tags of their variants (``lv-LV``, ``ru-LV``, ``lv``).""",
+)
+
 
 def answers(signal: Signal, sender: Any = None, **kwargs: Any) -> list[Any]:
     """What the receivers of a question-asking signal answered, in the order they were connected."""

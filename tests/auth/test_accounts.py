@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from elearn.auth.models import User, UserSession
 from elearn.extensions import db
 from tests.conftest import PASSWORD, csrf_from, post_form, sign_in
+from tests.factories import TWO_MODULE_FILES, import_course
 
 NEW = {
     "name": "Ilze Bērziņa",
@@ -259,14 +260,15 @@ def test_users_create_command_is_one_unit_of_work(runner, app, monkeypatch):
         assert db.session.scalar(select(User).where(User.email == "c@example.org")) is None
 
 
-def test_admin_grants_and_removes_roles(client, make_user, app):
+def test_admin_grants_and_removes_roles(client, make_user, app, write_course):
+    import_course(app, write_course, TWO_MODULE_FILES)  # its version lv-LV
     make_user("admin@example.org", roles=("admin",))
     target = make_user("lead@example.org")
     sign_in(client, "admin@example.org")
     url = f"/admin/users/{target}"
-    refused = post_form(client, f"{url}/roles", {"role": "partner_admin", "scope": ""}, page_url=url)
-    assert refused.status_code == 400 and "needs a course variant" in refused.get_data(as_text=True)
-    post_form(client, f"{url}/roles", {"role": "partner_admin", "scope": "lv-LV"}, page_url=url)
+    refused = post_form(client, f"{url}/roles", {"role": "partner_admin"}, page_url=url)
+    assert refused.status_code == 400 and "Choose at least one course version" in refused.get_data(as_text=True)
+    post_form(client, f"{url}/roles", {"role": "partner_admin", "variants": "lv-LV"}, page_url=url)
     with app.app_context():
         user = db.session.get(User, target)
         assert user.variants_administered() == {"lv-LV"}
