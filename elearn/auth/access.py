@@ -87,6 +87,10 @@ RULES: dict[str, Rule] = {
     "localisation.revert": any_of(ADMIN, PARTNER_ADMIN),
     "localisation.visibility": any_of(ADMIN, PARTNER_ADMIN),
     "localisation.new_unit": any_of(ADMIN, PARTNER_ADMIN),
+    "localisation.edit_local_unit": any_of(ADMIN, PARTNER_ADMIN),
+    "localisation.delete_local_unit": any_of(ADMIN, PARTNER_ADMIN),
+    "localisation.course_text": any_of(ADMIN, PARTNER_ADMIN),
+    "localisation.module_text": any_of(ADMIN, PARTNER_ADMIN),
     # cohorts: leads and admins manage theirs, partner admins read their versions' (object rules in
     # cohorts.services); anyone may open an invitation link, joining needs an account
     "cohorts.index": any_of(ADMIN, COHORT_LEAD, PARTNER_ADMIN),

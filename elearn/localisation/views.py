@@ -197,14 +197,14 @@ def visibility(course_slug, tag, module_slug, unit_slug):
 @bp.route("/<course_slug>/<tag>/<module_slug>/new", methods=["GET", "POST"])
 def new_unit(course_slug, tag, module_slug):
     variant = _variant(course_slug, tag)
+    try:
+        module = local_units.get_module(variant, module_slug)
+    except LookupError:
+        abort(404)
     error = None
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
-        meta = {
-            key: request.form.get(key, "").strip()
-            for key in ("interviewee", "role", "organisation", "country", "sector", "year")
-        }
         try:
             local_units.create_local_unit(
                 variant,
@@ -212,21 +212,28 @@ def new_unit(course_slug, tag, module_slug):
                 kind=request.form.get("kind", ""),
                 title=request.form.get("title", ""),
                 body=request.form.get("body", ""),
-                meta=meta,
+                meta={key: request.form.get(key, "") for key in local_units.FORM_FIELDS},
+                after=request.form.get("after"),
+                user=current_user._get_current_object(),
             )
         except services.LocalisationError as exc:
             error = str(exc)
-        except LookupError:
-            abort(404)
         else:
             flash(_("The unit is added to this version."))
-            return redirect(url_for("localisation.variant_status", course_slug=course_slug, tag=tag))
+            status = url_for("localisation.variant_status", course_slug=course_slug, tag=tag)
+            return redirect(f"{status}#module-{module_slug}")
+    values = request.form if request.method == "POST" else {"after": local_units.default_placement(module)}
     return render_template(
         "localisation/new_unit.html",
         variant=variant,
-        module_slug=module_slug,
-        values=request.form,
+        module=module,
+        values=values,
         error=error,
+        placements=local_units.placements(variant, module),
         form=ConfirmForm(),
         kinds=local_units.LOCAL_KINDS,
+        labels=local_units.FIELD_LABELS,
     ), 400 if error else 200
+
+
+from elearn.localisation import views_texts as _views_texts  # noqa: E402, F401 - its routes join bp
