@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 from sqlalchemy import inspect
 
 from elearn.core.transaction import unit_of_work
+from elearn.courses import preview
 from elearn.courses.importer import sync_tree
 from elearn.courses.loader import Problem, count_files, find_courses, load_path
 from elearn.extensions import db
@@ -114,3 +115,22 @@ def import_command(path: Path, force: bool, prefer: str | None):
         _print_problems(report.problems)
         click.echo(f"Not imported: {', '.join(report.failed)}. What was there before is unchanged.", err=True)
         sys.exit(1)
+
+
+@courses_cli.command("preview")
+@PATH_ARG
+@click.option("--port", default=preview.DEFAULT_PORT, show_default=True, help="The port to listen on.")
+@click.option(
+    "--host",
+    default=preview.DEFAULT_HOST,
+    show_default=True,
+    help="The address to listen on; only this computer can reach the default one.",
+)
+def preview_command(path: Path, port: int, host: str):
+    """Serve the course at PATH as learners will see it, straight from its files, with its problems.
+
+    Nothing is imported or written, and no database is needed. Each page shows the problems
+    of its files (path:line: message) beside its content, in every version of the course;
+    a page shows a file's changes when it is next loaded, at once where JavaScript runs."""
+    _require_courses(path)
+    preview.serve(path, host=host, port=port)
