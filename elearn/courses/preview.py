@@ -15,10 +15,11 @@ rendering, not a second one. Where JavaScript runs, ``live-reload.js`` (beside t
 ``templates/preview/``, with ``preview.css``) asks ``/__changed?since=`` once a second and reloads
 the page when a file changed; without it, the trainer reloads by hand.
 
-**A course with errors** is shown as far as it loaded: the loader drops the tree of a course with
-errors (the importer must never see one), so :func:`read_course` runs the loader's steps without
-that last check. A page whose file did not load shows its problems instead of its content, and a
-failure of the loader itself is shown as a problem, never as a server error.
+**A course with errors** is shown as far as it loaded: the loader drops the tree of a course
+with errors (the importer must never see one); the preview reads it with the loader's
+:func:`~elearn.courses.loader.course.read_course_tree`, which keeps what loaded. A page whose
+file did not load shows its problems instead of its content, and a failure of the loader
+itself is shown as a problem, never as a server error.
 
 **Security.** It listens on 127.0.0.1 unless told otherwise, sends the platform's security headers
 (its Content Security Policy among them: nothing inline, nothing from other sites), and shows HTML
@@ -59,13 +60,10 @@ from elearn.courses.loader import (
     find_courses,
     numbered,
 )
-from elearn.courses.loader.course import load_modules
+from elearn.courses.loader.course import read_course_tree
 from elearn.courses.loader.files import _position
-from elearn.courses.loader.layout import check_folder_of_courses, check_layout, ignored
-from elearn.courses.loader.links import check_anchors, render_body
+from elearn.courses.loader.layout import check_folder_of_courses, ignored
 from elearn.courses.loader.reader import CourseReader
-from elearn.courses.loader.schemas import COURSE_KEYS
-from elearn.courses.loader.variants import load_variants
 
 log = logging.getLogger(__name__)
 
@@ -100,39 +98,9 @@ def folder_stamp(path: Path) -> str:
 
 
 def read_course(course_dir: Path, base: Path) -> tuple[CourseData, CourseReader]:
-    """The course's tree as far as it loads, and the reader holding its errors and warnings.
-
-    The steps of :func:`elearn.courses.loader.course.load_course`, whose last one drops the
-    tree of a course with errors; here what loaded is kept for the preview to show.
-    ``tests/courses/test_preview.py`` checks that the problems found are the validator's."""
+    """The course's tree as far as it loads, and the reader holding its errors and warnings."""
     reader = CourseReader(course_dir, base, None)
-    check_layout(reader)
-    course_file = course_dir / "course.md"
-    doc = reader.read(course_file)
-    info = reader.check_keys(course_file, doc, COURSE_KEYS)
-    module_dirs = numbered(course_dir.iterdir(), dirs=True)
-    reader.addresses = {"course.md": f"/courses/{reader.slug}/", **reader.page_addresses(module_dirs)}
-    description = render_body(reader, course_file, doc, "course.md", reader.addresses)
-    pass_mark = info.get("pass_mark", 70)
-    modules = load_modules(reader, module_dirs, pass_mark)
-    variants = load_variants(reader, modules, pass_mark)
-    check_anchors(reader)
-    data = CourseData(
-        id=reader.slug,
-        title=info.get("title", ""),
-        summary=info.get("summary", ""),
-        language=info.get("language", ""),
-        estimated_hours=info.get("estimated_hours"),
-        pass_mark=pass_mark,
-        certificate=info.get("certificate", True),
-        tags=info.get("tags", []),
-        description_html=description,
-        source_dir=str(course_dir.resolve()),
-        tree_hash="",
-        modules=modules,
-        variants=variants,
-    )
-    return data, reader
+    return read_course_tree(reader), reader
 
 
 @dataclass

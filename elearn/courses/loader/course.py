@@ -17,6 +17,13 @@ from elearn.courses.models import QUIZ
 
 def load_course(reader: CourseReader) -> CourseData | None:
     """The course's tree, or None when it has errors (in ``reader.problems``; warnings in ``reader.warnings``)."""
+    data = read_course_tree(reader)
+    return None if reader.problems else data
+
+
+def read_course_tree(reader: CourseReader) -> CourseData:
+    """The course's tree as far as it loads, problems or not: the importer drops a tree with
+    errors (:func:`load_course`); the trainers' preview shows what loaded beside them."""
     check_layout(reader)
     course_file = reader.dir / "course.md"
     doc = reader.read(course_file)
@@ -28,13 +35,11 @@ def load_course(reader: CourseReader) -> CourseData | None:
     modules = load_modules(reader, module_dirs, course_pass_mark)
     variants = load_variants(reader, modules, course_pass_mark)
     check_anchors(reader)
-    if reader.problems:
-        return None
     return CourseData(
         id=reader.slug,
-        title=info["title"],
-        summary=info["summary"],
-        language=info["language"],
+        title=info.get("title", ""),
+        summary=info.get("summary", ""),
+        language=info.get("language", ""),
         estimated_hours=info.get("estimated_hours"),
         pass_mark=course_pass_mark,
         certificate=info.get("certificate", True),
