@@ -29,7 +29,7 @@ def template(tmp_path_factory):
 def test_catalogue_is_complete_and_current(template, language):
     with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as f:
         catalogue = read_po(f)
-    missing = [m.id for m in template if m.id and m.id not in catalogue]
+    missing = [m.id for m in template if m.id and catalogue.get(m.id, context=m.context) is None]
     assert missing == [], f"{language} lacks strings: run `flask translate update` and translate them"
     untranslated = [
         m.id
