@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from elearn.courses.loader import CourseData, Problem, TranslationData, UnitData, VariantData, load_path
 from elearn.courses.models import (
@@ -383,22 +383,16 @@ class VariantSync:
     @staticmethod
     def record(model, key: dict, data: TranslationData, row) -> None:
         """A file's text joins the history, beside the browser's revisions."""
-        where = {"unit_id": key.get("unit_id"), "module_id": key.get("module_id")}
-        number = db.session.scalar(
-            select(func.max(TranslationRevision.number)).filter_by(variant_id=key["variant_id"], **where)
-        )
         fields = {"summary": data.summary, "objectives": data.objectives} if model is not UnitTranslation else {}
-        db.session.add(
-            TranslationRevision(
-                variant_id=key["variant_id"],
-                **where,
-                number=(number or 0) + 1,
-                title=data.title,
-                body_source=data.body_source,
-                fields={**fields, **({"meta": data.meta} if data.meta else {})},
-                source_revision=row.source_revision if model is UnitTranslation else 0,
-                origin=TranslationRevision.FILE,
-            )
+        TranslationRevision.append(
+            key["variant_id"],
+            unit_id=key.get("unit_id"),
+            module_id=key.get("module_id"),
+            title=data.title,
+            body_source=data.body_source,
+            fields={**fields, **({"meta": data.meta} if data.meta else {})},
+            source_revision=row.source_revision if model is UnitTranslation else 0,
+            origin=TranslationRevision.FILE,
         )
 
     def local_units(self, variant: Variant, data: VariantData) -> None:

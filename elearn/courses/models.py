@@ -15,11 +15,11 @@ import secrets
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.core.models import TimestampMixin, utcnow
-from elearn.extensions import Model
+from elearn.extensions import Model, db
 
 LESSON, INTERVIEW, CASE_STORY, QUIZ = "lesson", "interview", "case-story", "quiz"
 UNIT_KINDS = (LESSON, INTERVIEW, CASE_STORY, QUIZ)
@@ -223,3 +223,28 @@ class TranslationRevision(Model):
     origin: Mapped[str] = mapped_column(String(10), default=BROWSER, server_default=BROWSER)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @classmethod
+    def of(cls, variant_id: int, *, unit_id: int | None = None, module_id: int | None = None):
+        """The query of one text's revisions: a unit's, a module's (``module_id``) or the course's (neither)."""
+        return select(cls).where(
+            cls.variant_id == variant_id,
+            cls.unit_id.is_(None) if unit_id is None else cls.unit_id == unit_id,
+            cls.module_id.is_(None) if module_id is None else cls.module_id == module_id,
+        )
+
+    @classmethod
+    def count(cls, variant_id: int, *, unit_id: int | None = None, module_id: int | None = None) -> int:
+        """How many revisions the text has (its latest number)."""
+        query = cls.of(variant_id, unit_id=unit_id, module_id=module_id).with_only_columns(func.max(cls.number))
+        return db.session.scalar(query) or 0
+
+    @classmethod
+    def append(
+        cls, variant_id: int, *, unit_id: int | None = None, module_id: int | None = None, **values
+    ) -> TranslationRevision:
+        """Add the text's next revision (numbered 1, 2, … per text) to the session."""
+        number = cls.count(variant_id, unit_id=unit_id, module_id=module_id) + 1
+        revision = cls(variant_id=variant_id, unit_id=unit_id, module_id=module_id, number=number, **values)
+        db.session.add(revision)
+        return revision

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from elearn.core.markdown import render
 from elearn.courses.frontmatter import parse_document
@@ -244,7 +244,7 @@ def update_local_unit(
         position,
     ):
         return False
-    if _next_number(variant, unit) == 1:  # came from a file and never saved here: keep that version
+    if TranslationRevision.count(variant.id, unit_id=unit.id) == 0:  # from a file, never saved here: keep it
         _add_revision(None, variant, unit, origin=TranslationRevision.FILE)
     old_text = local_unit_text(unit)
     unit.kind, unit.title, unit.meta, unit.body_source, unit.position = kind, title, new_meta, body, position
@@ -318,30 +318,16 @@ def _fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _next_number(variant: Variant, unit: Unit) -> int:
-    return (
-        db.session.scalar(
-            select(func.max(TranslationRevision.number)).where(
-                TranslationRevision.variant_id == variant.id, TranslationRevision.unit_id == unit.id
-            )
-        )
-        or 0
-    ) + 1
-
-
 def _add_revision(user, variant: Variant, unit: Unit, origin: str = TranslationRevision.BROWSER) -> None:
-    db.session.add(
-        TranslationRevision(
-            variant_id=variant.id,
-            unit_id=unit.id,
-            number=_next_number(variant, unit),
-            title=unit.title,
-            body_source=unit.body_source,
-            fields={"kind": unit.kind, "meta": dict(unit.meta), "position": unit.position},
-            source_revision=0,
-            origin=origin,
-            author_id=user.id if user else None,
-        )
+    TranslationRevision.append(
+        variant.id,
+        unit_id=unit.id,
+        title=unit.title,
+        body_source=unit.body_source,
+        fields={"kind": unit.kind, "meta": dict(unit.meta), "position": unit.position},
+        source_revision=0,
+        origin=origin,
+        author_id=user.id if user else None,
     )
     db.session.flush()
 

@@ -177,12 +177,8 @@ def own_translation(variant: Variant, unit: Unit) -> UnitTranslation | None:
 
 def latest_revision(variant: Variant, unit: Unit) -> TranslationRevision | None:
     """The newest version of the variant's text of the unit (saved in the browser or from a file)."""
-    return db.session.scalar(
-        select(TranslationRevision)
-        .where(TranslationRevision.variant_id == variant.id, TranslationRevision.unit_id == unit.id)
-        .order_by(TranslationRevision.number.desc())
-        .limit(1)
-    )
+    query = TranslationRevision.of(variant.id, unit_id=unit.id)
+    return db.session.scalar(query.order_by(TranslationRevision.number.desc()).limit(1))
 
 
 class EditConflict(LocalisationError):
@@ -273,7 +269,7 @@ def save(
     translation.questions = questions
     translation.source_revision = unit.revision
     translation.content_hash = hashlib.sha256(export_text(translation, unit).encode()).hexdigest()
-    _record(user, variant, unit, latest, title, body)
+    _record(user, variant, unit, title, body)
     db.session.flush()
     return translation
 
@@ -291,24 +287,21 @@ def mark_still_correct(user, variant: Variant, unit: Unit, *, base: int | None =
         raise EditConflict(latest)
     if translation.source_revision < unit.revision:
         translation.source_revision = unit.revision
-        _record(user, variant, unit, latest, translation.title, translation.body_source, still_correct=True)
+        _record(user, variant, unit, translation.title, translation.body_source, still_correct=True)
         db.session.flush()
     return translation
 
 
-def _record(user, variant, unit, latest, title: str, body: str, *, still_correct: bool = False) -> None:
-    db.session.add(
-        TranslationRevision(
-            variant_id=variant.id,
-            unit_id=unit.id,
-            number=(latest.number if latest else 0) + 1,
-            title=title,
-            body_source=body,
-            fields={"still_correct": True} if still_correct else {},
-            source_revision=unit.revision,
-            origin=TranslationRevision.BROWSER,
-            author_id=user.id if user else None,
-        )
+def _record(user, variant, unit, title: str, body: str, *, still_correct: bool = False) -> None:
+    TranslationRevision.append(
+        variant.id,
+        unit_id=unit.id,
+        title=title,
+        body_source=body,
+        fields={"still_correct": True} if still_correct else {},
+        source_revision=unit.revision,
+        origin=TranslationRevision.BROWSER,
+        author_id=user.id if user else None,
     )
 
 

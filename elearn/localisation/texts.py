@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import yaml
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from elearn.core.markdown import render
 from elearn.courses.models import CourseTranslation, Module, ModuleTranslation, TranslationRevision, Variant
@@ -171,46 +171,32 @@ def revisions(variant: Variant, module: Module | None) -> list[TranslationRevisi
 
 
 def _revisions(variant: Variant, module: Module | None):
-    return select(TranslationRevision).where(
-        TranslationRevision.variant_id == variant.id,
-        TranslationRevision.unit_id.is_(None),
-        TranslationRevision.module_id == module.id if module else TranslationRevision.module_id.is_(None),
-    )
-
-
-def _next_number(variant: Variant, module: Module | None) -> int:
-    query = _revisions(variant, module).with_only_columns(func.max(TranslationRevision.number))
-    return (db.session.scalar(query) or 0) + 1
+    return TranslationRevision.of(variant.id, module_id=module.id if module else None)
 
 
 def _keep_file_version(variant: Variant, module: Module | None, row, fields: dict) -> None:
     """A text that came from the files and was never saved here goes into the history first,
     so the first browser save does not leave the history without the text it replaced."""
-    if _next_number(variant, module) == 1:
-        db.session.add(
-            TranslationRevision(
-                variant_id=variant.id,
-                module_id=module.id if module else None,
-                number=1,
-                title=row.title,
-                body_source=row.body_source,
-                fields=fields,
-                origin=TranslationRevision.FILE,
-            )
+    module_id = module.id if module else None
+    if TranslationRevision.count(variant.id, module_id=module_id) == 0:
+        TranslationRevision.append(
+            variant.id,
+            module_id=module_id,
+            title=row.title,
+            body_source=row.body_source,
+            fields=fields,
+            origin=TranslationRevision.FILE,
         )
         db.session.flush()
 
 
 def _add_revision(user, variant: Variant, module: Module | None, title: str, body: str, fields: dict) -> None:
-    db.session.add(
-        TranslationRevision(
-            variant_id=variant.id,
-            module_id=module.id if module else None,
-            number=_next_number(variant, module),
-            title=title,
-            body_source=body,
-            fields=fields,
-            origin=TranslationRevision.BROWSER,
-            author_id=user.id if user else None,
-        )
+    TranslationRevision.append(
+        variant.id,
+        module_id=module.id if module else None,
+        title=title,
+        body_source=body,
+        fields=fields,
+        origin=TranslationRevision.BROWSER,
+        author_id=user.id if user else None,
     )

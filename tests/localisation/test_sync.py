@@ -220,3 +220,19 @@ def test_the_import_command_lists_conflicts_and_takes_ours_or_theirs(app, course
     assert taken.exit_code == 0, taken.output
     with app.app_context():
         assert translation("lv", "lesson").body_source == "Labots failā.\n"
+
+
+def test_every_text_numbers_its_revisions_one_by_one_whichever_way_they_came(app, course, editor):
+    (course / LV_LESSON).write_text("---\ntitle: Nodarbība\n---\nOtrais.\n", encoding="utf-8")
+    assert import_again(app, course).ok
+    browser_save(app, editor, "lv", "lesson", "Nodarbība", "Trešais.")
+    (course / "demo/locales/pl-PL/course.md").write_text("---\ntitle: Kurs\n---\nNowy opis.\n", encoding="utf-8")
+    assert import_again(app, course).ok
+    with app.app_context():
+        unit_id = translation("lv", "lesson").unit_id
+        numbers = db.session.scalars(
+            TranslationRevision.of(variant("lv").id, unit_id=unit_id).with_only_columns(TranslationRevision.number)
+        )
+        assert sorted(numbers) == [1, 2, 3]  # the first file, the changed file, the browser's
+        course_text = TranslationRevision.of(variant("pl-PL").id).order_by(TranslationRevision.number)
+        assert [r.number for r in db.session.scalars(course_text)] == [1, 2]
