@@ -127,7 +127,7 @@ DEFAULTS = {
     "BABEL_TRANSLATION_DIRECTORIES": os.path.join(
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "translations"
     ),
-    "LANGUAGES": ["en", "lv", "lt", "et", "pl", "ru", "da", "sv", "fi", "de", "sl", "hr"],
+    "LANGUAGES": ["en", "lv", "lt", "et", "pl", "ru", "da", "sv", "fi", "de", "sl", "hr", "uk", "ar"],
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     "MEDIA_MAX_AGE": 7 * 24 * 3600,
     "WTF_CSRF_TIME_LIMIT": None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from babel import Locale, numbers
+from babel import Locale, UnknownLocaleError, numbers
 from babel.units import format_unit
 from flask import current_app, g, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale, get_translations
@@ -35,6 +35,31 @@ def select_locale() -> str:
     if cookie is not None and cookie in languages:
         return cookie
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@lru_cache(maxsize=256)
+def text_direction(code: str) -> str:
+    """``"rtl"`` for a language written right to left (``ar``, ``ar-EG``), else ``"ltr"``.
+
+    From CLDR's character order (Babel's ``Locale.text_direction``), not a list of our own:
+    a language added to ``LANGUAGES`` or a course version in any language gets it right.
+    """
+    try:
+        return Locale.parse(str(code).replace("-", "_")).text_direction
+    except (ValueError, TypeError, UnknownLocaleError):
+        return "ltr"
+
+
+def dir_attr(code: str) -> Markup:
+    """`` dir="rtl"`` for an element in ``code`` whose direction is not the page's, else nothing.
+
+    Beside a ``lang`` attribute: an Arabic course version in an English page, an English
+    original in an Arabic page. Left-to-right pages stay as they were for left-to-right text.
+    """
+    direction = text_direction(code)
+    if direction == text_direction(str(get_locale())):
+        return Markup("")
+    return Markup(' dir="{}"').format(direction)
 
 
 def language_name(code: str) -> str:
@@ -133,6 +158,7 @@ def init_app(app) -> None:
         return {
             "ui_languages": names,
             "ui_lang": str(get_locale()),
+            "ui_dir": text_direction(str(get_locale())),
             "partner_countries": PARTNER_COUNTRIES,
             **template_gettext(get_translations()),
         }
@@ -140,6 +166,8 @@ def init_app(app) -> None:
     app.add_template_filter(variant_name)
     app.add_template_filter(language_label)
     app.add_template_filter(country_name)
+    app.add_template_filter(text_direction)
+    app.add_template_filter(dir_attr)
     app.add_template_filter(format_figure)
     app.add_template_filter(format_hours)
     app.add_template_filter(format_decimal)

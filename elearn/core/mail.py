@@ -72,6 +72,7 @@ def compose(to: str, subject: str, template: str, *, language: str | None = None
     message["From"] = formataddr((config["SITE_NAME"], config["MAIL_DEFAULT_SENDER"]))
     message["To"] = to
     message["Message-ID"] = make_msgid(domain=config["MAIL_DEFAULT_SENDER"].split("@")[-1])
+    message["Content-Language"] = language or config["BABEL_DEFAULT_LOCALE"]
     return message
 
 

@@ -46,7 +46,15 @@ from flask_babel import Babel, format_percent, get_locale
 from werkzeug.serving import run_simple
 
 from elearn import config
-from elearn.core.i18n import country_name, format_figure, format_hours, language_label, variant_name
+from elearn.core.i18n import (
+    country_name,
+    dir_attr,
+    format_figure,
+    format_hours,
+    language_label,
+    text_direction,
+    variant_name,
+)
 from elearn.core.security import HEADERS
 from elearn.courses.loader import (
     MEDIA_EXTENSIONS,
@@ -544,6 +552,8 @@ def create_preview_app(path: Path) -> Flask:
         "variant_name": _safe(variant_name),
         "language_label": _safe(language_label),
         "country_name": country_name,
+        "text_direction": text_direction,
+        "dir_attr": dir_attr,
         "format_figure": format_figure,
         "format_hours": format_hours,
         "format_percent": format_percent,
@@ -553,7 +563,7 @@ def create_preview_app(path: Path) -> Flask:
 
     @app.context_processor
     def interface_language():
-        return {"ui_lang": str(get_locale())}
+        return {"ui_lang": str(get_locale()), "ui_dir": text_direction(str(get_locale()))}
 
     @app.after_request
     def headers(response):
