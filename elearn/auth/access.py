@@ -45,6 +45,7 @@ RULES: dict[str, Rule] = {
     "static": PUBLIC,
     "core.home": PUBLIC,
     "core.health": PUBLIC,
+    "core.favicon": PUBLIC,
     "core.accessibility": PUBLIC,
     # reading courses is open to everyone; learning needs an account
     "courses.catalogue": PUBLIC,
