@@ -58,7 +58,7 @@ def demo_command(path):
 
 @board_cli.command("reindex")
 def reindex_command():
-    """Rebuild the SQLite full-text index from the posts (PostgreSQL needs nothing)."""
+    """Recompute every post's search text and word stems, and rebuild SQLite's full-text index (after an upgrade)."""
     with unit_of_work():
         rebuild()
     click.echo("Search index rebuilt.")

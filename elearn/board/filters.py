@@ -84,7 +84,11 @@ class BoardFilter:
         return bool(self.params())
 
     def apply(self, statement: Select, *, today: date | None = None) -> Select:
-        """Narrow a ``select(Post)`` to published posts matching every filter, in the page order."""
+        """Narrow a ``select(Post)`` to published posts matching every filter, in the page order.
+
+        Upcoming events come soonest first; otherwise a search puts the best matches first
+        (:func:`elearn.board.search.rank`), then everything is newest first.
+        """
         statement = statement.where(Post.status == PUBLISHED)
         if self.q:
             clause = search.match_clause(self.q)
@@ -111,4 +115,7 @@ class BoardFilter:
         if self.upcoming:
             statement = statement.where(Post.kind == "event", Post.event_date >= (today or date.today()))
             return statement.order_by(Post.event_date, Post.event_start, Post.id)
+        score = search.rank(self.q) if self.q else None
+        if score is not None:  # posts with the words as typed first, then those found by other forms
+            statement = statement.order_by(score.desc())
         return statement.order_by(Post.created_at.desc(), Post.id.desc())

@@ -6,9 +6,9 @@ area of cooperation) that a moderator of its country approves. Posts and replies
 written by users, optionally on behalf of an organisation they belong to.
 
 Full-text search is not a column of these models: on SQLite an FTS5 table
-``board_post_fts`` (external content over ``board_post.search_text``), on PostgreSQL a
-generated ``tsvector`` column with a GIN index. Both are created by the migration and,
-for ``db.create_all``, by the DDL hooks in :mod:`elearn.board.search`; their names are
+``board_post_fts`` (external content over ``board_post.search_text`` and ``search_stems``), on
+PostgreSQL a generated ``tsvector`` column with a GIN index, and a trigram index. Both are
+created by the migrations and, for ``db.create_all``, by the DDL hooks in :mod:`elearn.board.search`; their names are
 listed in ``db.metadata.info["unmanaged"]`` so schema comparisons leave them alone.
 """
 
@@ -132,6 +132,8 @@ class Post(Model):
     body_html: Mapped[str] = mapped_column(Text, default="")  # rendered and sanitised when saved
     # What full-text search indexes: title, tags, organisation and body as folded plain text (see search.fold).
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # Their Snowball stems in the post's language, for SQLite's index (PostgreSQL stems search_text itself).
+    search_stems: Mapped[str] = mapped_column(Text, default="", server_default="")
     country: Mapped[str] = mapped_column(String(2), index=True)
     region: Mapped[str] = mapped_column(String(120), default="")
     language: Mapped[str] = mapped_column(String(10), index=True)

@@ -124,8 +124,8 @@ def _render_post(post: Post) -> None:
     """HTML and search text, once, when the post is written (needs ``post.id`` for unique anchors)."""
     post.body_html = render_markdown(post.body_md, f"p{post.id}-")
     organisation = post.organisation.name if post.organisation else ""
-    post.search_text = search.index_text(
-        post.title, " ".join(post.tags), organisation, post.region, post.event_place, _plain(post.body_html)
+    search.index_post(
+        post, post.title, " ".join(post.tags), organisation, post.region, post.event_place, _plain(post.body_html)
     )
 
 

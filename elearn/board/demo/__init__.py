@@ -126,8 +126,8 @@ def load_demo(path: Path | None = None, today: date | None = None) -> DemoReport
         db.session.add(post)
         db.session.flush()
         post.body_html = render_markdown(post.body_md, f"p{post.id}-")
-        post.search_text = search.index_text(
-            post.title, " ".join(post.tags), organisation.name, post.region, post.event_place, post.body_md
+        search.index_post(
+            post, post.title, " ".join(post.tags), organisation.name, post.region, post.event_place, post.body_md
         )
         report.posts += 1
     db.session.flush()
@@ -285,6 +285,8 @@ def seed_posts(n: int, *, seed: int = 7, organisations: int = 20) -> int:
         created = now - timedelta(minutes=rng.randint(0, 365 * 24 * 60))
         post_id = start_id + offset
         event_date = (now + timedelta(days=rng.randint(-90, 90))).date() if kind == "event" else None
+        language = rng.choice(("en", "lv", "sl", "pl", "ru"))
+        search_text = search.index_text(title, " ".join(post_tags), organisation.name, town, body)
         posts.append(
             {
                 "id": post_id,
@@ -292,10 +294,11 @@ def seed_posts(n: int, *, seed: int = 7, organisations: int = 20) -> int:
                 "title": title,
                 "body_md": body,
                 "body_html": render_markdown(body, f"p{post_id}-"),
-                "search_text": search.index_text(title, " ".join(post_tags), organisation.name, town, body),
+                "search_text": search_text,
+                "search_stems": search.stems(language, search_text),
                 "country": organisation.country,
                 "region": town,
-                "language": rng.choice(("en", "lv", "sl", "pl", "ru")),
+                "language": language,
                 "organisation_id": organisation.id,
                 "event_date": event_date,
                 "event_start": time(rng.choice((9, 10, 14)), 0) if event_date else None,
