@@ -117,6 +117,7 @@ RULES: dict[str, Rule] = {
     "learning.enrol": SIGNED_IN,
     "learning.change_variant": SIGNED_IN,
     "learning.mark_done": SIGNED_IN,
+    "learning.mark_not_done": SIGNED_IN,
     "learning.start_attempt": SIGNED_IN,
     "learning.attempt": SIGNED_IN,
     "learning.submit_attempt": SIGNED_IN,

@@ -24,6 +24,7 @@ from elearn.core.models import as_utc, utcnow
 from elearn.courses import reading as rd
 from elearn.courses.tree import tree_of
 from elearn.extensions import db
+from elearn.learning import progress
 from elearn.learning.models import CourseCompletion, Enrolment, ModuleCompletion, QuizAttempt, UnitProgress
 
 NOT_STARTED, IN_PROGRESS, DONE = "not-started", "in-progress", "done"
@@ -93,7 +94,14 @@ class Dashboard:
 
 def _unit_totals(reading: rd.Reading) -> dict[str, int]:
     """Units per module as the cohort's version shows them (country-only in, hidden out)."""
-    return {m.slug: len(rd.units(reading, m)) for m in reading.course.modules}
+    return {slug: module.total for slug, module in progress.of(reading, ()).modules.items()}
+
+
+def _done_in_version(reading: rd.Reading):
+    """COUNT of the units done among the version's units (elearn.learning.progress: what /me/ counts)."""
+    return func.count(UnitProgress.done_at).filter(
+        progress.counted(UnitProgress.module_slug, UnitProgress.unit_slug, reading)
+    )
 
 
 def build(
@@ -117,7 +125,7 @@ def build(
     members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id).scalar_subquery()
     cutoff = now - timedelta(days=cohort.inactive_days)
 
-    people, started, finished = _facts(cohort, members, course.content_stamp)
+    people, started, finished = _facts(cohort, members, reading)
     rows = [_row(values, units_total, cutoff) for values in people]
 
     dashboard = Dashboard(
@@ -136,12 +144,12 @@ def build(
     dashboard.page = min(max(1, page), dashboard.pages)
     dashboard.shown = dashboard.rows[(dashboard.page - 1) * PAGE_SIZE : dashboard.page * PAGE_SIZE]
     _fill_cells(
-        dashboard.rows if every_row else dashboard.shown, course.id, modules, totals, members if every_row else None
+        dashboard.rows if every_row else dashboard.shown, reading, modules, totals, members if every_row else None
     )
     return dashboard
 
 
-def _facts(cohort: Cohort, members, content_stamp: str) -> tuple[list[tuple], dict[str, int], dict[str, int]]:
+def _facts(cohort: Cohort, members, reading: rd.Reading) -> tuple[list[tuple], dict[str, int], dict[str, int]]:
     """Every member's totals and the per-module funnel: the costly part, kept for a minute.
 
     The key includes the cohort's membership (count and latest join), so joining or leaving
@@ -150,7 +158,7 @@ def _facts(cohort: Cohort, members, content_stamp: str) -> tuple[list[tuple], di
     course_id = cohort.course_id
 
     def make():
-        people = [_with_time_zones(values) for values in db.session.execute(_people(cohort, members))]
+        people = [_with_time_zones(values) for values in db.session.execute(_people(cohort, members, reading))]
         started = dict(
             db.session.execute(
                 select(UnitProgress.module_slug, func.count(func.distinct(UnitProgress.user_id)))
@@ -174,20 +182,20 @@ def _facts(cohort: Cohort, members, content_stamp: str) -> tuple[list[tuple], di
     )
     return remember(
         "cohort-dashboard",
-        [cohort.id, course_id, cohort.variant_tag, membership, content_stamp],
+        [cohort.id, course_id, cohort.variant_tag, membership, reading.course.content_stamp],
         make,
         timeout=CACHE_SECONDS,
     )
 
 
-def _people(cohort: Cohort, members):
+def _people(cohort: Cohort, members, reading: rd.Reading):
     """Every member with their totals in the cohort's course: one query, aggregated in SQL."""
     course_id = cohort.course_id
     units = (
         select(
             UnitProgress.user_id,
             func.count(UnitProgress.id).label("seen"),
-            func.count(UnitProgress.done_at).label("done"),
+            _done_in_version(reading).label("done"),
         )
         .where(UnitProgress.course_id == course_id, UnitProgress.user_id.in_(members))
         .group_by(UnitProgress.user_id)
@@ -266,7 +274,7 @@ def _row(values, units_total: int, cutoff: datetime) -> LearnerRow:
         completed_at,
         certificate_id,
         revoked_at is not None,
-        min(done or 0, units_total),
+        done or 0,
         units_total,
         seen or 0,
         modules_done or 0,
@@ -277,18 +285,19 @@ def _row(values, units_total: int, cutoff: datetime) -> LearnerRow:
 
 
 def _fill_cells(
-    rows: list[LearnerRow], course_id: int, modules: tuple[rd.ModuleView, ...], totals: dict[str, int], members
+    rows: list[LearnerRow], reading: rd.Reading, modules: tuple[rd.ModuleView, ...], totals: dict[str, int], members
 ) -> None:
     """Per-module cells of these rows: three queries, for the page's learners (or every member)."""
     if not rows:
         return
+    course_id = reading.course.id
     who = members if members is not None else [row.user_id for row in rows]
-    progress = db.session.execute(
+    counts = db.session.execute(
         select(
             UnitProgress.user_id,
             UnitProgress.module_slug,
             func.count(UnitProgress.id),
-            func.count(UnitProgress.done_at),
+            _done_in_version(reading),
         )
         .where(UnitProgress.course_id == course_id, UnitProgress.user_id.in_(who))
         .group_by(UnitProgress.user_id, UnitProgress.module_slug)
@@ -303,7 +312,7 @@ def _fill_cells(
         .where(QuizAttempt.course_id == course_id, QuizAttempt.user_id.in_(who), QuizAttempt.submitted_at.is_not(None))
         .group_by(QuizAttempt.user_id, QuizAttempt.module_slug)
     ).all()
-    seen_done = {(user_id, module): (seen, done) for user_id, module, seen, done in progress}
+    seen_done = {(user_id, module): (seen, done) for user_id, module, seen, done in counts}
     module_done = {(user_id, module) for user_id, module in completions}
     best = {(user_id, module): score for user_id, module, score in scores}
     slugs = [(module.slug, totals.get(module.slug, 0)) for module in modules]
@@ -314,7 +323,7 @@ def _fill_cells(
             seen, done = seen_done.get(key, (0, 0))
             state = DONE if key in module_done else IN_PROGRESS if seen else NOT_STARTED
             score = best.get(key)
-            row.cells.append(Cell(state, min(done, total), total, score))
+            row.cells.append(Cell(state, done, total, score))
 
 
 def _filtered(rows: list[LearnerRow], status: str, search: str) -> list[LearnerRow]:

@@ -9,20 +9,24 @@ may import courses (elearn.courses.reading, the read model) and not the other wa
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, g, render_template, request, send_from_directory, session
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
+from werkzeug.security import safe_join
 
 from elearn.auth.forms import ConfirmForm
 from elearn.courses import reading as rd
-from elearn.courses.loader import MEDIA_EXTENSIONS
+from elearn.courses.loader import MEDIA_EXTENSIONS, file_version
 from elearn.courses.models import QUIZ
 from elearn.courses.outline import module_outline
 from elearn.courses.tree import tree_of
-from elearn.learning import services
+from elearn.learning import progress, services
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
+IMMUTABLE_MAX_AGE = 365 * 24 * 3600  # a versioned media address never changes content
 
 
 def reading_for(course_slug: str, unit: tuple[str, str] | None = None) -> rd.Reading:
@@ -85,8 +89,18 @@ def course(course_slug):
         lang=lang,
         modules=rd.modules(reading),
         enrolment=g.enrolment,
+        progress=_progress(reading),
         form=ConfirmForm(),
     )
+
+
+def _progress(reading: rd.Reading) -> progress.Progress | None:
+    """An enrolled learner's progress, in their own version (whichever version the page shows)."""
+    if g.enrolment is None:
+        return None
+    if g.enrolment.variant_tag != reading.tag:
+        reading = rd.Reading(reading.course, rd.variant_chain(reading.course, g.enrolment.variant_tag))
+    return progress.of(reading, g.enrolment.done)
 
 
 @bp.get("/<course_slug>/<module_slug>/")
@@ -94,18 +108,29 @@ def module(course_slug, module_slug):
     reading = reading_for(course_slug)
     modules = rd.modules(reading)
     current = rd.get_module(reading, module_slug, modules)
+    outline = reading.course.kept(("outline", reading.tag, module_slug), lambda: module_outline(reading, current))
     body = reading.fragment(
         (module_slug,),
         "courses/_module_body.html",
         lambda: {
             "course_title": rd.course_texts(reading)[0],
             "module": current,
-            "units": rd.units(reading, current.module),
-            "outline": module_outline(reading, current),
-            "neighbours": _neighbours(modules, current),
+            "outline": outline,
         },
     )
-    return render_template("courses/module.html", title=current.title, body=body)
+    units = {
+        "module": current,
+        "units": rd.units(reading, current.module),
+        "descriptions": outline.descriptions,
+        "neighbours": _neighbours(modules, current),
+    }
+    learner = _progress(reading)
+    if learner is None:  # the same for every reader of the version: made once
+        unit_list = reading.fragment((module_slug,), "courses/_module_units.html", lambda: units)
+    else:  # with the learner's done marks
+        html = render_template("courses/_module_units.html", reading=reading, progress=learner, **units)
+        unit_list = Markup(html)  # noqa: S704 - render_template's output, which Jinja escaped
+    return render_template("courses/module.html", title=current.title, body=body, unit_list=unit_list)
 
 
 @bp.get("/<course_slug>/<module_slug>/<unit_slug>/")
@@ -124,16 +149,22 @@ def unit(course_slug, module_slug, unit_slug):
             "course_title": rd.course_texts(reading)[0],
             "module": current_module,
             "unit": rd.with_body(units[index]),
+            "position": index + 1,
+            "count": len(units),
         },
     )
+    learner = _learner_state(reading, current_module, units[index])
+    # "Next" completes a lesson, interview or case story the learner has not done yet (a form's button)
+    guided = learner is not None and units[index].kind != QUIZ and not learner["done"]
     pager = reading.fragment(
-        (module_slug, unit_slug),
+        (module_slug, unit_slug, guided),
         "courses/_unit_pager.html",
         lambda: {
             "module": current_module,
             "previous": units[index - 1] if index > 0 else None,
             "next": units[index + 1] if index + 1 < len(units) else None,
             "next_module": _neighbours(modules, current_module)[1],
+            "guided": guided,
         },
     )
     return render_template(
@@ -142,7 +173,7 @@ def unit(course_slug, module_slug, unit_slug):
         module=current_module,
         body=body,
         pager=pager,
-        learner=_learner_state(reading, current_module, units[index]),
+        learner=learner,
         unit=units[index],
     )
 
@@ -159,12 +190,20 @@ def _learner_state(reading: rd.Reading, module: rd.ModuleView, unit: rd.UnitView
 
 @bp.get("/<course_slug>/media/<path:filename>")
 def media(course_slug, filename):
+    """A file of the course's media folder. Range requests get 206 (seeking in a video on a phone);
+    an address with the file's content version (``?v=``, as the importer writes them in pages) is
+    immutable and kept for a year, any other for ``MEDIA_MAX_AGE``."""
     course = rd.get_course(course_slug)
     if os.path.splitext(filename)[1].lower() not in MEDIA_EXTENSIONS:
         abort(404)
-    return send_from_directory(
-        os.path.join(course.source_dir, "media"), filename, max_age=current_app.config["MEDIA_MAX_AGE"]
-    )
+    folder = os.path.join(course.source_dir, "media")
+    response = send_from_directory(folder, filename, max_age=current_app.config["MEDIA_MAX_AGE"])
+    version = request.args.get("v")
+    if version and version == file_version(Path(safe_join(folder, filename) or folder)):
+        response.cache_control.public = True
+        response.cache_control.max_age = IMMUTABLE_MAX_AGE
+        response.cache_control.immutable = True
+    return response
 
 
 def _neighbours(modules: tuple[rd.ModuleView, ...], current: rd.ModuleView):

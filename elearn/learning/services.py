@@ -33,7 +33,7 @@ from elearn.courses import reading as rd
 from elearn.courses.models import QUIZ, Course
 from elearn.courses.tree import CourseTree, ModuleInfo, tree_of
 from elearn.extensions import db
-from elearn.learning import grading, question_sets, visits
+from elearn.learning import grading, progress, question_sets, visits
 from elearn.learning.models import CourseCompletion, Enrolment, ModuleCompletion, QuizAttempt, UnitProgress
 
 
@@ -68,11 +68,23 @@ class EnrolmentState:
     last_activity_at: datetime | None
     unit: tuple[str, str] | None = None  # (module slug, unit slug) of the unit page asked for, if any
     unit_seen: bool = False  # the learner has a progress row for that unit
-    unit_done: bool = False
+    done: frozenset[tuple[str, str]] = frozenset()  # (module slug, unit slug) of every unit the learner has done
+
+    @property
+    def unit_done(self) -> bool:
+        return self.unit in self.done
 
 
 # Plain table columns: a Core statement skips the ORM's result processing (no entity is loaded).
 _C, _E, _progress = Course.__table__.c, Enrolment.__table__.c, UnitProgress.__table__.c
+_done = UnitProgress.__table__.alias("done").c
+# The units the learner has done in the course, as one text ("module/unit module/unit …": slugs hold
+# neither "/" nor spaces), so that the reading pages learn the learner's progress in the same query.
+_DONE_UNITS = (
+    select(func.aggregate_strings(_done.module_slug + "/" + _done.unit_slug, " "))
+    .where(_done.user_id == _E.user_id, _done.course_id == _C.id, _done.done_at.is_not(None))
+    .scalar_subquery()
+)
 _COURSE_AND_ENROLMENT = (
     select(
         _C.id,
@@ -82,6 +94,7 @@ _COURSE_AND_ENROLMENT = (
         _E.last_module,
         _E.last_unit,
         _E.last_activity_at,
+        _DONE_UNITS.label("done_units"),
     )
     .select_from(
         Course.__table__.outerjoin(Enrolment.__table__, (_E.course_id == _C.id) & (_E.user_id == bindparam("user_id")))
@@ -89,9 +102,7 @@ _COURSE_AND_ENROLMENT = (
     .where(_C.slug == bindparam("slug"))
 )
 # The same for a unit page, with the learner's progress in the unit: a statement less per unit view.
-_COURSE_ENROLMENT_AND_UNIT = _COURSE_AND_ENROLMENT.add_columns(
-    _progress.id.label("progress_id"), _progress.done_at
-).outerjoin(
+_COURSE_ENROLMENT_AND_UNIT = _COURSE_AND_ENROLMENT.add_columns(_progress.id.label("progress_id")).outerjoin(
     UnitProgress.__table__,
     (_progress.user_id == _E.user_id)
     & (_progress.course_id == _C.id)
@@ -105,8 +116,8 @@ def course_and_enrolment(
     course_slug: str,
     unit: tuple[str, str] | None = None,
 ) -> tuple[CourseTree | None, EnrolmentState | None]:
-    """The course's structure and the learner's enrolment in it, in one query; with ``unit``
-    (module slug, unit slug), whether the learner has seen and done that unit too."""
+    """The course's structure and the learner's enrolment in it with the units they have done, in one
+    query; with ``unit`` (module slug, unit slug), whether the learner has seen that unit too."""
     statement, params = _COURSE_AND_ENROLMENT, {"slug": course_slug, "user_id": user.id}
     if unit is not None:
         statement, params = _COURSE_ENROLMENT_AND_UNIT, {**params, "module_slug": unit[0], "unit_slug": unit[1]}
@@ -125,10 +136,15 @@ def course_and_enrolment(
             row.last_activity_at,
             unit,
             unit_seen=unit is not None and row.progress_id is not None,
-            unit_done=unit is not None and row.done_at is not None,
+            done=frozenset(_pair(text) for text in (row.done_units or "").split()),
         )
     )
     return tree_of(row.id, row.content_stamp), enrolment
+
+
+def _pair(text: str) -> tuple[str, str]:
+    module_slug, unit_slug = text.split("/", 1)
+    return module_slug, unit_slug
 
 
 def default_variant_for(user, course: Course | CourseTree) -> str | None:
@@ -211,13 +227,34 @@ def _ensure_enrolled(user, reading: rd.Reading) -> None:
         enrol(user, reading.course, reading.tag)
 
 
-def mark_done(user, reading: rd.Reading, module: ModuleInfo, unit_slug: str) -> None:
+def mark_done(user, reading: rd.Reading, module: ModuleInfo, unit_slug: str) -> bool:
+    """The learner has done a lesson, interview or case story (by hand, or by going on with "Next"):
+    whether that completed the course."""
     unit = _visible_unit(reading, module, unit_slug)
     _ensure_enrolled(user, reading)
     if unit.kind == QUIZ:
         raise LearningError(_l("A quiz is done when you pass it."))
     _set_done(user, reading.course.id, module.slug, unit_slug)
-    _complete_if_done(user, reading, module)
+    return _complete_if_done(user, reading, module)
+
+
+def mark_not_done(user, reading: rd.Reading, module: ModuleInfo, unit_slug: str) -> None:
+    """The learner takes back "done" on a lesson, interview or case story (to read it again).
+
+    Module and course completion, once recorded, stay (certificates are issued from them)."""
+    unit = _visible_unit(reading, module, unit_slug)
+    if unit.kind == QUIZ:
+        raise LearningError(_l("A quiz is done when you pass it."))
+    db.session.execute(
+        update(UnitProgress.__table__)
+        .where(
+            _progress.user_id == user.id,
+            _progress.course_id == reading.course.id,
+            _progress.module_slug == module.slug,
+            _progress.unit_slug == unit_slug,
+        )
+        .values(done_at=None)
+    )
 
 
 def _set_done(user, course_id: int, module_slug: str, unit_slug: str) -> None:
@@ -274,11 +311,12 @@ _COMPLETED_MODULES = select(_completion.module_slug).where(
 )
 
 
-def _complete_if_done(user, reading: rd.Reading, module: ModuleInfo) -> None:
-    views = rd.units(reading, module)
+def _complete_if_done(user, reading: rd.Reading, module: ModuleInfo) -> bool:
+    """Record the module's completion once all its units are done, and the course's once all its
+    modules are: whether the course was completed now."""
     done = units_done(user, reading.course.id, module.slug)
-    if not all(v.slug in done for v in views):
-        return
+    if not progress.of(reading, ((module.slug, slug) for slug in done)).modules[module.slug].complete:
+        return False
     insert_ignore(
         ModuleCompletion, user_id=user.id, course_id=reading.course.id, module_slug=module.slug, completed_at=utcnow()
     )
@@ -300,6 +338,8 @@ def _complete_if_done(user, reading: rd.Reading, module: ModuleInfo) -> None:
                 variant_tag=reading.tag,
                 course_title=rd.course_texts(reading)[0],
             )
+        return newly
+    return False
 
 
 # ---------------------------------------------------------------- quizzes
@@ -457,16 +497,9 @@ def _result_dict(result: grading.QuestionResult) -> dict:
 # ---------------------------------------------------------------- the learner's page
 
 
-def version_units(reading: rd.Reading) -> frozenset[tuple[str, str]]:
-    """The (module, unit) slugs a learner of this course version is asked to do.
-
-    The source's units less those the version hides, plus the units it adds: the same
-    units the module pages list and module completion waits for."""
-    return frozenset((view.slug, unit.slug) for view in rd.modules(reading) for unit in rd.units(reading, view.module))
-
-
 def dashboard(user) -> list[dict]:
-    """Each enrolled course with units done / units in the learner's version, and where to continue.
+    """Each enrolled course with the learner's progress in their version (:mod:`elearn.learning.progress`),
+    its completion and where to continue.
 
     Three queries; each version's units come from the worker's copy of the course tree."""
     rows = db.session.execute(
@@ -494,17 +527,19 @@ def dashboard(user) -> list[dict]:
             )
         ).all()
     )
-    units = {}
+    entries = []
     for enrolment, course in rows:
         tree = tree_of(course.id, course.content_stamp)
-        units[course.id] = version_units(rd.Reading(tree, rd.variant_chain(tree, enrolment.variant_tag)))
-    return [
-        {
-            "enrolment": enrolment,
-            "course": course,
-            "total": len(units[course.id]),
-            "done": len(done[course.id] & units[course.id]),
-            "completed_at": completed.get(course.id),
-        }
-        for enrolment, course in rows
-    ]
+        reading = rd.Reading(tree, rd.variant_chain(tree, enrolment.variant_tag))
+        title, _summary, _description, lang = rd.course_texts(reading)
+        entries.append(
+            {
+                "enrolment": enrolment,
+                "course": course,
+                "title": title,  # in the learner's version, and its language
+                "lang": lang,
+                "progress": progress.of(reading, done[course.id]),
+                "completed_at": completed.get(course.id),
+            }
+        )
+    return entries

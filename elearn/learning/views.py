@@ -69,13 +69,25 @@ def change_variant(course_slug):
 
 @bp.post("/courses/<course_slug>/<module_slug>/<unit_slug>/done")
 def mark_done(course_slug, module_slug, unit_slug):
+    """ "Mark as done", or "Next" at the end of the unit (``next_url``: the page it leads to)."""
     reading, module = _learner_module(course_slug, module_slug)
     try:
-        services.mark_done(_user(), reading, module.module, unit_slug)
+        if services.mark_done(_user(), reading, module.module, unit_slug):
+            flash(_("Congratulations: you have completed the course!"))
     except services.LearningError as error:
         flash(str(error), "error")
     next_url = request.form.get("next_url")  # the next unit's page; only ever a path on this site
     return redirect(safe_next(next_url) if next_url else _unit_url(course_slug, module_slug, unit_slug))
+
+
+@bp.post("/courses/<course_slug>/<module_slug>/<unit_slug>/not-done")
+def mark_not_done(course_slug, module_slug, unit_slug):
+    reading, module = _learner_module(course_slug, module_slug)
+    try:
+        services.mark_not_done(_user(), reading, module.module, unit_slug)
+    except services.LearningError as error:
+        flash(str(error), "error")
+    return redirect(_unit_url(course_slug, module_slug, unit_slug))
 
 
 @bp.post("/courses/<course_slug>/<module_slug>/<unit_slug>/attempts")

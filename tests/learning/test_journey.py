@@ -53,7 +53,7 @@ def test_the_whole_learner_journey(client, app, course, mailbox):
     # enrol; /me/ shows the course with its progress bar
     post_form(client, "/me/courses/demo/enrol", page_url="/courses/demo/")
     me = client.get("/me/").get_data(as_text=True)
-    assert "0 of 3 parts done" in me and "Start the course" in me
+    assert "0 of 3 units done" in me and "Start the course" in me
 
     # read: opening records "seen", the button records "done"
     assert "Mark as done" in client.get("/courses/demo/one/lesson/").get_data(as_text=True)
@@ -77,7 +77,7 @@ def test_the_whole_learner_journey(client, app, course, mailbox):
     # module and course complete, recorded once with their time
     assert count(app, ModuleCompletion) == 1 and count(app, CourseCompletion) == 1
     me = client.get("/me/").get_data(as_text=True)
-    assert "3 of 3 parts done" in me and "Completed on" in me
+    assert "3 of 3 units done" in me and "Completed on" in me
 
 
 def test_a_stale_resubmission_is_refused_and_counts_once(client, app, course, make_user):
