@@ -15,13 +15,14 @@ from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.utils import formataddr, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 
 from elearn.core import outbox
+from elearn.core.models import utcnow
 
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP
@@ -71,6 +72,7 @@ def compose(to: str, subject: str, template: str, *, language: str | None = None
     message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")  # type: ignore[assignment]
     message["From"] = formataddr((config["SITE_NAME"], config["MAIL_DEFAULT_SENDER"]))
     message["To"] = to
+    message["Date"] = format_datetime(utcnow(), usegmt=True)  # RFC 5322 requires it; spam filters count it
     message["Message-ID"] = make_msgid(domain=config["MAIL_DEFAULT_SENDER"].split("@")[-1])
     message["Content-Language"] = language or config["BABEL_DEFAULT_LOCALE"]
     return message

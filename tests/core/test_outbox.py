@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from types import SimpleNamespace
 
 import pytest
@@ -294,3 +295,13 @@ def test_a_long_mail_in_cyrillic_arrives_as_it_was_written(app, smtp):
     assert received["Subject"] == "Сброс пароля — очень длинная тема письма, чтобы заголовок пришлось переносить"
     body = received.get_body(("plain",)).get_content()
     assert name.strip() in body and "http://localhost/reset/" + "x" * 300 in body
+
+
+def test_every_mail_has_a_date_header_of_when_it_was_composed(app, smtp):
+    """RFC 5322 requires ``Date:``; without it mail programs sort the mail by arrival and spam filters score it."""
+    composed = datetime(2026, 12, 7, 18, 42, 5, tzinfo=UTC)
+    with time_machine.travel(composed, tick=False), app.test_request_context(), unit_of_work():
+        send("dated@example.org")
+    received = smtp.box.last_to("dated@example.org")
+    assert received["Date"] == "Mon, 07 Dec 2026 18:42:05 +0000"  # GMT, as the parser writes it
+    assert parsedate_to_datetime(received["Date"]) == composed
