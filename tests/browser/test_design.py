@@ -1,0 +1,57 @@
+"""The design's promises, measured in Chromium: what a phone shows first, touch targets, what stays in view.
+
+Measured with the elements' boxes (``getBoundingClientRect``) at 360 × 740 px, a small phone,
+and at 1280 px.
+"""
+
+from __future__ import annotations
+
+from tests.browser.conftest import COURSE, FIRST_MODULE, NARROW, WIDE, new_context
+
+LESSON = f"/courses/{COURSE}/{FIRST_MODULE}/definitions/"
+
+BOX = """selector => { const box = document.querySelector(selector).getBoundingClientRect();
+    return {top: box.top, bottom: box.bottom, left: box.left, right: box.right, width: box.width, height: box.height}; }"""
+
+
+def test_on_a_phone_a_units_heading_and_first_paragraph_are_in_the_first_screen(browser, live_server, scenery):
+    context = new_context(browser, live_server, viewport=NARROW, storage_state=scenery.state(scenery.learner))
+    page = context.new_page()
+    page.goto(LESSON)
+    heading, paragraph = page.evaluate(BOX, "main h1"), page.evaluate(BOX, "main .prose p")
+    header = page.evaluate(BOX, ".site-header")
+    assert header["height"] <= 60, header  # one row: the site's name, "Menu", the language
+    assert 0 < heading["top"] and heading["bottom"] < paragraph["top"]
+    assert paragraph["bottom"] <= NARROW["height"], f"the first paragraph ends at {paragraph['bottom']} px"
+    # The links are behind "Menu", which opens without JavaScript's help (a <details>)
+    assert not page.get_by_role("link", name="My learning").is_visible()
+    page.get_by_text("Menu", exact=True).click()
+    assert page.get_by_role("link", name="My learning").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    context.close()
+
+
+def test_the_language_menu_folds_into_the_header_and_changes_the_language(browser, live_server):
+    for viewport in (NARROW, WIDE):
+        context = new_context(browser, live_server, viewport=viewport, javascript=False)
+        page = context.new_page()
+        page.goto(LESSON)
+        select = page.get_by_label("Language", exact=True)
+        assert not select.is_visible()
+        page.locator(".language-menu summary").click()
+        select.select_option("lv")
+        page.get_by_role("button", name="Change").click()
+        assert page.locator("html").get_attribute("lang") == "lv"
+        assert page.url.endswith(f"{LESSON}?lang=lv")
+        assert page.locator(".language-menu summary").inner_text().split() == ["Valoda:", "Latviešu"]
+        context.close()
+
+
+def test_on_a_wide_screen_the_links_are_in_view_without_a_menu(browser, live_server, scenery):
+    context = new_context(browser, live_server, viewport=WIDE, storage_state=scenery.state(scenery.learner))
+    page = context.new_page()
+    page.goto(LESSON)
+    assert not page.get_by_text("Menu", exact=True).is_visible()
+    assert page.get_by_role("link", name="My learning").is_visible()
+    assert page.evaluate(BOX, ".site-header")["height"] <= 60
+    context.close()
