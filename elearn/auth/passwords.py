@@ -16,6 +16,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MIN_LENGTH = 8
@@ -39,9 +40,9 @@ def _common_passwords() -> frozenset[str]:
 def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
     """Why a new password is not acceptable, in the user's language; None when it is fine."""
     if len(password) < MIN_LENGTH:
-        return str(_l("Use at least %(num)d characters.", num=MIN_LENGTH))
+        return str(lazy_ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.", MIN_LENGTH))
     if len(password) > MAX_LENGTH:
-        return str(_l("Use at most %(num)d characters.", num=MAX_LENGTH))
+        return str(lazy_ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.", MAX_LENGTH))
     lowered = password.casefold()
     if lowered in _common_passwords() or lowered.strip() in {email.casefold(), name.casefold()}:
         return str(_l("This password is too common and easy to guess. Please choose another one."))

@@ -7,7 +7,7 @@ Forms that anyone can reach through a link carry a honeypot: a field hidden by C
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -148,7 +148,7 @@ class ReplyForm(HoneypotMixin, FlaskForm):
         validators=[DataRequired(), Length(max=MAX_BODY)],
         description=_l("Markdown: **bold**, *italic*, lists with -, links as [text](https://…)."),
     )
-    submit = SubmitField(_l("Reply"))
+    submit = SubmitField(lazy_pgettext("verb: send the reply", "Reply"))
 
 
 class ReportForm(FlaskForm):
@@ -244,7 +244,7 @@ class DecisionForm(FlaskForm):
 
 class SaveFilterForm(FlaskForm):
     name = StringField(
-        _l("Name"),
+        lazy_pgettext("the name of a saved filter", "Name"),
         validators=[Length(max=200)],
         description=_l("So you recognise it in the digest, e.g. “Work practice in Latvia”."),
     )

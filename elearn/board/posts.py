@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from elearn.auth.models import User
@@ -78,7 +79,9 @@ def parse_tags(value: str) -> list[str]:
         if tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_TAGS:
-        raise BoardError(_l("At most %(count)s tags, please.", count=MAX_TAGS), "tags")
+        raise BoardError(
+            lazy_ngettext("At most %(num)s tag, please.", "At most %(num)s tags, please.", MAX_TAGS), "tags"
+        )
     return tags
 
 

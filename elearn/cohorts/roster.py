@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from elearn.auth.models import User
@@ -71,7 +72,11 @@ def _records(text: str, problems: list[Problem]) -> Iterator[list[str]]:
             return
         except csv.Error as error:
             if "field larger than field limit" in str(error):  # one cell of over 128 Ki characters
-                message = _l("A cell is longer than %(count)s characters.", count=csv.field_size_limit())
+                message = lazy_ngettext(
+                    "A cell is longer than %(num)s character.",
+                    "A cell is longer than %(num)s characters.",
+                    csv.field_size_limit(),
+                )
             else:
                 message = _l("This line cannot be read as CSV.")
             problems.append(Problem(line, str(message)))
@@ -94,13 +99,28 @@ def parse(data: bytes, cohort: Cohort, default_language: str) -> tuple[list[Row]
         if line == 1 and {c.lower() for c in cells} & HEADER_WORDS:
             continue
         if len(rows) + len(problems) >= MAX_ROWS:
-            problems.append(Problem(line, str(_l("At most %(count)s learners per file.", count=MAX_ROWS))))
+            problems.append(
+                Problem(
+                    line,
+                    str(
+                        lazy_ngettext(
+                            "At most %(num)s learner per file.", "At most %(num)s learners per file.", MAX_ROWS
+                        )
+                    ),
+                )
+            )
             break
         if len(cells) < 2 or len(cells) > 3:
             problems.append(
                 Problem(
                     line,
-                    str(_l("Expected name, email and optionally language; found %(count)s columns.", count=len(cells))),
+                    str(
+                        lazy_ngettext(
+                            "Expected name, email and optionally language; found %(num)s column.",
+                            "Expected name, email and optionally language; found %(num)s columns.",
+                            len(cells),
+                        )
+                    ),
                 )
             )
             continue

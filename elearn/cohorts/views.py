@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -259,7 +259,11 @@ def invite(cohort_id):
             rows, problems = roster.parse(data, cohort, form.language.data)
             if not problems:
                 count = services.invite(_user(), cohort, rows)
-                flash(_("%(count)s invitations sent.", count=count))
+                flash(
+                    ngettext(
+                        "%(count)s invitation sent.", "%(count)s invitations sent.", count, count=format_decimal(count)
+                    )
+                )
                 return redirect(url_for("cohorts.invite", cohort_id=cohort.id))
     invitations = services.invitations(cohort)
     states = mail_status.invitation_states(invitations)
@@ -305,7 +309,11 @@ def reminders(cohort_id):
             except services.CohortError as error:
                 flash(str(error), "error")
             else:
-                flash(_("%(count)s reminders sent.", count=count))
+                flash(
+                    ngettext(
+                        "%(count)s reminder sent.", "%(count)s reminders sent.", count, count=format_decimal(count)
+                    )
+                )
                 return redirect(url_for("cohorts.reminders", cohort_id=cohort.id))
         else:
             _learners, previews = services.reminder_preview(cohort, form.learners.data)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, g, render_template, request, send_from_directory, session
+from flask import Blueprint, abort, current_app, g, render_template, request, send_from_directory, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -23,7 +23,7 @@ from elearn.courses.loader import MEDIA_EXTENSIONS, file_version
 from elearn.courses.models import QUIZ
 from elearn.courses.outline import module_outline
 from elearn.courses.tree import tree_of
-from elearn.learning import progress, services
+from elearn.learning import progress, review, services
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 IMMUTABLE_MAX_AGE = 365 * 24 * 3600  # a versioned media address never changes content
@@ -185,7 +185,24 @@ def _learner_state(reading: rd.Reading, module: rd.ModuleView, unit: rd.UnitView
     user = current_user._get_current_object()
     attempts = services.attempt_summaries(user, reading.course.id, module.slug, unit.slug) if unit.kind == QUIZ else []
     done = services.open_unit(user, g.enrolment, record=unit.kind != QUIZ)
-    return {"done": done, "attempts": attempts}
+    return {"done": done, "attempts": attempts, "review": review.of(unit.meta, attempts)}
+
+
+def next_step(reading: rd.Reading, module: rd.ModuleView, unit_slug: str) -> tuple[str, str] | None:
+    """Where a learner goes on from a unit, and the page's title: the next unit, else the next module."""
+    modules = rd.modules(reading)
+    units = rd.units(reading, module.module)
+    slugs = [u.slug for u in units]
+    index = slugs.index(unit_slug) if unit_slug in slugs else len(slugs)
+    course_slug = reading.course.slug
+    if index + 1 < len(units):
+        following = units[index + 1]
+        url = url_for("courses.unit", course_slug=course_slug, module_slug=module.slug, unit_slug=following.slug)
+        return url, following.title
+    next_module = _neighbours(modules, module)[1]
+    if next_module is not None:
+        return url_for("courses.module", course_slug=course_slug, module_slug=next_module.slug), next_module.title
+    return None
 
 
 @bp.get("/<course_slug>/media/<path:filename>")

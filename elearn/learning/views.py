@@ -12,8 +12,8 @@ from elearn.auth.views import safe_next
 from elearn.core import signals
 from elearn.core.signals import DashboardSection, answers
 from elearn.courses import reading as rd
-from elearn.learning import grading, question_sets, services
-from elearn.learning.pages import reading_for
+from elearn.learning import grading, question_sets, review, services
+from elearn.learning.pages import next_step, reading_for
 
 bp = Blueprint("learning", __name__, url_prefix="/me")
 # Every POST here carries a CSRF token: Flask-WTF's CSRFProtect checks it for the whole app.
@@ -150,14 +150,24 @@ def _learner_module(course_slug, module_slug):
 def _render_attempt(reading, module, attempt, form):
     questions = question_sets.questions_of(attempt)
     presented = [grading.present(q, i, attempt.seed) for i, q in enumerate(questions)]
+    unit = next((u for u in rd.units(reading, module.module) if u.slug == attempt.unit_slug), None)
+    if unit is None:  # the quiz is not part of this version
+        abort(404)
+    here = {"course_slug": reading.course.slug, "module_slug": module.slug, "unit_slug": attempt.unit_slug}
     return render_template(
         "learning/attempt.html",
         reading=reading,
         module=module,
+        unit=unit,
         attempt=attempt,
         presented=presented,
+        review=review.of(
+            unit.meta, services.attempt_summaries(_user(), reading.course.id, module.slug, attempt.unit_slug)
+        ),
+        next_step=next_step(reading, module, attempt.unit_slug),
+        here=here,
         form=ConfirmForm(),
-        unit_url=_unit_url(reading.course.slug, module.slug, attempt.unit_slug),
+        unit_url=_unit_url(**here),
     )
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext, lazy_pgettext
 from sqlalchemy import delete, select
 
 from elearn.core.markdown import render
@@ -36,7 +37,7 @@ from elearn.localisation.services import TITLE_MAX, LocalisationError, local_uni
 LOCAL_KINDS = ("lesson", "interview", "case-story")
 FIELD_LABELS = {
     "interviewee": _l("Interviewee"),
-    "role": _l("Role"),
+    "role": lazy_pgettext("a person's job in an organisation", "Role"),
     "organisation": _l("Organisation"),
     "country": _l("Country"),
     "sector": _l("Sector"),
@@ -142,7 +143,13 @@ def _checked(kind: str, title: str, meta: dict) -> tuple[str, dict]:
     if not title:
         raise LocalisationError(_l("Please give the translated title."))
     if len(title) > TITLE_MAX:
-        raise LocalisationError(_l("The title is too long: at most %(num)d characters.", num=TITLE_MAX))
+        raise LocalisationError(
+            lazy_ngettext(
+                "The title is too long: at most %(num)d character.",
+                "The title is too long: at most %(num)d characters.",
+                TITLE_MAX,
+            )
+        )
     values = {key: str(meta.get(key) if meta.get(key) is not None else "").strip() for key in FORM_FIELDS}
     wanted = kind_fields(kind)
     for key in FORM_FIELDS:
@@ -163,7 +170,12 @@ def _checked(kind: str, title: str, meta: dict) -> tuple[str, dict]:
             continue
         if len(value) > FIELD_MAX:
             raise LocalisationError(
-                _l("%(field)s is too long: at most %(num)d characters.", field=FIELD_LABELS[key], num=FIELD_MAX)
+                lazy_ngettext(
+                    "%(field)s is too long: at most %(num)d character.",
+                    "%(field)s is too long: at most %(num)d characters.",
+                    FIELD_MAX,
+                    field=FIELD_LABELS[key],
+                )
             )
         if key == "country":
             value = value.upper()

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from elearn.auth.models import User
@@ -254,7 +255,13 @@ def save(
     if not title:
         raise LocalisationError(_l("Please give the translated title."))
     if len(title) > TITLE_MAX:  # the column's length: PostgreSQL refuses longer ones
-        raise LocalisationError(_l("The title is too long: at most %(num)d characters.", num=TITLE_MAX))
+        raise LocalisationError(
+            lazy_ngettext(
+                "The title is too long: at most %(num)d character.",
+                "The title is too long: at most %(num)d characters.",
+                TITLE_MAX,
+            )
+        )
     latest = latest_revision(variant, unit)
     if base is not None and latest is not None and base != latest.number:
         raise EditConflict(latest)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import yaml
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from elearn.core.markdown import render
@@ -115,7 +116,13 @@ def _checked_title(title: str) -> str:
     if not title:
         raise LocalisationError(_l("Please give the translated title."))
     if len(title) > TITLE_MAX:  # the column's length: PostgreSQL refuses longer ones
-        raise LocalisationError(_l("The title is too long: at most %(num)d characters.", num=TITLE_MAX))
+        raise LocalisationError(
+            lazy_ngettext(
+                "The title is too long: at most %(num)d character.",
+                "The title is too long: at most %(num)d characters.",
+                TITLE_MAX,
+            )
+        )
     return title
 
 

@@ -79,6 +79,17 @@ def _figures(value):
     return None, "must be a mapping of labels to values"
 
 
+# When a quiz's result page shows the feedback and the right answers (Moodle's review options):
+# always, once the learner has passed the quiz, once they have passed or used their last attempt, never.
+REVIEW_MOMENTS = ("always", "after-passing", "after-last-attempt", "never")
+
+
+def _review_moment(value):
+    if value in REVIEW_MOMENTS:
+        return value, None
+    return None, f"must be one of {', '.join(REVIEW_MOMENTS)}"
+
+
 def _quiz_format(value):
     if value in {"markdown", "gift"}:
         return value, None
@@ -123,5 +134,7 @@ KIND_KEYS = {
         "pass_mark": (False, _percent),
         "attempts": (False, _count),
         "format": (False, _quiz_format),
+        "show_feedback": (False, _review_moment),
+        "show_answers": (False, _review_moment),
     },
 }
