@@ -55,3 +55,24 @@ def test_on_a_wide_screen_the_links_are_in_view_without_a_menu(browser, live_ser
     assert page.get_by_role("link", name="My learning").is_visible()
     assert page.evaluate(BOX, ".site-header")["height"] <= 60
     context.close()
+
+
+ATTEMPT = f"/me/courses/{COURSE}/{FIRST_MODULE}/check-your-understanding/attempts/3/"  # the scenery's open attempt
+
+
+def test_quiz_answers_are_44_px_targets_chosen_by_a_tap_anywhere_on_their_row(browser, live_server, scenery):
+    context = new_context(browser, live_server, viewport=NARROW, storage_state=scenery.state(scenery.learner))
+    page = context.new_page()
+    page.goto(ATTEMPT)
+    choices = page.locator("fieldset .choice")
+    assert choices.count() >= 4
+    boxes = [choices.nth(k).bounding_box() for k in range(choices.count())]
+    assert all(box["height"] >= 44 and box["width"] >= 44 for box in boxes), boxes
+    for k in (0, choices.count() - 1):  # a radio button and a checkbox, tapped at the row's far end
+        choices.nth(k).scroll_into_view_if_needed()
+        box = choices.nth(k).bounding_box()
+        page.mouse.click(box["x"] + box["width"] - 4, box["y"] + box["height"] - 4)
+        assert choices.nth(k).locator("input").is_checked()
+    button = page.get_by_role("button", name="Submit answers").bounding_box()
+    assert button["height"] >= 44 and button["width"] >= 44
+    context.close()
