@@ -2,7 +2,7 @@
 
 - ``course_completed``: issue the certificate of the completed course, in the transaction
   that completed it;
-- ``learner_dashboard``: the learner's page lists their certificates, after their courses.
+- ``learner_dashboard``: the learner's page shows their certificates, before their courses.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from elearn.certificates import services
 from elearn.core import signals
 from elearn.core.signals import DashboardSection
 
-CERTIFICATES_ORDER = 5  # after the learner's courses, before their cohorts (10)
+CERTIFICATES_ORDER = -5  # a completed course's moment: after a pending invitation (-10), before the courses
 
 
 @signals.course_completed.connect

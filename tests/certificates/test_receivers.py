@@ -80,11 +80,12 @@ def test_nobody_but_an_admin_may_revoke_when_no_domain_answers_true(app, client,
         assert db.session.get(Certificate, completed).revoked_at is None
 
 
-def test_my_certificates_come_after_the_courses_on_the_learners_page(client, completed):
+def test_my_certificates_come_before_the_courses_on_the_learners_page(client, completed):
+    """A completed course's moment: its certificate first (#22)."""
     sign_in(client, "janis@example.org")
     page = client.get("/me/").get_data(as_text=True)
     positions = [
         page.index(text)
-        for text in ('<h2><a href="/courses/demo/">', f"/certificates/{completed}.pdf", 'href="/cohorts/join"')
+        for text in (f"/certificates/{completed}.pdf", '<a href="/courses/demo/">', 'href="/cohorts/join"')
     ]
     assert positions == sorted(positions)

@@ -167,3 +167,25 @@ def test_the_cohort_dashboard_counts_the_versions_units(app, client, write_cours
     row = row[: row.index("</tr>")]
     assert "1/3" in row.replace(" ", "") or "1 / 3" in row, row
     assert "33%" in row, row
+
+
+def test_a_finished_course_on_me_has_one_date_format_and_its_certificate(app, client, write_course, make_user):
+    """No "continue" for a finished course; the course and certificate cards give the date the same way,
+    in the learner's language; the certificate card links to the certificate's page (#22)."""
+    import_course(app, write_course, {**FILES, "locales/lv-LV/variant.yml": "hide:\n  - one/b\n"})
+    make_user("ilze@example.org", language="lv", country="LV")
+    sign_in(client, "ilze@example.org")
+    post_form(client, "/me/courses/demo/enrol", {"variant": "lv-LV"}, page_url="/courses/demo/")
+    for unit in ("a", "c", "d"):
+        mark_done(client, unit)
+    quiz = post_form(client, "/me/courses/demo/one/quiz/attempts", page_url="/courses/demo/one/quiz/")
+    post_form(client, quiz.headers["Location"], {"q0": "0"})
+
+    me = text(client, "/me/")
+    dates = re.findall(r"(\d{4}\. gada \d{1,2}\. [^\s<]+)", me)  # Babel's medium date in Latvian
+    assert len(dates) == 2 and dates[0] == dates[1], dates  # the certificate card, then the course card
+    certificate = re.search(r'<a href="(/certificates/[\w-]+)" class="primary">', me)
+    assert certificate, me
+    assert me.index(certificate.group(0)) < me.index('id="progress-demo"')  # its moment: before the courses
+    assert client.get(certificate.group(1)).status_code == 200
+    assert 'href="/courses/demo/one/' not in me.split('id="progress-demo"')[1]  # no "continue where you left off"
