@@ -46,6 +46,10 @@ from elearn.learning.pages import bp as courses_bp
 from elearn.learning.views import bp as learning_bp
 from elearn.localisation import personal_data as localisation_personal_data
 from elearn.localisation.views import bp as localisation_bp
+from elearn.notifications import personal_data as notification_personal_data
+from elearn.notifications import receivers as notification_receivers
+from elearn.notifications import tasks as notification_tasks
+from elearn.notifications.views import bp as notifications_bp
 
 BLUEPRINTS = (
     core_bp,
@@ -56,6 +60,7 @@ BLUEPRINTS = (
     localisation_bp,
     cohorts_bp,
     board_bp,
+    notifications_bp,
     mail_admin_bp,
 )
 # Importing a domain's receivers connects them to the domain events (elearn.core.signals).
@@ -68,10 +73,12 @@ EVENT_RECEIVERS = (
     localisation_personal_data,
     cohort_personal_data,
     board_personal_data,
+    notification_receivers,
+    notification_personal_data,
 )
 CLI_COMMANDS = (courses_cli, translate_cli, users_cli, backup_cli, check_deploy_command, board_cli, jobs_cli)
 # Importing a domain's tasks declares its jobs and periodic jobs to the queue (elearn.core.jobs).
-TASKS = (auth_tasks, board_tasks, cohort_tasks)
+TASKS = (auth_tasks, board_tasks, cohort_tasks, notification_tasks)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

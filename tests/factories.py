@@ -290,6 +290,8 @@ SAMPLE_ARGS = {
     "declaration_id": 1,
     "slug": "no-such-organisation",
     "action": "hide",
+    # notifications
+    "notification_id": 1,
 }
 
 

@@ -154,6 +154,13 @@ RULES: dict[str, Rule] = {
     "board.moderate_reply": any_of(ADMIN, PARTNER_ADMIN),
     "board.dismiss_report": any_of(ADMIN, PARTNER_ADMIN),
     "board.declaration": any_of(ADMIN, PARTNER_ADMIN),
+    # notifications: each person's own (the services read only the signed-in user's); the unsubscribe link's
+    # signed token is its credential (RFC 8058 one-click, no sign-in)
+    "notifications.index": SIGNED_IN,
+    "notifications.read": SIGNED_IN,
+    "notifications.read_all": SIGNED_IN,
+    "notifications.settings": SIGNED_IN,
+    "notifications.unsubscribe": PUBLIC,
 }
 
 

@@ -59,6 +59,15 @@ if set(KIND_LABELS) != set(KINDS) or set(LEGAL_FORM_LABELS) != set(LEGAL_FORMS) 
     raise RuntimeError("Every board kind, legal form and area needs its label here (models.py names them).")
 
 MAX_BODY = 20_000
+WEB_ADDRESS_ERROR = _l("This is not a web address. Write it as example.org or https://example.org/about.")
+
+
+def complete_url(value: str | None) -> str | None:
+    """A site typed without its scheme ("example.org", "www.example.org/x") gets https:// in front."""
+    value = (value or "").strip()
+    if value and "://" not in value and not value.lower().startswith(("mailto:", "javascript:", "data:")):
+        value = "https://" + value.removeprefix("//")
+    return value
 
 
 def country_choices():
@@ -168,6 +177,16 @@ class ModerationForm(FlaskForm):
     )
     submit = SubmitField(_l("Confirm"))
 
+    def for_action(self, action: str) -> None:
+        """The reason's label and hint say what the reason is for in this act (approving needs none)."""
+        if action == "approve":
+            self.reason.label.text = _l("Note for the audit log (optional)")
+            self.reason.description = _l("The author is told that their post is published; this note is not sent.")
+        elif action == "restore":
+            self.reason.description = _l("Kept in the audit log.")
+        else:
+            self.reason.description = _l("Shown to the author, and kept in the audit log.")
+
 
 class ContactForm(HoneypotMixin, FlaskForm):
     body = TextAreaField(_l("Your message"), validators=[DataRequired(), Length(min=10, max=5000)])
@@ -187,8 +206,9 @@ class OrganisationForm(FlaskForm):
     region = StringField(_l("Region or town"), validators=[Length(max=120)])
     website = StringField(
         _l("Website"),
-        validators=[Optional(), URL(require_tld=True), Length(max=300)],
-        description=_l("Starting with https://"),
+        filters=[complete_url],
+        validators=[Optional(), URL(require_tld=True, message=WEB_ADDRESS_ERROR), Length(max=300)],
+        description=_l("For example example.org or https://example.org/about"),
     )
     areas = SelectMultipleField(
         _l("Areas of cooperation"),
@@ -210,7 +230,7 @@ class OrganisationForm(FlaskForm):
 
     def validate_website(self, field):
         if field.data and not field.data.lower().startswith(("https://", "http://")):
-            raise ValidationError(_l("A web address starts with https://"))
+            raise ValidationError(WEB_ADDRESS_ERROR)
 
 
 class JoinForm(HoneypotMixin, OrganisationForm):
@@ -234,9 +254,12 @@ class JoinForm(HoneypotMixin, OrganisationForm):
 
 class DecisionForm(FlaskForm):
     reason = TextAreaField(
-        _l("Reason"),
+        _l("Message to the organisation"),
         validators=[Length(max=1000)],
-        description=_l("Required when declining; sent to the organisation."),
+        description=_l(
+            "Optional when approving: a welcome or a note, mailed with the approval. "
+            "Required when declining: the reason, mailed to the organisation."
+        ),
     )
     approve = SubmitField(_l("Approve"))
     reject = SubmitField(_l("Decline"))

@@ -205,6 +205,7 @@ class Report(Model):
 
     post: Mapped[Post] = relationship()
     reply: Mapped[Reply | None] = relationship()
+    reporter = relationship("User", foreign_keys=[reporter_id], lazy="joined")  # shown in the moderators' queue
 
 
 class ModerationAction(Model):

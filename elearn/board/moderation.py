@@ -8,11 +8,23 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from elearn.auth.models import User
+from elearn.board import notices
 from elearn.board.audit import _log
 from elearn.board.errors import BoardError
 from elearn.board.filters import printable
-from elearn.board.models import HIDDEN, PENDING, PUBLISHED, JoinDeclaration, Organisation, Post, Reply, Report
-from elearn.board.permissions import _country_clause, can_moderate
+from elearn.board.models import (
+    APPROVED,
+    HIDDEN,
+    PENDING,
+    PUBLISHED,
+    JoinDeclaration,
+    Membership,
+    Organisation,
+    Post,
+    Reply,
+    Report,
+)
+from elearn.board.permissions import _country_clause, can_moderate, can_see_post
 from elearn.board.posts import _recount
 from elearn.core.models import utcnow
 from elearn.extensions import db
@@ -35,7 +47,16 @@ def report(reporter: User, post: Post, reason: str, reply: Reply | None = None) 
     )
     db.session.add(row)
     db.session.flush()
+    notices.report_filed(row, post, reporter)
     return row
+
+
+def hidden_from_reporter(user, post: Post) -> bool:
+    """Whether ``user`` reported ``post`` and the moderators have hidden it from them (not its author's view)."""
+    if post.status != HIDDEN or not user.is_authenticated or can_see_post(user, post):
+        return False
+    reported = select(Report.id).where(Report.post_id == post.id, Report.reporter_id == user.id)
+    return db.session.scalar(reported.limit(1)) is not None
 
 
 def _resolve_reports(moderator: User, post: Post, reply: Reply | None) -> None:
@@ -75,6 +96,38 @@ def moderate(moderator: User, action: str, post: Post, reason: str, reply: Reply
     )
     if reply is not None:
         _recount(post)
+    notices.decided(moderator, action, post, reply, reason)
+    if action == "approve" and reply is not None:
+        notices.replied(post, reply)
+
+
+def release_members_posts(moderator: User, organisation: Organisation) -> int:
+    """Publish the posts and replies of the organisation's members that wait as their first (how many).
+
+    The moderator has just vouched for the organisation. A post they hid and its author
+    edited since (it waits with the reason it was hidden for) stays for a moderator to read."""
+    reason = str(_l("Released when %(name)s was approved", name=organisation.name))
+    members = select(Membership.user_id).where(
+        Membership.organisation_id == organisation.id, Membership.status == APPROVED
+    )
+    waiting_posts = db.session.scalars(
+        select(Post)
+        .where(Post.status == PENDING, Post.moderation_reason == "", Post.author_id.in_(members))
+        .where(_country_clause(Post.country, moderator))
+        .order_by(Post.created_at)
+    ).all()
+    for post in waiting_posts:
+        moderate(moderator, "approve", post, reason)
+    waiting_replies = db.session.scalars(
+        select(Reply)
+        .join(Post, Reply.post_id == Post.id)
+        .where(Reply.status == PENDING, Reply.author_id.in_(members), Post.status == PUBLISHED)
+        .where(_country_clause(Post.country, moderator))
+        .order_by(Reply.created_at)
+    ).all()
+    for reply in waiting_replies:
+        moderate(moderator, "approve", reply.post, reason, reply)
+    return len(waiting_posts) + len(waiting_replies)
 
 
 def dismiss_report(moderator: User, row: Report, reason: str) -> None:

@@ -9,11 +9,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from elearn.auth.models import User
-from elearn.board import search
+from elearn.board import notices, search
 from elearn.board.audit import _log
 from elearn.board.errors import BoardError
 from elearn.board.filters import printable
 from elearn.board.models import APPROVED, PENDING, REJECTED, JoinDeclaration, Membership, Organisation, OrganisationArea
+from elearn.board.moderation import release_members_posts
 from elearn.board.permissions import can_manage_organisation, can_moderate, membership_of
 from elearn.board.text import _line, render_markdown
 from elearn.core import mail
@@ -82,19 +83,20 @@ def declare_organisation(user: User, fields: OrganisationFields, declaration: De
     _fill_organisation(organisation, fields)
     db.session.add(organisation)
     db.session.flush()
-    db.session.add(
-        JoinDeclaration(
-            organisation_id=organisation.id,
-            submitted_by_id=user.id,
-            address=_line(declaration.address),
-            tax_number=_line(declaration.tax_number),
-            responsible_person=_line(declaration.responsible_person),
-            responsible_function=_line(declaration.responsible_function),
-            primary_area=declaration.primary_area,
-        )
+    declared = JoinDeclaration(
+        organisation_id=organisation.id,
+        organisation=organisation,
+        submitted_by_id=user.id,
+        address=_line(declaration.address),
+        tax_number=_line(declaration.tax_number),
+        responsible_person=_line(declaration.responsible_person),
+        responsible_function=_line(declaration.responsible_function),
+        primary_area=declaration.primary_area,
     )
+    db.session.add(declared)
     db.session.add(Membership(organisation_id=organisation.id, user_id=user.id, is_admin=True, status=APPROVED))
     db.session.flush()
+    notices.declaration_submitted(declared, user)
     return organisation
 
 
@@ -132,6 +134,8 @@ def decide_declaration(moderator: User, declaration: JoinDeclaration, approve: b
         title=organisation.name,
         reason=reason,
     )
+    if approve:
+        release_members_posts(moderator, organisation)
     declarant = declaration.submitted_by
     if declarant is not None:  # the mail is queued with the decision: it leaves once that is committed
         mail.send(

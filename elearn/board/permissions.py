@@ -17,9 +17,9 @@ already have a published post or reply.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
-from elearn.auth.models import ADMIN
+from elearn.auth.models import ADMIN, PARTNER_ADMIN, RoleGrant, User
 from elearn.board.models import APPROVED, PUBLISHED, Membership, Organisation, Post, Reply
 from elearn.extensions import db
 
@@ -31,6 +31,15 @@ def moderated_countries(user) -> set[str] | None:
     if user.has_role(ADMIN):
         return None
     return {scope.partition("-")[2].upper() for scope in user.variants_administered() if "-" in scope}
+
+
+def moderators_of(country: str) -> list[User]:
+    """Everyone who moderates ``country``: admins, and partner admins of a variant of it (``lv-LV`` → LV)."""
+    moderates = or_(
+        RoleGrant.role == ADMIN,
+        (RoleGrant.role == PARTNER_ADMIN) & func.upper(RoleGrant.scope).like(f"%-{country.upper()}"),
+    )
+    return list(db.session.scalars(select(User).where(User.id.in_(select(RoleGrant.user_id).where(moderates)))))
 
 
 def is_moderator(user) -> bool:

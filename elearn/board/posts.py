@@ -11,11 +11,11 @@ from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from elearn.auth.models import User
-from elearn.board import search
+from elearn.board import notices, search
 from elearn.board.audit import _log
 from elearn.board.errors import BoardError
 from elearn.board.filters import TAG_RE, printable
-from elearn.board.models import PENDING, PUBLISHED, Organisation, Post, PostTag, Reply
+from elearn.board.models import HIDDEN, PENDING, PUBLISHED, Organisation, Post, PostTag, Reply
 from elearn.board.permissions import can_edit_post, is_trusted, memberships
 from elearn.board.text import _line, render_markdown
 from elearn.extensions import db
@@ -145,6 +145,8 @@ def create_post(author: User, fields: PostFields) -> Post:
     db.session.add(post)
     db.session.flush()  # the anchors in its HTML need the id
     _render_post(post)
+    if post.status == PENDING:
+        notices.held(post)
     return post
 
 
@@ -165,6 +167,9 @@ def update_post(user: User, post: Post, fields: PostFields, reason: str = "") ->
     _render_post(post)
     if post.author_id != user.id:
         _log("edit", "post", user, post.country, post=post, title=post.title, reason=reason)
+    elif post.status == HIDDEN:  # the author changed what the moderators hid: they look again
+        post.status = PENDING
+        notices.held(post, edited=True)
 
 
 def delete_post(user: User, post: Post) -> None:
@@ -191,6 +196,10 @@ def add_reply(author: User, post: Post, body: str) -> Reply:
     db.session.flush()
     reply.body_html = render_markdown(body, f"r{reply.id}-")
     _recount(post)
+    if reply.status == PENDING:
+        notices.held(post, reply)
+    else:
+        notices.replied(post, reply)
     return reply
 
 

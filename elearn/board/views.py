@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from elearn.auth.forms import ConfirmForm
-from elearn.board import audit, feeds, permissions, posts, reading, relay, saved_filters
+from elearn.board import audit, dates, feeds, permissions, posts, reading, relay, saved_filters
 from elearn.board import moderation as board_moderation  # the view moderation() has the module's name
 from elearn.board import organisations as board_organisations  # and so has organisations()
 from elearn.board.errors import BoardError
@@ -45,6 +45,7 @@ from elearn.board.models import (
     Reply,
     Report,
 )
+from elearn.core.i18n import country_name
 from elearn.extensions import csrf, db, limiter
 
 bp = Blueprint("board", __name__, url_prefix="/board")
@@ -63,6 +64,12 @@ def legal_form_label(value: str) -> str:
 @bp.app_template_filter("area_label")
 def area_label(value: str) -> str:
     return str(AREA_LABELS.get(value, value))
+
+
+# one date format per locale on every board page and mail (elearn.board.dates)
+bp.add_app_template_filter(dates.board_date, "board_date")
+bp.add_app_template_filter(dates.board_datetime, "board_datetime")
+bp.add_app_template_filter(dates.board_time, "board_time")
 
 
 def _user():
@@ -149,6 +156,9 @@ def _ics(body: bytes, filename: str) -> Response:
 
 @bp.get("/posts/<int:post_id>")
 def post(post_id):
+    hidden = db.session.get(Post, post_id)
+    if hidden is not None and board_moderation.hidden_from_reporter(current_user, hidden):
+        return render_template("board/hidden.html", post=hidden)
     post = _visible_post(post_id)
     user = current_user
     return render_template(
@@ -448,7 +458,7 @@ def join():
             flash(
                 _(
                     "Thank you. A moderator for %(country)s will look at your declaration; we will write to you.",
-                    country=created.country,
+                    country=country_name(created.country),
                 )
             )
             return redirect(url_for("board.organisation", slug=created.slug))
@@ -562,6 +572,7 @@ def _moderate(post: Post, target_reply: Reply | None, action: str):
     if not permissions.can_moderate(current_user, post.country):
         abort(403)
     form = ModerationForm()
+    form.for_action(action)
     if form.validate_on_submit():
         try:
             board_moderation.moderate(_user(), action, post, form.reason.data, target_reply)

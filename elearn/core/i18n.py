@@ -6,13 +6,22 @@ cookie), the cookie, the browser's Accept-Language, English.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError, numbers
 from babel.units import format_unit
 from flask import current_app, g, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale, get_translations
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    format_timedelta,
+    get_locale,
+    get_translations,
+)
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -118,6 +127,11 @@ def format_figure(value):
     return value
 
 
+def media_length(seconds: int) -> str:
+    """A recording's length in the reader's language: "95 seconds", "4 minutes" (seconds below two minutes)."""
+    return format_timedelta(timedelta(seconds=seconds), threshold=2)
+
+
 def format_hours(value) -> str:
     """A number of hours with the unit's right plural form: "1 hour", "1,5 stundas", "5 godzin".
 
@@ -170,6 +184,7 @@ def init_app(app) -> None:
     app.add_template_filter(dir_attr)
     app.add_template_filter(format_figure)
     app.add_template_filter(format_hours)
+    app.add_template_filter(media_length)
     app.add_template_filter(format_decimal)
     app.add_template_filter(format_percent)
     app.add_template_filter(_whole_percent_filter, "format_whole_percent")

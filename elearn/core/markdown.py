@@ -16,14 +16,16 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import bleach
+import html5lib
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
-# Called with (url, tag) for every <a href> and <img|audio|video|source src>; returns the
-# address to use instead, or None to keep it. Raising nothing: problems are collected by
-# the caller (the course loader records broken links with their line).
+# Called with (url, tag) for every <a href>, <img|audio|video|source|track src> and <video poster>
+# (tag "poster"), in markdown or raw HTML; returns the address to use instead, or None to keep
+# it. Raising nothing: problems are collected by the caller (the course loader records broken
+# links with their line).
 UrlRewriter = Callable[[str, str], "str | None"]
 
 ALLOWED_TAGS = frozenset(
@@ -195,6 +197,29 @@ class _RewriteExtension(Extension):
         md.treeprocessors.register(_RewriteUrls(md, self.rewrite), "elearn_urls", 1)
 
 
+_RAW_MEDIA = re.compile(r"<(?:audio|video|source|track)\b", re.IGNORECASE)
+_MEDIA_TAGS = frozenset({"audio", "video", "source", "track"})
+
+
+def _rewrite_raw_media(html: str, rewrite: UrlRewriter) -> str:
+    """The ``src`` (and a video's ``poster``) of media elements written as raw HTML, which
+    markdown passes through untouched: rewritten like markdown's links, so that a relative
+    ``../media/talk.vtt`` becomes the media URL instead of being dropped by the cleaner."""
+    if not _RAW_MEDIA.search(html):
+        return html
+    fragment = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
+    for element in fragment.iter():
+        if element.tag not in _MEDIA_TAGS:
+            continue
+        for attribute, tag in (("src", element.tag), ("poster", "poster")):
+            value = element.get(attribute)
+            if value and (attribute == "src" or element.tag == "video"):
+                new = rewrite(value, tag)
+                if new is not None:
+                    element.set(attribute, new)
+    return html5lib.serialize(fragment, tree="etree", quote_attr_values="always", omit_optional_tags=False)
+
+
 def render(text: str, rewrite: UrlRewriter | None = None, *, id_prefix: str = "") -> str:
     """Render trainer or user markdown to sanitised HTML.
 
@@ -216,6 +241,8 @@ def render(text: str, rewrite: UrlRewriter | None = None, *, id_prefix: str = ""
         extensions.append(_RewriteExtension(rewrite))
     md = markdown.Markdown(extensions=extensions, extension_configs=config, output_format="html")
     html = md.convert(text or "")
+    if rewrite is not None:
+        html = _rewrite_raw_media(html, rewrite)
     if id_prefix:
         html = re.sub(r'\bid="', f'id="{id_prefix}', html)
         html = re.sub(r'href="#', f'href="#{id_prefix}', html)

@@ -67,6 +67,18 @@ course_versions = _signals.signal(
 )
 
 
+notify = _signals.signal(
+    "notify",
+    doc="""Something happened that people should hear about (a post waits for approval, a reply came).
+
+    Sender: the object it is about. Keyword arguments: ``kind`` (a name registered in
+    ``elearn.notifications.kinds``), ``recipients`` (users), ``payload`` (JSON-ready: ``title``,
+    ``url`` (a path of the site), ``detail`` …, what the kind's text is made of) and ``actor``
+    (who did it, never told of their own act). Notifications store one for each recipient and
+    mail it as each chose.""",
+)
+
+
 def answers(signal: Signal, sender: Any = None, **kwargs: Any) -> list[Any]:
     """What the receivers of a question-asking signal answered, in the order they were connected."""
     return [answer for _receiver, answer in signal.send(sender, **kwargs)]

@@ -218,6 +218,8 @@ def _update_unit(unit: Unit, unit_data: UnitData) -> None:
     unit.position = unit_data.position
     if unit.content_hash == unit_data.content_hash and unit.kind == unit_data.kind:
         unit.synced_hash = unit_data.content_hash
+        if unit.meta != unit_data.meta or unit.body_html != unit_data.body_html:
+            unit.meta, unit.body_html = unit_data.meta, unit_data.body_html  # a media file changed, not the text
         return
     unit.kind = unit_data.kind
     unit.title = unit_data.title
@@ -362,6 +364,9 @@ class VariantSync:
             return  # else: browser work that never was a file: export writes it
         if row is not None and row.content_hash == data.content_hash:
             row.synced_hash = data.content_hash
+            for name in {"meta", "body_html"} & set(fields):  # a media file changed, not the text
+                if getattr(row, name) != fields[name](data):
+                    setattr(row, name, fields[name](data))
             return
         if row is not None and _pending(row):
             if data.content_hash == row.synced_hash:

@@ -52,6 +52,7 @@ from elearn.core.i18n import (
     format_figure,
     format_hours,
     language_label,
+    media_length,
     text_direction,
     variant_name,
 )
@@ -556,6 +557,7 @@ def create_preview_app(path: Path) -> Flask:
         "dir_attr": dir_attr,
         "format_figure": format_figure,
         "format_hours": format_hours,
+        "media_length": media_length,
         "format_percent": format_percent,
         "hostname": lambda url: urlsplit(url).hostname or url,
     }.items():

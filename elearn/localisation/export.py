@@ -43,7 +43,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 from sqlalchemy import select
 
 from elearn.courses.frontmatter import parse_document
-from elearn.courses.loader import KIND_KEYS, find_courses, numbered, stable_id
+from elearn.courses.loader import KIND_KEYS, find_courses, front_matter, numbered, stable_id
 from elearn.courses.loader.files import NUMBERED_RE, tree_hash
 from elearn.courses.loader.reader import explicit_id
 from elearn.courses.models import (
@@ -312,8 +312,8 @@ def _values(row: CourseTranslation | ModuleTranslation | UnitTranslation | Unit)
     if isinstance(row, ModuleTranslation):
         return {"title": row.title, "summary": row.summary, "objectives": row.objectives}
     if isinstance(row, Unit):  # a country-only unit
-        return {"kind": row.kind, "title": row.title, **(row.meta or {})}
-    return {"title": row.title, **(row.meta or {})}
+        return {"kind": row.kind, "title": row.title, **front_matter(row.meta or {})}
+    return {"title": row.title, **front_matter(row.meta or {})}
 
 
 def file_text(row: CourseTranslation | ModuleTranslation | UnitTranslation | Unit) -> str:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from elearn.auth.models import User
 from elearn.core.markdown import render
-from elearn.courses.loader import stable_id
+from elearn.courses.loader import front_matter, stable_id
 from elearn.courses.models import (
     QUIZ,
     Course,
@@ -428,7 +428,7 @@ def web_rewriter(variant: Variant, module_slug: str | None):
 
 def export_text(translation: UnitTranslation, unit: Unit) -> str:
     """The file a translation is written back to: front matter and body, as a trainer would write it."""
-    meta = {"title": translation.title, **(translation.meta or {})}
+    meta = {"title": translation.title, **front_matter(translation.meta or {})}
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False).strip()
     return f"---\n{front}\n---\n{translation.body_source}"
 
@@ -445,6 +445,6 @@ def set_hidden(variant: Variant, module_slug: str, unit_slug: str, hidden: bool)
 
 def local_unit_text(unit: Unit) -> str:
     front = yaml.safe_dump(
-        {"kind": unit.kind, "title": unit.title, **unit.meta}, allow_unicode=True, sort_keys=False
+        {"kind": unit.kind, "title": unit.title, **front_matter(unit.meta)}, allow_unicode=True, sort_keys=False
     ).strip()
     return f"---\n{front}\n---\n{unit.body_source}"

@@ -97,6 +97,7 @@ def test_every_personal_data_module_is_connected_to_the_domain_events():
         "localisation",
         "cohorts",
         "board",
+        "notifications",
     ]
 
 
@@ -108,7 +109,7 @@ def test_importing_the_app_connects_every_personal_data_module():
         "print(' '.join(module.NAME for module in personal_data.modules()))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.split() == ["account", "learning", "certificates", "localisation", "cohorts", "board"]
+    assert result.stdout.split() == ["account", "learning", "certificates", "localisation", "cohorts", "board", "notifications"]
 
 
 def test_the_export_file_keeps_its_keys_in_their_order(app, make_user):
@@ -125,6 +126,7 @@ def test_the_export_file_keeps_its_keys_in_their_order(app, make_user):
         "localisation",
         "cohorts",
         "board",
+        "notifications",
     ]
     assert data["format"] == "elearn personal data" and data["version"] == 1
     assert data["account"]["email"] == "keys@example.org" and data["cohorts"]["member_of"] == []
@@ -260,7 +262,7 @@ def test_deleting_an_account_through_the_page_erases_every_domains_data(app, cli
         connected = signal.send
 
         def send_reversed(sender, **kwargs):
-            assert len(list(signal.receivers_for(sender))) == 5, "a domain's personal_data is not connected"
+            assert len(list(signal.receivers_for(sender))) == 6, "a domain's personal_data is not connected"
             return [(receiver, receiver(sender, **kwargs)) for receiver in reversed(list(signal.receivers_for(sender)))]
 
         monkeypatch.setattr(signal, "send", send_reversed)
@@ -292,6 +294,7 @@ def test_deleting_an_account_through_the_page_erases_every_domains_data(app, cli
         "certificate",
         "cohort_member",
         "board_post",
+        "notification",
     }
 
     sign_in(client, "probe.person@example.org", password)

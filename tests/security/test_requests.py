@@ -18,6 +18,7 @@ def test_csrf_protection_is_on_in_tests(app):
 # POST endpoints exempt from CSRF (@csrf.exempt), each with what protects it instead
 EXEMPT = {
     "board.unsubscribe": "RFC 8058 one-click unsubscribe from mail programs: the signed token in the URL",
+    "notifications.unsubscribe": "RFC 8058 one-click unsubscribe from mail programs: the signed token in the URL",
 }
 
 

@@ -47,9 +47,10 @@ from elearn.courses.loader.data import (
     UnitData,
     VariantData,
 )
-from elearn.courses.loader.files import count_files, find_courses, numbered, stable_id
+from elearn.courses.loader.files import count_files, file_version, find_courses, numbered, stable_id
 from elearn.courses.loader.layout import check_folder_of_courses
 from elearn.courses.loader.links import MEDIA_EXTENSIONS
+from elearn.courses.loader.media import front_matter
 from elearn.courses.loader.quizzes import differing_questions, render_question
 from elearn.courses.loader.reader import CourseReader
 from elearn.courses.loader.schemas import KIND_KEYS
@@ -69,7 +70,9 @@ __all__ = [
     "VariantData",
     "count_files",
     "differing_questions",
+    "file_version",
     "find_courses",
+    "front_matter",
     "load_path",
     "numbered",
     "render_question",

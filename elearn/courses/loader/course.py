@@ -28,6 +28,7 @@ def read_course_tree(reader: CourseReader) -> CourseData:
     course_file = reader.dir / "course.md"
     doc = reader.read(course_file)
     info = reader.check_keys(course_file, doc, COURSE_KEYS)
+    reader.language = info.get("language", "")
     module_dirs = numbered(reader.dir.iterdir(), dirs=True)
     reader.addresses = {"course.md": f"/courses/{reader.slug}/", **reader.page_addresses(module_dirs)}
     description = render_body(reader, course_file, doc, "course.md", reader.addresses)

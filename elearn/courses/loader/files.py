@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path
 
 NUMBERED_RE = re.compile(r"^(\d+)-(.+)$")
@@ -32,6 +33,22 @@ def numbered(entries, *, dirs: bool) -> list[Path]:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def file_version(path: Path) -> str:
+    """A short hash of a media file's content: its URL's ``?v=``, so the URL changes when the file does
+    and browsers may keep it for a year (see ``learning.pages.media``)."""
+    stat = path.stat()
+    return _file_version(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _file_version(path: str, _mtime_ns: int, _size: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()[:16]
 
 
 def tree_hash(course_dir: Path) -> str:

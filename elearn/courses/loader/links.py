@@ -23,14 +23,28 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import html5lib
+
 from elearn.core.markdown import render
 from elearn.courses.frontmatter import Document
+from elearn.courses.loader.files import file_version
 from elearn.courses.loader.reader import CourseReader
+from elearn.courses.loader.tracks import vtt_problems
 
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
 AUDIO_EXTENSIONS = {".mp3", ".ogg", ".m4a"}
 VIDEO_EXTENSIONS = {".mp4", ".webm"}
-MEDIA_EXTENSIONS = IMAGE_EXTENSIONS | AUDIO_EXTENSIONS | VIDEO_EXTENSIONS | {".pdf"}
+TRACK_EXTENSIONS = {".vtt"}  # captions, subtitles, audio descriptions (WebVTT)
+MEDIA_EXTENSIONS = IMAGE_EXTENSIONS | AUDIO_EXTENSIONS | VIDEO_EXTENSIONS | TRACK_EXTENSIONS | {".pdf"}
+# What each element of a body may load (a video's poster is checked as "poster").
+KINDS_OF_TAG = {
+    "img": IMAGE_EXTENSIONS,
+    "poster": IMAGE_EXTENSIONS,
+    "audio": AUDIO_EXTENSIONS | VIDEO_EXTENSIONS,
+    "video": AUDIO_EXTENSIONS | VIDEO_EXTENSIONS,
+    "source": AUDIO_EXTENSIONS | VIDEO_EXTENSIONS,
+    "track": TRACK_EXTENSIONS,
+}
 VIDEO_LINK_HOSTS = {"youtube.com", "www.youtube.com", "youtu.be", "vimeo.com", "www.vimeo.com"}
 
 # The schemes the HTML cleaner keeps (elearn.core.markdown); any other is removed from the page.
@@ -44,11 +58,18 @@ _IMG_RE = re.compile(r"<img\b[^>]*>")
 _ATTR_RE = re.compile(r'\s([a-z-]+)="([^"]*)"')
 _ID_RE = re.compile(r'<(\w+)\b[^>]*?\sid="([^"]*)"')
 _HEADING = re.compile(r"h[1-6]")
+_VIDEO_RE = re.compile(r"<video\b", re.IGNORECASE)
 _SHOWN_HEADINGS = 12
 
 
 def render_body(reader: CourseReader, path: Path, doc: Document, logical: str, addresses: dict[str, str]) -> str:
     return Rewriter(reader, path, doc, logical, addresses).render(doc.body)
+
+
+def language_of(reader: CourseReader, path: Path) -> str:
+    """The language a file is written in: its variant's (``locales/lv-LV/…`` → lv), else the course's."""
+    parts = reader.in_course(path).split("/")
+    return parts[1].split("-")[0] if parts[0] == "locales" and len(parts) > 2 else reader.language
 
 
 def link_scheme(url: str) -> str | None:
@@ -75,12 +96,14 @@ class Rewriter:
         self.actual = reader.in_course(path)  # where the file is: links are relative to it
         self.prefix = self.actual[: len(self.actual) - len(logical)]  # "locales/<tag>/" or ""
         self.images: dict[str, tuple[int, str]] = {}  # src in the HTML → (line, path as written)
+        self.written: dict[str, int] = {}  # any address in the HTML → the line it was written on
 
     # -- rendering -------------------------------------------------------------------------
 
     def render(self, text: str) -> str:
         """Markdown to safe HTML, links rewritten; records the page's ids and checks its images."""
         result = _IMG_RE.sub(self._image, render(text, self))
+        self._check_videos(result)
         ids = self.reader.page_ids.setdefault(self.actual, {})
         for tag, value in _ID_RE.findall(result):
             ids.setdefault(html.unescape(value), bool(_HEADING.fullmatch(tag)))
@@ -102,6 +125,33 @@ class Rewriter:
         )
         return tag
 
+    def _check_videos(self, html_text: str) -> None:
+        """Every ``<video>`` written in raw HTML has a captions (or subtitles) track in the file's language."""
+        if not _VIDEO_RE.search(html_text):
+            return
+        language = self.language
+        fragment = html5lib.parseFragment(html_text, treebuilder="etree", namespaceHTMLElements=False)
+        for video in fragment.iter("video"):
+            languages = {
+                track.get("srclang")
+                for track in video.iter("track")
+                if track.get("src") and track.get("kind", "subtitles") in {"captions", "subtitles"}
+            }
+            if language in languages:
+                continue
+            sources = [video.get("src"), *(source.get("src") for source in video.iter("source"))]
+            line = next((self.written[s] for s in sources if s in self.written), self.line_of("<video"))
+            self.reader.problem(
+                self.path,
+                line,
+                f"video without captions in {language}: add "
+                f'<track kind="captions" srclang="{language}" src="…/media/….{language}.vtt"> inside the <video>',
+            )
+
+    @property
+    def language(self) -> str:
+        return language_of(self.reader, self.path)
+
     def line_of(self, url: str) -> int:
         for offset, text in enumerate(self.doc.body.split("\n")):
             if url in text:
@@ -115,6 +165,7 @@ class Rewriter:
         result = self._rewrite(url, tag, line)
         if tag == "img":
             self.images[result or url] = (line, url)
+        self.written[result or url] = line
         return result
 
     def _rewrite(self, url: str, tag: str, line: int) -> str | None:
@@ -129,10 +180,11 @@ class Rewriter:
         parts = urlsplit(url)
         if parts.scheme or parts.netloc:
             if tag != "a":
+                what = "image" if tag in {"img", "poster"} else "media file"
                 self.reader.problem(
                     self.path,
                     line,
-                    f"image {url} is on another site: learners' browsers load nothing from other sites; "
+                    f"{what} {url} is on another site: learners' browsers load nothing from other sites; "
                     "put the file in the course's media/ folder and link to it",
                 )
             return None
@@ -160,11 +212,11 @@ class Rewriter:
         if found is None:
             media = next((t for t in (target, old) if t and t.startswith("media/")), None)
             if media:
-                return media_url(self.reader, self.path, line, media, images_only=tag == "img")
+                return media_url(self.reader, self.path, line, media, kinds=KINDS_OF_TAG.get(tag))
             self.reader.problem(self.path, line, f"broken link: {parts.path} does not exist")
             return None
         if found.startswith("media/"):
-            return media_url(self.reader, self.path, line, found, images_only=tag == "img")
+            return media_url(self.reader, self.path, line, found, kinds=KINDS_OF_TAG.get(tag))
         if parts.fragment:
             self._expect_anchor(line, parts.path, found, parts.fragment)
         return self.addresses[found] + (f"#{parts.fragment}" if parts.fragment else "")
@@ -211,34 +263,20 @@ def check_anchors(reader: CourseReader) -> None:
         reader.problem(path, line, f"heading #{fragment} not found in {written}; {listed}")
 
 
-def media_url(reader: CourseReader, path: Path, line: int, target: str, *, images_only=False, kinds=None) -> str | None:
+def media_url(reader: CourseReader, path: Path, line: int, target: str, *, kinds: set[str] | None = None) -> str | None:
+    """The address of a file in the course's ``media/`` folder, versioned by its content (``?v=``);
+    a WebVTT file is parsed, once per course, its problems reported at their lines."""
     file = reader.dir / target
     suffix = file.suffix.lower()
-    allowed = IMAGE_EXTENSIONS if images_only else kinds or MEDIA_EXTENSIONS
+    allowed = kinds or MEDIA_EXTENSIONS
     if suffix not in allowed:
         reader.problem(path, line, f"file type not allowed: {target} (allowed: {', '.join(sorted(allowed))})")
         return None
     if not file.is_file() or ".." in target.split("/"):
         reader.problem(path, line, f"media file not found: {target}")
         return None
-    return f"/courses/{reader.slug}/{target}"
-
-
-def check_interview_media(reader: CourseReader, path: Path, doc: Document, meta: dict) -> None:
-    media = meta["media"]
-    line = doc.line_of("media")
-    parts = urlsplit(media)
-    if parts.scheme:
-        if parts.scheme != "https" or parts.hostname not in VIDEO_LINK_HOSTS:
-            reader.problem(path, line, f"video host not allowed: {media} (use YouTube or Vimeo, or a file in media/)")
-    else:
-        target = posixpath.normpath(media)
-        if not target.startswith("media/"):
-            reader.problem(path, line, f"media must be a file in the course's media/ folder: {media}")
-        else:
-            url = media_url(reader, path, line, target, kinds=AUDIO_EXTENSIONS | VIDEO_EXTENSIONS)
-            if url:
-                meta["media_url"] = url
-                meta["media_type"] = "audio" if posixpath.splitext(target)[1].lower() in AUDIO_EXTENSIONS else "video"
-    if not doc.body.strip():
-        reader.problem(path, line, "interview with media needs a transcript in its body")
+    if suffix in TRACK_EXTENSIONS and target not in reader.checked_tracks:
+        reader.checked_tracks.add(target)
+        for vtt_line, message in vtt_problems(file):
+            reader.problem(file, vtt_line, message)
+    return f"/courses/{reader.slug}/{target}?v={file_version(file)}"

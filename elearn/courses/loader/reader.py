@@ -30,6 +30,8 @@ class CourseReader:
         self.page_ids: dict[str, dict[str, bool]] = {}
         # links with an anchor, checked once every page is rendered (links.check_anchors)
         self.anchors: list = []
+        self.language = ""  # the course's, from course.md
+        self.checked_tracks: set[str] = set()  # WebVTT files parsed already (media/…)
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.base).as_posix()

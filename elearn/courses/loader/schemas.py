@@ -79,6 +79,30 @@ def _figures(value):
     return None, "must be a mapping of labels to values"
 
 
+def _duration(value):
+    """Seconds (95), or minutes and seconds as text ("1:35", "1:02:05"); YAML reads 1:35 unquoted as 95."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value, None
+    if isinstance(value, str) and re.fullmatch(r"(?:\d+:)?[0-5]?\d:[0-5]\d", value.strip()):
+        seconds = 0
+        for part in value.strip().split(":"):
+            seconds = seconds * 60 + int(part)
+        if seconds:
+            return seconds, None
+    return None, 'must be the length in seconds (95) or in minutes and seconds ("1:35")'
+
+
+def _tracks(value):
+    if (
+        isinstance(value, dict)
+        and value
+        and all(isinstance(k, str) and re.fullmatch(r"[a-z]{2,3}", k) for k in value)
+        and all(isinstance(v, str) and v.strip() for v in value.values())
+    ):
+        return {k: v.strip() for k, v in value.items()}, None
+    return None, "must map language codes to WebVTT files, e.g. en: media/interview.en.vtt"
+
+
 # When a quiz's result page shows the feedback and the right answers (Moodle's review options):
 # always, once the learner has passed the quiz, once they have passed or used their last attempt, never.
 REVIEW_MOMENTS = ("always", "after-passing", "after-last-attempt", "never")
@@ -122,6 +146,10 @@ KIND_KEYS = {
         "sector": (False, _text),
         "year": (False, _year),
         "media": (False, _text),
+        "poster": (False, _text),
+        "duration": (False, _duration),
+        "captions": (False, _tracks),
+        "audio_description": (False, _tracks),
     },
     CASE_STORY: {
         "organisation": (True, _text),

@@ -9,7 +9,8 @@ from elearn.courses.frontmatter import Document
 from elearn.courses.gift import parse_gift
 from elearn.courses.loader.data import UnitData
 from elearn.courses.loader.files import _position, _sha256, stable_id
-from elearn.courses.loader.links import Rewriter, check_interview_media, render_body
+from elearn.courses.loader.links import Rewriter, language_of, render_body
+from elearn.courses.loader.media import check_media
 from elearn.courses.loader.quizzes import render_question
 from elearn.courses.loader.reader import CourseReader
 from elearn.courses.loader.schemas import KIND_KEYS, UNIT_KEYS
@@ -59,11 +60,20 @@ def load_unit(
 
 
 def render_unit_body(
-    reader: CourseReader, path: Path, doc: Document, kind: str, meta: dict, logical: str, addresses: dict[str, str]
+    reader: CourseReader,
+    path: Path,
+    doc: Document,
+    kind: str,
+    meta: dict,
+    logical: str,
+    addresses: dict[str, str],
+    *,
+    media: bool = True,
 ) -> tuple[str, list[dict]]:
-    """The body's HTML (a quiz: its introduction) and, for a quiz, its rendered questions."""
-    if kind == INTERVIEW and meta.get("media"):
-        check_interview_media(reader, path, doc, meta)
+    """The body's HTML (a quiz: its introduction) and, for a quiz, its rendered questions; with
+    ``media``, an interview's recording is checked (a translation's: ``check_translation_media``)."""
+    if kind == INTERVIEW and media:
+        check_media(reader, path, doc, meta, language_of(reader, path))
     if kind != QUIZ:
         return render_body(reader, path, doc, logical, addresses), []
     gift = meta.get("format") == "gift"

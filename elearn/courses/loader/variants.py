@@ -11,11 +11,12 @@ from elearn.courses.frontmatter import Document, parse_document, yaml_problem
 from elearn.courses.loader.data import ModuleData, TranslationData, UnitData, VariantData
 from elearn.courses.loader.files import _sha256, numbered, stable_id
 from elearn.courses.loader.links import render_body
+from elearn.courses.loader.media import check_translation_media
 from elearn.courses.loader.quizzes import differing_questions
 from elearn.courses.loader.reader import CourseReader, explicit_id
 from elearn.courses.loader.schemas import COURSE_KEYS, KIND_KEYS, MODULE_KEYS, UNIT_KEYS
 from elearn.courses.loader.units import load_unit, render_unit_body
-from elearn.courses.models import QUIZ
+from elearn.courses.models import INTERVIEW, QUIZ
 
 TAG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")
 
@@ -145,7 +146,9 @@ def load_translation(
     info = reader.check_keys(path, doc, schema, inherited=set(schema) - {"title"})
     meta = {k: v for k, v in info.items() if k not in {"kind", "title", "id"}}
     merged = {**source.meta, **meta}
-    body_html, questions = render_unit_body(reader, path, doc, source.kind, merged, logical, addresses)
+    body_html, questions = render_unit_body(reader, path, doc, source.kind, merged, logical, addresses, media=False)
+    if source.kind == INTERVIEW:  # the source's recording, with this translation's tracks added
+        check_translation_media(reader, path, doc, source.meta, meta, reader.language)
     if source.kind == QUIZ and questions:
         compare_quiz(reader, path, doc, source.questions, questions)
     return TranslationData(
