@@ -10,7 +10,7 @@ from elearn/board/search.py so that the migration stays as it was when written.
 Existing posts get their stems with ``flask --app elearn board reindex``.
 
 Revision ID: b7e1f0c2a9d3
-Revises: d092885c5eea
+Revises: 5e7a1c0b9d42
 Create Date: 2026-12-08 02:00:00
 
 """
@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b7e1f0c2a9d3"
-down_revision = "d092885c5eea"
+down_revision = "5e7a1c0b9d42"
 branch_labels = None
 depends_on = None
 
