@@ -128,12 +128,11 @@ def set_choice(user: User, kind_name: str, choice: str) -> None:
     db.session.flush()
 
 
-def unsubscribe(user: User, kind_name: str) -> list[str]:
-    """Stop the mail of one kind, or of every kind mailed daily (the digest's link); the kinds stopped."""
+def unsubscribe(user: User, kind_name: str) -> None:
+    """Stop the mail of one kind, or of every kind mailed daily (the digest's link)."""
     if kind_name == EVERY_DAILY:
         stopped = [name for name, choice in choices_of(user).items() if choice == DAILY]
     else:
         stopped = [kind_name]
     for name in stopped:
         set_choice(user, name, OFF)
-    return stopped

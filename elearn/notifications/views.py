@@ -89,13 +89,12 @@ def unsubscribe(token):
     if found is None:
         return render_template("notifications/unsubscribe.html", labels=None), 404
     user, kind_name = found
+    every = kind_name == tokens.EVERY_DAILY
     if request.method == "POST":
-        stopped = services.unsubscribe(user, kind_name)
-        labels = [kinds.KINDS[name].label for name in stopped]
-        return render_template(
-            "notifications/unsubscribe.html", labels=labels, done=True, every=kind_name == tokens.EVERY_DAILY
-        )
-    labels = [] if kind_name == tokens.EVERY_DAILY else [kinds.KINDS[kind_name].label]
+        services.unsubscribe(user, kind_name)
     return render_template(
-        "notifications/unsubscribe.html", labels=labels, done=False, every=kind_name == tokens.EVERY_DAILY
+        "notifications/unsubscribe.html",
+        labels=[] if every else [kinds.KINDS[kind_name].label],
+        every=every,
+        done=request.method == "POST",
     )
