@@ -76,3 +76,37 @@ def test_quiz_answers_are_44_px_targets_chosen_by_a_tap_anywhere_on_their_row(br
     button = page.get_by_role("button", name="Submit answers").bounding_box()
     assert button["height"] >= 44 and button["width"] >= 44
     context.close()
+
+
+CHART_TEXT_SIZES = """() => [...document.querySelectorAll('.chart svg text')].map(text =>
+    parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a)"""
+
+
+def test_the_cohort_dashboard_uses_the_screen_and_keeps_names_in_view(browser, live_server, scenery):
+    path = f"/cohorts/{scenery.cohort_id}/"
+    context = new_context(browser, live_server, viewport=WIDE, storage_state=scenery.state(scenery.lead))
+    page = context.new_page()
+    page.goto(path)
+    region = page.get_by_role("region", name="Learners")
+    width, scroll_width = region.evaluate("el => [el.clientWidth, el.scrollWidth]")
+    assert width >= WIDE["width"] - 80, f"the learners' table is {width} px wide at {WIDE['width']} px"
+    assert scroll_width <= width, "at 1280 px every column of an eight-module course is in view"
+    assert page.locator(".charts figure").nth(1).bounding_box()["x"] > WIDE["width"] / 2  # the charts side by side
+
+    page.set_viewport_size(NARROW)
+    assert min(page.evaluate(CHART_TEXT_SIZES)) >= 12
+    assert region.get_attribute("tabindex") == "0"  # keyboard users scroll it with the arrow keys
+    name_cell = page.locator(".progress-table tbody th").first
+    before = name_cell.bounding_box()["x"]
+    region.focus()
+    end = region.evaluate("el => el.scrollWidth - el.clientWidth")
+    assert end > 0, "at 360 px the table scrolls sideways"
+    for _ in range(40):
+        page.keyboard.press("ArrowRight")
+        if region.evaluate("el => el.scrollLeft") >= end - 1:
+            break
+    else:
+        raise AssertionError("the arrow keys do not scroll the table to its end")
+    assert abs(name_cell.bounding_box()["x"] - before) < 1, "the learners' names stay in view"
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    context.close()
