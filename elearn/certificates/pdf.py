@@ -19,6 +19,15 @@ of sizes, then wraps onto more lines (balanced, so centred lines are of even
 length), and if the whole composition is still too tall everything is scaled
 down together.  :func:`layout_certificate` returns the placed lines so tests
 can check the geometry without reading the PDF back.
+
+**Tagged PDF** (PDF/UA's structure, so a screen reader reads the certificate in order): every
+line is marked content of a structure element (the heading ``H1``, the rest paragraphs, the
+verification address a ``Link`` holding its annotation), the QR code is a ``Figure`` with
+alternative text, the frame and rules are artifacts; the catalog says ``/MarkInfo`` Marked,
+``/Lang``, and the title is shown instead of the file name (also in the XMP metadata).
+reportlab (the open-source library) writes no structure tree: its public ``Canvas.addLiteral``
+writes the marked-content operators into the page as it is drawn, and :func:`_tag` adds the
+structure tree with pikepdf (qpdf), which the page's marks point into.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pikepdf
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -66,6 +76,7 @@ class CertificateText:
     verify_url: str
     certificate_id: str
     language: str  # BCP 47, e.g. "lv"; becomes the PDF's /Lang
+    qr_alt: str = ""  # the QR code's alternative text; default: verify_text and the URL
 
 
 # --------------------------------------------------------------------------
@@ -524,10 +535,40 @@ def _draw_frame(c: rl_canvas.Canvas) -> None:
             c.drawPath(path, stroke=0, fill=1)
 
 
+# The structure element of each role (the order of the page's lines is the reading order).
+STRUCTURE = {"heading": "H1", "verify_url": "Link"}  # every other role: "P"
+
+
+class _Marks:
+    """Marked content on the page as it is drawn: each piece gets the next MCID, in reading order."""
+
+    def __init__(self, canvas: rl_canvas.Canvas):
+        self.canvas = canvas
+        self.elements: list[tuple[str, str, list[int]]] = []  # (role, structure type, MCIDs)
+        self.next = 0
+
+    def content(self, role: str, tag: str) -> int:
+        """Start the marked content of ``role``; close it with :meth:`end`."""
+        mcid, self.next = self.next, self.next + 1
+        if self.elements and self.elements[-1][0] == role:
+            self.elements[-1][2].append(mcid)  # the next line of the same block
+        else:
+            self.elements.append((role, tag, [mcid]))
+        self.canvas.addLiteral(f"/{tag} <</MCID {mcid}>> BDC")
+        return mcid
+
+    def artifact(self) -> None:
+        self.canvas.addLiteral("/Artifact <</Type /Layout>> BDC")
+
+    def end(self) -> None:
+        self.canvas.addLiteral("EMC")
+
+
 def render_pdf(text: CertificateText) -> bytes:
-    """Render the certificate and return the PDF file's bytes."""
+    """Render the certificate and return the (tagged) PDF file's bytes."""
     layout = layout_certificate(text)
     buffer = io.BytesIO()
+    title = f"{text.heading} \u2013 {text.learner_name}"
     c = rl_canvas.Canvas(
         buffer,
         pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
@@ -535,28 +576,32 @@ def render_pdf(text: CertificateText) -> bytes:
         pageCompression=1,
         lang=text.language or None,  # the catalog's /Lang, for screen readers
     )
-    c.setTitle(f"{text.heading} \u2013 {text.learner_name}")
+    c.setTitle(title)
     c.setAuthor(text.issuer_name)
     c.setSubject(text.course_title)
     c.setKeywords(text.certificate_id)
     c.setCreator("elearn")
     c.setViewerPreference("DisplayDocTitle", "true")  # show the title, not the file name
+    marks = _Marks(c)
 
+    marks.artifact()
     _draw_frame(c)
-
     for rule in layout.rules:
         c.setStrokeColor(rule.color)
         c.setLineWidth(rule.width)
         c.line(rule.x1, rule.y1, rule.x2, rule.y2)
+    marks.end()
 
     for line in layout.lines:
+        marks.content(line.role, STRUCTURE.get(line.role, "P"))
         c.setFillColor(line.color)
         c.setFont(line.font, line.size)
         c.drawString(line.x, line.baseline, line.text)
-
-    drawing = Drawing(layout.qr_size, layout.qr_size)
-    drawing.add(_qr_widget(text.verify_url, layout.qr_size))
-    renderPDF.draw(drawing, c, layout.qr_x, layout.qr_y)
+        marks.end()
+        if line.role == "verify_text":  # the code comes after what introduces it
+            _draw_qr(c, marks, layout, text)
+    if not layout.by_role("verify_text"):
+        _draw_qr(c, marks, layout, text)
 
     # The code and the printed URL are also links, for whoever reads the PDF on screen.
     url_lines = layout.by_role("verify_url")
@@ -575,4 +620,62 @@ def render_pdf(text: CertificateText) -> bytes:
 
     c.showPage()
     c.save()
-    return buffer.getvalue()
+    return _tag(buffer.getvalue(), marks.elements, text, title)
+
+
+def _draw_qr(c: rl_canvas.Canvas, marks: _Marks, layout: Layout, text: CertificateText) -> None:
+    marks.content("qr_code", "Figure")
+    drawing = Drawing(layout.qr_size, layout.qr_size)
+    drawing.add(_qr_widget(text.verify_url, layout.qr_size))
+    renderPDF.draw(drawing, c, layout.qr_x, layout.qr_y)
+    marks.end()
+
+
+def _tag(data: bytes, elements: list[tuple[str, str, list[int]]], text: CertificateText, title: str) -> bytes:
+    """The structure tree for the page's marked content, the link's annotation in it, and the
+    catalog's and metadata's entries of a tagged PDF (see the module's docstring)."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    page = pdf.pages[0].obj
+    tree = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+    document = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=tree, K=pikepdf.Array())
+    )
+    if text.language:
+        document.Lang = pikepdf.String(text.language)
+    parents = pikepdf.Array([None] * sum(len(mcids) for _role, _tag, mcids in elements))
+    link = None
+    for role, tag, mcids in elements:
+        element = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.StructElem, S=pikepdf.Name("/" + tag), P=document, Pg=page, K=pikepdf.Array(mcids)
+            )
+        )
+        if role == "qr_code":
+            element.Alt = pikepdf.String(text.qr_alt or f"{text.verify_text} {text.verify_url}")
+        if role == "verify_url":
+            link = element
+        for mcid in mcids:
+            parents[mcid] = element
+        document.K.append(element)
+    nums = pikepdf.Array([0, parents])
+    for annotation in page.get("/Annots", []):  # the link: in the structure, described
+        annotation.Contents = pikepdf.String(f"{text.verify_text} {text.verify_url}")
+        if link is not None:
+            annotation.StructParent = 1
+            link.K.append(pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=annotation, Pg=page))
+            nums.extend([1, link])
+    tree.K = document
+    tree.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=nums))
+    tree.ParentTreeNextKey = 2
+    page.StructParents = 0
+    page.Tabs = pikepdf.Name.S  # keyboard order follows the structure
+    pdf.Root.StructTreeRoot = tree
+    pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+        xmp["dc:title"] = title
+        xmp["pdfuaid:part"] = "1"
+        if text.language:
+            xmp["dc:language"] = [text.language]
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, compress_streams=True)  # the same input gives the same bytes
+    return out.getvalue()

@@ -223,6 +223,10 @@ def pdf(certificate: Certificate) -> bytes:
             verify_url=verify_url(certificate),
             certificate_id=certificate.id,
             language=certificate.language,
+            qr_alt=_(
+                "QR code that opens the page where this certificate can be checked: %(url)s",
+                url=verify_url(certificate),
+            ),
         )
     # ~80 ms to render, well under 1 ms from the cache; keyed by every string on the page
     return remember("certificate-pdf", asdict(text), lambda: render_pdf(text))

@@ -45,6 +45,15 @@ def test_the_pdf_is_in_the_learners_language_with_the_verification_address(clien
     assert f"/certificates/{completed}" in text
 
 
+def test_the_served_pdf_is_tagged_in_the_learners_language(client, completed):
+    """The structure itself: tests/certificates/test_pdf_tags.py; here, what the service puts in it."""
+    root = PdfReader(io.BytesIO(client.get(f"/certificates/{completed}.pdf").data)).trailer["/Root"]
+    assert root["/Lang"] == "lv" and root["/MarkInfo"]["/Marked"]
+    document = root["/StructTreeRoot"]["/K"].get_object()
+    [figure] = [kid.get_object() for kid in document["/K"] if kid.get_object()["/S"] == "/Figure"]
+    assert figure["/Alt"].endswith(f"/certificates/{completed}")  # the code's alternative text names its address
+
+
 def test_the_credential_is_signed_with_the_published_key(client, completed):
     document = client.get(f"/certificates/{completed}.json").get_json()
     assert "OpenBadgeCredential" in document["type"]
