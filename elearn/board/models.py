@@ -165,6 +165,19 @@ class Post(Model):
         return [row.tag for row in self.tag_rows]
 
 
+class SearchWord(Model):
+    """A word of a post in a language without a stemmer: the vocabulary trigram search looks in.
+
+    A query word is compared with these words (a trigram index on each database), and the
+    similar ones are searched for in the posts (see elearn.board.search). Kept as written;
+    ``flask board reindex`` rebuilds it from the current posts.
+    """
+
+    __tablename__ = "board_search_word"
+
+    word: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
 class PostTag(Model):
     __tablename__ = "board_post_tag"
 

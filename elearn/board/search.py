@@ -13,30 +13,33 @@ Every word of the query must be found, in one of three ways:
 - **as typed or longer**: a prefix search ("coop" finds "cooperative");
 - **by its stem**, for a post in a language with a Snowball stemmer on both databases
   (:data:`STEMMERS`: Danish, German, English, Finnish, Lithuanian, Russian, Swedish and a few
-  more): "įmonės" finds "įmonė". PostgreSQL stems with the language's text-search
+  more): "įmonės" finds "įmonė". PostgreSQL stems a post with the language's text-search
   configuration; SQLite with the same Snowball algorithm from the ``snowballstemmer``
-  package, stored in ``board_post.search_stems``. The query word is stemmed in every
-  stemmer language, since nothing says which language it is in;
-- **by trigram similarity**, for a post in a language without one (Latvian, Estonian,
-  Polish, Slovenian, Croatian, Ukrainian: PostgreSQL has no Snowball configuration for
-  them): a word of the post whose trigrams cover at least :data:`SIMILARITY` of the query
-  word's ("maisiņš" finds "maisiņi", "Līvānos" finds "Līvāni", "vrečka" finds "vrečke").
-  PostgreSQL uses pg_trgm's ``<%`` (word similarity, its default threshold 0.6, a GIN
-  trigram index); SQLite the same measure per word, in :func:`word_similarity`, registered
-  on every SQLite connection.
+  package, stored in ``board_post.search_stems``. The query word is stemmed (by that
+  package) in every stemmer language, since nothing says which language it is in;
+- **by trigram similarity**, for the words of posts in a language without one (Latvian,
+  Estonian, Polish, Slovenian, Croatian, Ukrainian: PostgreSQL has no Snowball
+  configuration for them): they are kept in the vocabulary ``board_search_word``; the words
+  there whose trigrams cover at least :data:`SIMILARITY` of the query word's are searched
+  for too ("maisiņš" finds "maisiņi", "Līvānos" finds "Līvāni", "vrečka" finds "vrečke").
+  PostgreSQL compares with pg_trgm's ``<%`` (word similarity, its default threshold 0.6) on
+  a trigram index; SQLite narrows the vocabulary with an FTS5 ``trigram`` index and computes
+  the same measure in :func:`word_similarity`, registered on every SQLite connection.
 
-:func:`rank` puts posts with every word as typed (or longer) first, then those found only
-through other forms of the words; newest first within each.
+Each query word thus becomes one full-text match of its alternatives, inside the one
+statement of the page: the number of queries does not change. :func:`rank` puts posts with
+every word as typed (or longer) first, then those found through other forms; newest first
+within each.
 
-- SQLite: ``board_post_fts`` is an external-content FTS5 table over ``search_text`` and
-  ``search_stems`` (``unicode61`` tokenizer), kept in sync by three triggers.
-- PostgreSQL: ``board_post.search_vector`` is a generated ``tsvector`` column (the words
-  with the ``simple`` configuration, and their stems with the post language's
-  configuration) with a GIN index, and ``ix_board_post_search_trgm`` a trigram GIN index
-  on ``search_text`` (the ``pg_trgm`` extension).
+Schema objects the models do not declare, created by the migrations and, for
+``db.create_all`` (the test fixture), by the ``after_create`` hooks below:
 
-Both are created by the migrations and, for ``db.create_all`` (the test fixture), by the
-``after_create`` hooks below.
+- SQLite: ``board_post_fts``, an external-content FTS5 table over ``search_text`` and
+  ``search_stems`` (``unicode61`` tokenizer), and ``board_search_word_fts``, one over the
+  vocabulary (``trigram`` tokenizer), each kept in sync by triggers.
+- PostgreSQL: ``board_post.search_vector``, a generated ``tsvector`` column (the words with
+  the ``simple`` configuration and their stems with the post language's) with a GIN index,
+  and ``ix_board_search_word_trgm``, a trigram GIN index on the vocabulary (``pg_trgm``).
 """
 
 from __future__ import annotations
@@ -45,12 +48,31 @@ import re
 import sqlite3
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 import snowballstemmer
-from sqlalchemy import DDL, ColumnElement, Integer, TextClause, case, column, event, literal, or_, select, text, update
+from sqlalchemy import (
+    DDL,
+    BindParameter,
+    ColumnClause,
+    ColumnElement,
+    Select,
+    bindparam,
+    case,
+    delete,
+    event,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
-from elearn.board.models import Post
+from elearn.board.models import Post, SearchWord
 from elearn.extensions import db
 
 MAX_TERMS = 8
@@ -83,48 +105,66 @@ STEMMERS = {
 SIMILARITY = 0.6  # pg_trgm's default pg_trgm.word_similarity_threshold
 
 FTS_TABLE = "board_post_fts"
-SQLITE_DDL = [
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(search_text, search_stems, content='board_post', "
-    "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    f"CREATE TRIGGER board_post_fts_insert AFTER INSERT ON board_post BEGIN "  # noqa: S608 - FTS_TABLE is a constant of this module, no input
-    f"INSERT INTO {FTS_TABLE}(rowid, search_text, search_stems) "
-    "VALUES (new.id, new.search_text, new.search_stems); END",
-    f"CREATE TRIGGER board_post_fts_delete AFTER DELETE ON board_post BEGIN "  # noqa: S608 - FTS_TABLE is a constant of this module, no input
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text, search_stems) "
-    "VALUES ('delete', old.id, old.search_text, old.search_stems); END",
-    f"CREATE TRIGGER board_post_fts_update AFTER UPDATE OF search_text, search_stems ON board_post BEGIN "  # noqa: S608 - FTS_TABLE is a constant of this module, no input
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text, search_stems) "
-    "VALUES ('delete', old.id, old.search_text, old.search_stems); "
-    f"INSERT INTO {FTS_TABLE}(rowid, search_text, search_stems) "
-    "VALUES (new.id, new.search_text, new.search_stems); END",
-]
-SQLITE_DROP = [f"DROP TABLE IF EXISTS {FTS_TABLE}"]
+WORDS_FTS = "board_search_word_fts"
+SQLITE_DDL = {
+    "board_post": [
+        f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(search_text, search_stems, content='board_post', "
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER board_post_fts_insert AFTER INSERT ON board_post BEGIN "  # noqa: S608 - FTS_TABLE is a constant of this module, no input
+        f"INSERT INTO {FTS_TABLE}(rowid, search_text, search_stems) "
+        "VALUES (new.id, new.search_text, new.search_stems); END",
+        f"CREATE TRIGGER board_post_fts_delete AFTER DELETE ON board_post BEGIN "  # noqa: S608 - FTS_TABLE is a constant of this module, no input
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text, search_stems) "
+        "VALUES ('delete', old.id, old.search_text, old.search_stems); END",
+        f"CREATE TRIGGER board_post_fts_update AFTER UPDATE OF search_text, search_stems ON board_post BEGIN "  # noqa: S608 - FTS_TABLE is a constant of this module, no input
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text, search_stems) "
+        "VALUES ('delete', old.id, old.search_text, old.search_stems); "
+        f"INSERT INTO {FTS_TABLE}(rowid, search_text, search_stems) "
+        "VALUES (new.id, new.search_text, new.search_stems); END",
+    ],
+    "board_search_word": [
+        f"CREATE VIRTUAL TABLE {WORDS_FTS} USING fts5(word, content='board_search_word', tokenize='trigram')",
+        f"CREATE TRIGGER board_search_word_fts_insert AFTER INSERT ON board_search_word BEGIN "  # noqa: S608 - a constant table name
+        f"INSERT INTO {WORDS_FTS}(rowid, word) VALUES (new.rowid, new.word); END",
+        f"CREATE TRIGGER board_search_word_fts_delete AFTER DELETE ON board_search_word BEGIN "  # noqa: S608 - a constant table name
+        f"INSERT INTO {WORDS_FTS}({WORDS_FTS}, rowid, word) VALUES ('delete', old.rowid, old.word); END",
+    ],
+}
+SQLITE_DROP = {
+    "board_post": [f"DROP TABLE IF EXISTS {FTS_TABLE}"],
+    "board_search_word": [f"DROP TABLE IF EXISTS {WORDS_FTS}"],
+}
 _CONFIG_OF_LANGUAGE = " ".join(f"WHEN '{code}' THEN '{name}'::regconfig" for code, name in STEMMERS.items())
-POSTGRES_DDL = [
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "ALTER TABLE board_post ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
-    "to_tsvector('simple'::regconfig, search_text) || "
-    f"to_tsvector(CASE language {_CONFIG_OF_LANGUAGE} ELSE 'simple'::regconfig END, search_text)) STORED",
-    "CREATE INDEX ix_board_post_search_vector ON board_post USING gin (search_vector)",
-    "CREATE INDEX ix_board_post_search_trgm ON board_post USING gin (search_text gin_trgm_ops)",
-]
+POSTGRES_DDL = {
+    "board_post": [
+        "ALTER TABLE board_post ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
+        "to_tsvector('simple'::regconfig, search_text) || "
+        f"to_tsvector(CASE language {_CONFIG_OF_LANGUAGE} ELSE 'simple'::regconfig END, search_text)) STORED",
+        "CREATE INDEX ix_board_post_search_vector ON board_post USING gin (search_vector)",
+    ],
+    "board_search_word": [
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        "CREATE INDEX ix_board_search_word_trgm ON board_search_word USING gin (word gin_trgm_ops)",
+    ],
+}
 
 # Schema objects the models do not declare (the migration test and `flask db migrate` skip them).
 UNMANAGED = {
-    FTS_TABLE,
-    *(f"{FTS_TABLE}_{suffix}" for suffix in ("data", "idx", "docsize", "config", "content")),
+    *(f"{name}{suffix}" for name in (FTS_TABLE, WORDS_FTS) for suffix in ("", "_data", "_idx", "_docsize", "_config")),
     "search_vector",
     "ix_board_post_search_vector",
-    "ix_board_post_search_trgm",
+    "ix_board_search_word_trgm",
 }
 db.metadata.info.setdefault("unmanaged", set()).update(UNMANAGED)
 
-for statement in SQLITE_DDL:
-    event.listen(Post.__table__, "after_create", DDL(statement).execute_if(dialect="sqlite"))
-for statement in SQLITE_DROP:
-    event.listen(Post.__table__, "before_drop", DDL(statement).execute_if(dialect="sqlite"))
-for statement in POSTGRES_DDL:
-    event.listen(Post.__table__, "after_create", DDL(statement).execute_if(dialect="postgresql"))
+for model in (Post, SearchWord):
+    name = model.__tablename__
+    for statement in SQLITE_DDL[name]:
+        event.listen(model.__table__, "after_create", DDL(statement).execute_if(dialect="sqlite"))
+    for statement in SQLITE_DROP[name]:
+        event.listen(model.__table__, "before_drop", DDL(statement).execute_if(dialect="sqlite"))
+    for statement in POSTGRES_DDL[name]:
+        event.listen(model.__table__, "after_create", DDL(statement).execute_if(dialect="postgresql"))
 
 
 def fold(value: str) -> str:
@@ -156,9 +196,26 @@ def stems(language: str, folded_text: str) -> str:
 
 
 def index_post(post: Post, *parts: str) -> None:
-    """Store what search reads of a post: its folded words and, on either database, their stems."""
+    """Store what search reads of a post: its folded words, their stems, and its words in the vocabulary."""
     post.search_text = index_text(*parts)
     post.search_stems = stems(post.language, post.search_text)
+    remember_words([(post.language, post.search_text)])
+
+
+def vocabulary(language: str, folded_text: str) -> set[str]:
+    """The words of a post that trigram search compares query words with: only in languages without a stemmer."""
+    if language in STEMMERS:
+        return set()
+    return {word for word in folded_text.split() if 3 <= len(word) <= MAX_TERM_LENGTH and not word.isdigit()}
+
+
+def remember_words(texts: list[tuple[str, str]]) -> None:
+    """Add the vocabulary of (language, folded text) pairs to ``board_search_word`` (one statement)."""
+    found = sorted(set().union(*(vocabulary(language, text) for language, text in texts)))
+    if not found:
+        return
+    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(insert(SearchWord).on_conflict_do_nothing(), [{"word": word} for word in found])
 
 
 def terms(query: str) -> list[str]:
@@ -171,7 +228,7 @@ def terms(query: str) -> list[str]:
     return found[:MAX_TERMS]
 
 
-# ---------------------------------------------------------------- trigram similarity (SQLite's side)
+# ---------------------------------------------------------------- trigram similarity
 
 
 def trigrams(word: str) -> list[str]:
@@ -180,35 +237,29 @@ def trigrams(word: str) -> list[str]:
     return [padded[i : i + 3] for i in range(len(padded) - 2)]
 
 
-@lru_cache(maxsize=4096)
-def _trigram_index(folded_text: str) -> dict[str, list[tuple[int, int]]]:
-    """Every trigram of a text → the (word number, position) pairs it occurs at."""
-    index: dict[str, list[tuple[int, int]]] = {}
-    for number, word in enumerate(dict.fromkeys(folded_text.split())):
-        for position, trigram in enumerate(trigrams(word)):
-            index.setdefault(trigram, []).append((number, position))
-    return index
+@lru_cache(maxsize=8192)
+def _positions(word: str) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for position, trigram in enumerate(trigrams(word)):
+        found.setdefault(trigram, []).append(position)
+    return found
 
 
-def word_similarity(term: str, folded_text: str) -> float:
-    """pg_trgm's word_similarity of a query word and a text, taken word by word.
+def word_similarity(term: str, word: str) -> float:
+    """pg_trgm's word_similarity of a query word and one word of a post.
 
-    For each word of the text: the query's trigrams found in it, over the query's trigrams
-    plus the stretch of the word from the first to the last of them, less those found
-    (so "livanos" against "livani": 5 shared of 8, over a stretch of 5 → 5 / 8).
+    The query's trigrams found in the word, over the query's trigrams plus the stretch of the
+    word from the first to the last of them, less those found ("livanos" against "livani":
+    5 shared of 8, over a stretch of 5 → 5 / 8).
     """
-    wanted = set(trigrams(term))
-    found: dict[int, dict[str, list[int]]] = {}
-    index = _trigram_index(folded_text or "")
-    for trigram in wanted:
-        for number, position in index.get(trigram, ()):
-            found.setdefault(number, {}).setdefault(trigram, []).append(position)
-    best = 0.0
-    for in_word in found.values():
-        positions = [position for found_at in in_word.values() for position in found_at]
-        shared, stretch = len(in_word), max(positions) - min(positions) + 1
-        best = max(best, shared / (len(wanted) + stretch - shared))
-    return best
+    wanted = _positions(term)
+    in_word = _positions(word or "")
+    positions = [position for trigram in wanted if trigram in in_word for position in in_word[trigram]]
+    if not positions:
+        return 0.0
+    shared = sum(1 for trigram in wanted if trigram in in_word)
+    stretch = max(positions) - min(positions) + 1
+    return shared / (len(wanted) + stretch - shared)
 
 
 @event.listens_for(Engine, "connect")
@@ -221,45 +272,60 @@ def _register_similarity(dbapi_connection, _record) -> None:
 
 
 def _stems_of(term: str) -> list[str]:
-    """The query word's stems in every stemmer language (the query's language is unknown)."""
-    return list(dict.fromkeys(_stemmer(algorithm).stemWord(term) for algorithm in STEMMERS.values()))
+    """The query word's stems in every stemmer language (the query's language is unknown), without the word."""
+    found = dict.fromkeys(_stemmer(algorithm).stemWord(term) for algorithm in STEMMERS.values())
+    return [stem for stem in found if stem and stem != term]
 
 
-def _fts(fts_query: str, name: str) -> ColumnElement[bool]:
-    matching = (
-        text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :{name}")  # noqa: S608 - a constant table name; the query is a bound parameter
-        .bindparams(**{name: fts_query})
-        .columns(column("rowid", Integer))
-    )
+def _inner_trigrams(term: str) -> list[str]:
+    """The trigrams of the word itself, without padding: what SQLite's trigram index can look up."""
+    return list(dict.fromkeys(term[i : i + 3] for i in range(len(term) - 2)))
+
+
+def _in_posts(match: ColumnElement[str] | BindParameter[str]) -> ColumnElement[bool]:
+    """SQLite: posts whose index matches an FTS5 query (built from folded words only, never from user syntax)."""
+    index: ColumnClause[str] = literal_column(FTS_TABLE)
+    matching: Select[Any] = select(literal_column("rowid")).select_from(table(FTS_TABLE)).where(index.match(match))
     return Post.id.in_(matching)
 
 
-def _as_typed(term: str, number: int, dialect: str) -> ColumnElement[bool] | TextClause:
+def _as_typed(term: str, number: int, dialect: str) -> ColumnElement[bool]:
     """The term as typed or longer (a prefix search)."""
     if dialect == "postgresql":
-        return text(f"board_post.search_vector @@ to_tsquery('simple', :board_exact_{number} || ':*')").bindparams(
-            **{f"board_exact_{number}": term}
+        query = db.func.to_tsquery(
+            literal_column("'simple'::regconfig"), bindparam(f"board_exact_{number}", f"{term}:*")
         )
-    return _fts(f'search_text:"{term}"*', f"board_exact_{number}")
+        return literal_column("board_post.search_vector").bool_op("@@")(query)
+    return _in_posts(bindparam(f"board_exact_{number}", f'search_text:"{term}"*'))
 
 
 def _found(term: str, number: int, dialect: str) -> ColumnElement[bool]:
-    """The term as typed or longer, or by a stem, or by trigram similarity in a language without a stemmer."""
-    without_stemmer = Post.language.not_in(list(STEMMERS))
+    """The term as typed or longer, by a stem, or by a similar word of the vocabulary: one full-text match."""
+    stems_ = _stems_of(term)
     if dialect == "postgresql":
-        name = f"board_term_{number}"
-        stemmed = " || ".join(f"to_tsquery('{config}', :{name})" for config in dict.fromkeys(STEMMERS.values()))
-        by_form = text(f"board_post.search_vector @@ (to_tsquery('simple', :{name} || ':*') || {stemmed})").bindparams(
-            **{name: term}
+        base = " | ".join([f"{term}:*", *stems_])
+        similar = select(db.func.string_agg(SearchWord.word, " | ")).where(
+            SearchWord.word.bool_op("%>")(bindparam(f"board_similar_{number}", term))
         )
-        similar = text(f":board_similar_{number} <% board_post.search_text").bindparams(
-            **{f"board_similar_{number}": term}
+        alternatives = bindparam(f"board_term_{number}", base) + db.func.coalesce(
+            literal(" | ") + similar.scalar_subquery(), ""
         )
-    else:
-        fts_query = " OR ".join([f'search_text:"{term}"*', *(f'search_stems:"{stem}"' for stem in _stems_of(term))])
-        by_form = _fts(fts_query, f"board_term_{number}")
-        similar = db.func.board_word_similarity(literal(term), Post.search_text) >= SIMILARITY
-    return or_(by_form, without_stemmer & similar)
+        query = db.func.to_tsquery(literal_column("'simple'::regconfig"), alternatives)
+        return literal_column("board_post.search_vector").bool_op("@@")(query)
+    base = " OR ".join([f'search_text:"{term}"*', *(f'search_stems:"{stem}"' for stem in stems_)])
+    candidates = " OR ".join(f'"{trigram}"' for trigram in _inner_trigrams(term))
+    if not candidates:  # a word of one or two letters: as typed or by its stem
+        return _in_posts(bindparam(f"board_term_{number}", base))
+    words_fts = table(WORDS_FTS)
+    similar = select(db.func.group_concat(literal(' OR search_text:"') + SearchWord.word + literal('"'), "")).where(
+        literal_column("rowid").in_(
+            select(literal_column("rowid"))
+            .select_from(words_fts)
+            .where(literal_column(WORDS_FTS).match(bindparam(f"board_trigrams_{number}", candidates)))
+        ),
+        db.func.board_word_similarity(bindparam(f"board_similar_{number}", term), SearchWord.word) >= SIMILARITY,
+    )
+    return _in_posts(bindparam(f"board_term_{number}", base) + db.func.coalesce(similar.scalar_subquery(), ""))
 
 
 def match_clause(query: str) -> ColumnElement[bool] | None:
@@ -287,13 +353,18 @@ def rank(query: str) -> ColumnElement[int] | None:
 
 
 def rebuild() -> None:
-    """Fold every post's search text again and recompute its stems (after an upgrade), then SQLite's index."""
+    """Fold every post's search text again, recompute its stems and the vocabulary (after an upgrade), then
+    SQLite's indexes. The vocabulary loses the words of posts that are gone."""
     rows = db.session.execute(select(Post.id, Post.language, Post.search_text)).all()
-    changes = []
+    changes, texts = [], []
     for post_id, language, search_text in rows:
         folded = index_text(search_text)
         changes.append({"id": post_id, "search_text": folded, "search_stems": stems(language, folded)})
+        texts.append((language, folded))
     if changes:
         db.session.execute(update(Post), changes)
+    db.session.execute(delete(SearchWord))
+    remember_words(texts)
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))  # noqa: S608 - FTS_TABLE is a constant
+        for name in (FTS_TABLE, WORDS_FTS):
+            db.session.execute(text(f"INSERT INTO {name}({name}) VALUES ('rebuild')"))  # noqa: S608 - constant names

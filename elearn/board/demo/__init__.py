@@ -319,6 +319,7 @@ def seed_posts(n: int, *, seed: int = 7, organisations: int = 20) -> int:
         db.session.execute(insert(Post), posts[chunk : chunk + 500])
     if tags:
         db.session.execute(insert(PostTag), tags)
+    search.remember_words([(post["language"], post["search_text"]) for post in posts])
     if db.session.get_bind().dialect.name == "postgresql":  # explicit ids: move the sequence past them
         db.session.execute(
             db.text("SELECT setval(pg_get_serial_sequence('board_post', 'id'), (SELECT max(id) FROM board_post))")
