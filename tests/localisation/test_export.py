@@ -154,15 +154,15 @@ def test_a_country_only_unit_made_in_the_browser_gets_a_number_no_file_has_and_k
     source = tree / SLUG / "02-legal-forms"
     local = tree / SLUG / "locales/lv-LV/02-legal-forms"
     taken = {int(p.name.split("-")[0]) for folder in (source, local) for p in folder.glob("[0-9]*.md")}
-    assert taken == {1, 2, 3, 4, 5}
+    assert taken == {1, 2, 3, 4, 5, 6}
     with app.app_context(), unit_of_work():
         module = module_of("legal-forms")
-        non_quiz = [u.position for u in module.units if u.kind != "quiz" and u.variant_id is None]
-        unit = Unit(  # as the editor makes one: after the module's last lesson, not exported yet
+        [interview] = [u.position for u in module.units if u.kind == "interview" and u.variant_id is None]
+        unit = Unit(  # as the editor makes one: after the module's interview (04), not exported yet
             module=module,
             variant_id=variant("lv-LV").id,
             slug="pasvaldibu-atbalsts",
-            position=max(non_quiz),
+            position=interview,
             kind="case-story",
             title="Pašvaldību atbalsts",
             meta={"organisation": "Rīgas dome", "country": "LV", "sector": "pašvaldība", "year": 2019},
@@ -175,10 +175,10 @@ def test_a_country_only_unit_made_in_the_browser_gets_a_number_no_file_has_and_k
         notes: list[str] = []
         [path] = export_tree(tree, notes)
         assert unit.position == int(path.name.split("-")[0])  # as an import of the file will say
-    assert path.parent == local and path.name == "06-pasvaldibu-atbalsts.md"
+    assert path.parent == local and path.name == "07-pasvaldibu-atbalsts.md"
     assert int(path.name[:2]) not in taken
-    [note] = notes  # 05 (the quiz) now comes before it: the trainer is told
-    assert note.startswith(f"{path}: numbered 06, as no number was free right after 04")
+    [note] = notes  # 05 (the quiz) and 06 (the exercise) now come before it: the trainer is told
+    assert note.startswith(f"{path}: numbered 07, as no number was free right after 04")
     assert (
         path.read_bytes()
         == (
@@ -196,7 +196,7 @@ def test_a_country_only_unit_made_in_the_browser_gets_a_number_no_file_has_and_k
         file_unit.title = "Latvijas Sociālā uzņēmuma likums (2018)"
         file_unit.content_hash = fingerprint(file_unit)
         assert sorted(export_tree(tree)) == sorted([law, path])  # the same files, no new ones
-    assert sorted(p.name for p in local.glob("*.md") if "pasvaldibu" in p.name) == ["06-pasvaldibu-atbalsts.md"]
+    assert sorted(p.name for p in local.glob("*.md") if "pasvaldibu" in p.name) == ["07-pasvaldibu-atbalsts.md"]
     assert changed_lines(old_law, law.read_bytes()) == [
         "-title: Latvijas Sociālā uzņēmuma likums",
         "+title: Latvijas Sociālā uzņēmuma likums (2018)",
