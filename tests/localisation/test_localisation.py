@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from elearn.courses.importer import sync_tree
 from elearn.courses.models import Course, TranslationRevision, Unit, UnitTranslation
 from elearn.extensions import db
-from elearn.localisation import services
+from elearn.localisation import services, texts
 from elearn.localisation.export import export_tree
 from tests.conftest import post_form, sign_in
 from tests.factories import LESSON, LOCALISED_FILES, import_course, variant
@@ -221,9 +221,13 @@ def test_live_preview_returns_only_the_sanitised_fragment(client, course, make_u
 
 def test_the_demo_course_is_localised_for_latvia_and_slovenia(app, demo):
     with app.app_context():
+        course = db.session.scalar(select(Course).where(Course.slug == "social-entrepreneurship"))
         for tag in ("lv-LV", "sl-SI"):
             totals = services.totals(services.status(variant(tag)))
             assert (totals["missing"], totals["outdated"], totals["percent"]) == (0, 0, 1.0), tag
+            # the course text and every module's text too, not only the units
+            assert texts.course_translation(variant(tag)) is not None, tag
+            assert [m.slug for m in course.modules if texts.module_translation(variant(tag), m) is None] == [], tag
             local = db.session.scalars(select(Unit).where(Unit.variant_id == variant(tag).id)).all()
             assert "case-story" in {u.kind for u in local}, tag
         for tag in ("ru-LV", "pl-PL"):
