@@ -26,6 +26,7 @@ from tests.browser.conftest import (
 )
 
 UNIT = f"/courses/{COURSE}/{FIRST_MODULE}"
+VIDEO = f"/courses/{COURSE}/business-models-and-social-activation/interview-social-worker/"
 
 
 @dataclass
@@ -90,6 +91,8 @@ PAGES = [
     Page("module", None, f"{UNIT}/"),
     Page("unit: lesson", "learner", f"{UNIT}/definitions/"),
     Page("unit: interview", None, f"{UNIT}/interview-information-point/"),
+    Page("unit: interview with captioned video", None, VIDEO),
+    Page("unit: interview with captioned video, Latvian", None, f"{VIDEO}?variant=lv-LV&lang=lv"),
     Page(
         "unit: case story with figures", None, f"/courses/{COURSE}/business-models-and-social-activation/case-2sokrog/"
     ),
