@@ -110,3 +110,33 @@ def test_the_cohort_dashboard_uses_the_screen_and_keeps_names_in_view(browser, l
     assert abs(name_cell.bounding_box()["x"] - before) < 1, "the learners' names stay in view"
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
     context.close()
+
+
+def test_the_invitation_link_is_copied_by_a_button_or_selected_by_hand(browser, live_server, scenery):
+    path = f"/cohorts/{scenery.cohort_id}/"
+    with_script = new_context(browser, live_server, viewport=NARROW, storage_state=scenery.state(scenery.lead))
+    with_script.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = with_script.new_page()
+    page.goto(path)
+    field = page.get_by_role("textbox", name="Invitation link")
+    link = field.input_value()
+    assert link.startswith(live_server.url + "/cohorts/join/") and field.get_attribute("readonly") is not None
+    button = page.get_by_role("button", name="Copy Invitation link")
+    assert button.bounding_box()["height"] >= 44
+    button.click()
+    page.get_by_role("status").filter(has_text="Copied").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    with_script.close()
+
+    without_script = new_context(
+        browser, live_server, viewport=NARROW, javascript=False, storage_state=scenery.state(scenery.lead)
+    )
+    page = without_script.new_page()
+    page.goto(path)
+    field = page.get_by_role("textbox", name="Invitation link")
+    assert field.is_visible() and field.input_value() == link
+    assert not page.get_by_role("button", name="Copy Invitation link").is_visible()
+    field.select_text()  # the text can be selected (and copied) by hand
+    assert field.evaluate("el => [el.selectionStart, el.selectionEnd]") == [0, len(link)]
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    without_script.close()
