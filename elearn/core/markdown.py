@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import bleach
@@ -165,9 +166,118 @@ _DROP_WITH_CONTENT = re.compile(
 )
 
 
-def sanitize(html: str) -> str:
-    """Clean HTML on the allow-list. Safe for any input."""
-    return _cleaner.clean(_DROP_WITH_CONTENT.sub("", html))
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """An element the cleaner took out because what it needs was not allowed: ``tag``, and the
+    address as written (``""`` when there was none), so that the course loader can tell the trainer."""
+
+    tag: str
+    address: str
+
+
+# Elements that are debris without their address: an empty frame, an image that shows nothing,
+# a "link" that goes nowhere, a player without a recording. The cleaner removes a disallowed
+# address (another site's frame or image, a javascript: link); then the element goes too (a
+# link keeps its text).
+_NEEDS = {"iframe": "src", "img": "src", "a": "href", "source": "src", "track": "src"}
+# After cleaning (attributes quoted): an element of _NEEDS without its attribute, or a player to look into
+_DEBRIS_RE = re.compile(
+    r"<(?:(?:iframe|img|source|track)(?![^>]*\ssrc=)|a(?![^>]*\s(?:href|id)=))[\s/>]|<(?:audio|video)\b",
+    re.IGNORECASE,
+)
+
+
+def sanitize(html: str, removed: list[Removed] | None = None) -> str:
+    """Clean HTML on the allow-list. Safe for any input. What the cleaning leaves as debris
+    (see ``_NEEDS``) is dropped, and listed in ``removed`` if given."""
+    cleaned = _cleaner.clean(_DROP_WITH_CONTENT.sub("", html))
+    if not _DEBRIS_RE.search(cleaned):
+        return cleaned
+    if removed is not None:
+        removed.extend(_would_lose_address(_DROP_WITH_CONTENT.sub("", html)))
+    return _without_debris(cleaned)
+
+
+def _kept(tag: str, attribute: str, value: str) -> bool:
+    if tag == "a":  # bleach keeps a link's address if it is relative or of an allowed scheme
+        scheme = re.match(r"^([a-z][a-z0-9+.-]*):", re.sub(r"[\x00-\x20]", "", value), re.IGNORECASE)
+        return scheme is None or scheme.group(1).lower() in _cleaner.protocols
+    return _allowed_attribute(tag, attribute, value)
+
+
+def _would_lose_address(html: str) -> list[Removed]:
+    """The elements of the HTML before cleaning that the cleaning leaves without their address."""
+    found, inside_removed = [], set()
+    for element in html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False).iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if id(element) in inside_removed:
+            continue
+        if tag in {"audio", "video"}:
+            if not _player_plays(element, _kept):
+                found.append(Removed(tag, element.get("src") or ""))
+                inside_removed.update(id(e) for e in element.iter())
+        elif tag in _NEEDS and (tag != "a" or element.get("id") is None):
+            value = element.get(_NEEDS[tag]) or ""
+            if not value or not _kept(tag, _NEEDS[tag], value):
+                found.append(Removed(tag, value))
+    return found
+
+
+def _player_plays(element, kept) -> bool:
+    """An ``<audio>`` or ``<video>`` with a recording: its own ``src`` or a ``<source>``'s."""
+    sources = [element.get("src"), *(source.get("src") for source in element.iter("source"))]
+    return any(src and kept("source", "src", src) for src in sources)
+
+
+def _without_debris(html: str) -> str:
+    fragment = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
+    emptied: set[int] = set()
+    for parent in list(fragment.iter()):
+        for index, child in reversed(list(enumerate(parent))):
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in {"audio", "video"}:
+                debris = not _player_plays(child, lambda *_: True)
+            elif tag == "a":
+                debris = child.get("href") is None and child.get("id") is None  # an anchor with an id is a target
+            else:
+                debris = tag in _NEEDS and child.get(_NEEDS[tag]) is None
+            if not debris:
+                continue
+            if tag == "a":  # the link goes, its text stays
+                _unwrap(parent, index, child)
+            else:
+                _remove(parent, index, child)
+                emptied.add(id(parent))
+    for parent in list(fragment.iter()):  # a paragraph that held only what went goes with it
+        for index, child in reversed(list(enumerate(parent))):
+            if id(child) in emptied and child.tag == "p" and not len(child) and not (child.text or "").strip():
+                _remove(parent, index, child)
+    return html5lib.serialize(fragment, tree="etree", quote_attr_values="always", omit_optional_tags=False)
+
+
+def _remove(parent, index: int, child) -> None:
+    """Take ``child`` out, keeping the text that followed it."""
+    if child.tail:
+        if index > 0:
+            parent[index - 1].tail = (parent[index - 1].tail or "") + child.tail
+        else:
+            parent.text = (parent.text or "") + child.tail
+    parent.remove(child)
+
+
+def _unwrap(parent, index: int, child) -> None:
+    """Put ``child``'s text and children in its place."""
+    grandchildren = list(child)
+    text = (child.text or "") + ("" if grandchildren else child.tail or "")
+    if grandchildren and child.tail:
+        grandchildren[-1].tail = (grandchildren[-1].tail or "") + child.tail
+    if index > 0:
+        parent[index - 1].tail = (parent[index - 1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    parent.remove(child)
+    for offset, grandchild in enumerate(grandchildren):
+        parent.insert(index + offset, grandchild)
 
 
 class _RewriteUrls(Treeprocessor):
@@ -220,10 +330,13 @@ def _rewrite_raw_media(html: str, rewrite: UrlRewriter) -> str:
     return html5lib.serialize(fragment, tree="etree", quote_attr_values="always", omit_optional_tags=False)
 
 
-def render(text: str, rewrite: UrlRewriter | None = None, *, id_prefix: str = "") -> str:
+def render(
+    text: str, rewrite: UrlRewriter | None = None, *, id_prefix: str = "", removed: list[Removed] | None = None
+) -> str:
     """Render trainer or user markdown to sanitised HTML.
 
-    ``id_prefix`` keeps heading and footnote ids unique when several bodies share a page.
+    ``id_prefix`` keeps heading and footnote ids unique when several bodies share a page;
+    ``removed`` collects the elements cleaning dropped (see :func:`sanitize`).
     """
     extensions = [
         "tables",
@@ -246,7 +359,7 @@ def render(text: str, rewrite: UrlRewriter | None = None, *, id_prefix: str = ""
     if id_prefix:
         html = re.sub(r'\bid="', f'id="{id_prefix}', html)
         html = re.sub(r'href="#', f'href="#{id_prefix}', html)
-    return sanitize(html)
+    return sanitize(html, removed)
 
 
 def render_inline(text: str) -> str:

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 import html5lib
 
-from elearn.core.markdown import render
+from elearn.core.markdown import VIDEO_EMBED_HOSTS, Removed, render
 from elearn.courses.frontmatter import Document
 from elearn.courses.loader.files import file_version
 from elearn.courses.loader.reader import CourseReader
@@ -102,12 +102,23 @@ class Rewriter:
 
     def render(self, text: str) -> str:
         """Markdown to safe HTML, links rewritten; records the page's ids and checks its images."""
-        result = _IMG_RE.sub(self._image, render(text, self))
+        removed: list[Removed] = []
+        result = _IMG_RE.sub(self._image, render(text, self, removed=removed))
+        self._report_removed(removed)
         self._check_videos(result)
         ids = self.reader.page_ids.setdefault(self.actual, {})
         for tag, value in _ID_RE.findall(result):
             ids.setdefault(html.unescape(value), bool(_HEADING.fullmatch(tag)))
         return result
+
+    def _report_removed(self, removed: list[Removed]) -> None:
+        """Warn about what the cleaner dropped from the page learners see, unless a problem names it already."""
+        reported = " ".join(p.message for p in self.reader.problems if p.path == self.reader.rel(self.path))
+        for element in removed:
+            if element.address and element.address in reported:
+                continue
+            line = self.line_of(element.address) if element.address else self.line_of(f"<{element.tag}")
+            self.reader.warn(self.path, line, _removal_message(element))
 
     def _image(self, match: re.Match) -> str:
         tag = match.group(0)
@@ -246,6 +257,25 @@ class Rewriter:
                 candidates.append(f"locales/{tag.split('-')[0]}/{logical}")
         candidates.append(logical)
         self.reader.anchors.append((self.path, line, written, candidates, unquote(fragment)))
+
+
+def _removal_message(element: Removed) -> str:
+    """What the trainer reads about an element the cleaner removed, and what to write instead."""
+    tag, address = element.tag, element.address
+    attribute = "href" if tag == "a" else "src"
+    written = f'<{tag} {attribute}="{address}">' if address else f"<{tag}> without {attribute}"
+    if tag == "iframe":
+        hosts = " or ".join(f"https://{host}/" for host in sorted(VIDEO_EMBED_HOSTS))
+        why = f"only video players from {hosts} can be embedded; or link to the video"
+    elif tag == "a":
+        why = (
+            f"only {', '.join(SAFE_SCHEMES)} and relative links are kept; its text stays as plain text"
+            if address
+            else "its text stays as plain text; give it an href, or an id if it is a link target"
+        )
+    else:
+        why = "learners' browsers load images and recordings only from the course's media/ folder"
+    return f"removed {written} from the page: {why}"
 
 
 def check_anchors(reader: CourseReader) -> None:
