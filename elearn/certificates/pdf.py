@@ -14,6 +14,16 @@ South Slavic letters, and Cyrillic).  The TrueType files are embedded as
 subsets; they come from the Debian package ``fonts-dejavu-core``, or from the
 folder named by the ``ELEARN_FONT_DIR`` environment variable.
 
+**Arabic** (an Arabic certificate, or an Arabic name or title on any certificate): a line
+with Arabic letters is set in Amiri (Debian: ``fonts-hosny-amiri``, looked for only when such
+a line is there), whose Arabic Presentation Forms reportlab can embed.  reportlab draws the
+characters it is given left to right without shaping them, so the line is shaped first
+(each letter's joined form, lam-alef ligatures: ``arabic-reshaper``) and put in visual order
+by the Unicode bidirectional algorithm (``python-bidi``), with the certificate's language
+giving the base direction.  A right-to-left certificate is also laid out mirrored (the QR
+code bottom left, the issuer bottom right).  The structure element of such a line carries
+its text in logical order as ``/ActualText``, which is what screen readers read.
+
 Long names and titles never overflow: each block first shrinks within a range
 of sizes, then wraps onto more lines (balanced, so centred lines are of even
 length), and if the whole composition is still too tall everything is scaled
@@ -32,13 +42,16 @@ structure tree with pikepdf (qpdf), which the page's marks point into.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import arabic_reshaper
 import pikepdf
+from bidi.algorithm import get_display  # the implementation that mirrors brackets (rule L4)
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -47,6 +60,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
+
+from elearn.core.i18n import text_direction
 
 __all__ = [
     "CertificateText",
@@ -111,26 +126,44 @@ SERIF_BOLD = "ElearnSerif-Bold"
 SANS = "ElearnSans"
 SANS_BOLD = "ElearnSans-Bold"
 
+# Arabic script: Amiri, from the Debian package fonts-hosny-amiri (or ELEARN_FONT_DIR).
+ARABIC_FONT_PACKAGE = "fonts-hosny-amiri"
+ARABIC_FONT_DIRS: tuple[Path, ...] = (
+    Path("/usr/share/fonts/opentype/fonts-hosny-amiri"),  # Debian, Ubuntu
+    Path("/usr/share/fonts/amiri"),
+    Path("/usr/share/fonts/TTF"),
+)
+ARABIC_FONT_FILES: dict[str, str] = {"ElearnArabic": "Amiri-Regular.ttf", "ElearnArabic-Bold": "Amiri-Bold.ttf"}
+ARABIC_FONT_OF = {
+    SERIF: "ElearnArabic",
+    SANS: "ElearnArabic",
+    SERIF_BOLD: "ElearnArabic-Bold",
+    SANS_BOLD: "ElearnArabic-Bold",
+}
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
 
 class FontNotFoundError(RuntimeError):
     """The DejaVu TrueType files the certificate needs are not installed."""
 
 
-def _font_dirs() -> tuple[Path, ...]:
+def _font_dirs(default: tuple[Path, ...] = FONT_DIRS) -> tuple[Path, ...]:
     override = os.environ.get(FONT_DIR_ENV)
     if override:
         # An explicit folder is the only place looked at: a silent fall-back
         # to the system fonts would hide a broken setting.
         return (Path(override),)
-    return FONT_DIRS
+    return default
 
 
-def find_font_files() -> dict[str, Path]:
+def find_font_files(
+    files: dict[str, str] = FONT_FILES, package: str = FONT_PACKAGE, default_dirs: tuple[Path, ...] = FONT_DIRS
+) -> dict[str, Path]:
     """Map each registered font name to its TrueType file, or raise FontNotFoundError."""
-    dirs = _font_dirs()
+    dirs = _font_dirs(default_dirs)
     found: dict[str, Path] = {}
     missing: list[str] = []
-    for name, filename in FONT_FILES.items():
+    for name, filename in files.items():
         for folder in dirs:
             candidate = folder / filename
             if candidate.is_file():
@@ -142,9 +175,9 @@ def find_font_files() -> dict[str, Path]:
         where = ", ".join(str(d) for d in dirs)
         raise FontNotFoundError(
             f"Certificate fonts not found: {', '.join(missing)} (looked in {where}). "
-            f"Install the DejaVu fonts (Debian/Ubuntu: apt-get install {FONT_PACKAGE}) "
+            f"Install them (Debian/Ubuntu: apt-get install {package}) "
             f"or set {FONT_DIR_ENV} to a folder holding "
-            f"{', '.join(sorted(set(FONT_FILES.values())))}."
+            f"{', '.join(sorted(set(files.values())))}."
         )
     return found
 
@@ -158,10 +191,46 @@ def ensure_fonts() -> None:
     reportlab's font registry is process-wide, so a font is registered again
     only when the file it should come from has changed (``ELEARN_FONT_DIR``).
     """
-    for name, path in find_font_files().items():
+    _register(find_font_files())
+
+
+def _register(files: dict[str, Path]) -> None:
+    for name, path in files.items():
         if _registered.get(name) != path:
             pdfmetrics.registerFont(TTFont(name, str(path)))  # embedded as a subset on use
             _registered[name] = path
+
+
+# --------------------------------------------------------------------------
+# Arabic: the font, shaping and visual order of a line (see the module's docstring)
+
+
+def has_arabic(text: str) -> bool:
+    return bool(_ARABIC.search(text))
+
+
+def font_for(text: str, font: str) -> str:
+    """The font a line is set in: Amiri in the same weight for a line with Arabic letters."""
+    if not has_arabic(text):
+        return font
+    _register(find_font_files(ARABIC_FONT_FILES, ARABIC_FONT_PACKAGE, ARABIC_FONT_DIRS))
+    return ARABIC_FONT_OF.get(font, font)
+
+
+# Keeps the vowel marks (harakat): a learner's name or a title is printed as it was written.
+_RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False})
+
+
+def _shaped(text: str) -> str:
+    return _RESHAPER.reshape(text) if has_arabic(text) else text
+
+
+def visual(text: str, rtl: bool) -> str:
+    """The characters of a line in the order they are drawn, left to right (shaped first);
+    ``rtl``: the certificate's language is written right to left (the base direction)."""
+    if not has_arabic(text):
+        return text
+    return get_display(_shaped(text), base_dir="R" if rtl else "L")
 
 
 # --------------------------------------------------------------------------
@@ -171,7 +240,7 @@ _BREAKABLE_SPACE = re.compile(r"[ \t\r\n\u2002-\u200a\u3000]+")  # not U+00A0 / 
 
 
 def _width(text: str, font: str, size: float) -> float:
-    return pdfmetrics.stringWidth(text, font, size)
+    return pdfmetrics.stringWidth(_shaped(text), font_for(text, font), size)
 
 
 def _split_long_word(word: str, font: str, size: float, max_width: float) -> list[str]:
@@ -356,8 +425,9 @@ class _Block:
 
     @property
     def height(self) -> float:
-        ascent = pdfmetrics.getAscent(self.font, self.size)
-        descent = -pdfmetrics.getDescent(self.font, self.size)
+        fonts = {font_for(line, self.font) for line in self.lines} or {self.font}
+        ascent = max(pdfmetrics.getAscent(font, self.size) for font in fonts)
+        descent = max(-pdfmetrics.getDescent(font, self.size) for font in fonts)
         return ascent + descent + (len(self.lines) - 1) * self.size * LEADING
 
 
@@ -384,7 +454,16 @@ def _qr_module_count(url: str) -> int:
 
 def _right_aligned(role: str, lines: list[str], font: str, size: float, baselines: list[float], color: Color):
     return [
-        PlacedLine(role, line, font, size, QR_RIGHT - _width(line, font, size), y, _width(line, font, size), color)
+        PlacedLine(
+            role,
+            line,
+            font_for(line, font),
+            size,
+            QR_RIGHT - _width(line, font, size),
+            y,
+            _width(line, font, size),
+            color,
+        )
         for line, y in zip(lines, baselines, strict=True)
     ]
 
@@ -427,7 +506,15 @@ def _layout_footer(text: CertificateText, layout: Layout) -> float:
     i_baselines = [layout.qr_y + 8 + (len(i_lines) - 1 - i) * i_size * LEADING for i in range(len(i_lines))]
     for line, baseline in zip(i_lines, i_baselines, strict=True):
         layout.lines.append(
-            PlacedLine("issuer_name", line, SERIF_BOLD, i_size, SIDE_MARGIN, baseline, _width(line, SERIF_BOLD, i_size))
+            PlacedLine(
+                "issuer_name",
+                line,
+                font_for(line, SERIF_BOLD),
+                i_size,
+                SIDE_MARGIN,
+                baseline,
+                _width(line, SERIF_BOLD, i_size),
+            )
         )
     if i_lines:
         rule_y = i_baselines[0] + pdfmetrics.getAscent(SERIF_BOLD, i_size) + 9
@@ -498,8 +585,9 @@ def layout_certificate(text: CertificateText) -> Layout:
             layout.rules.append(Rule(centre - 32, rule_y, centre + 32, rule_y, 0.8))
         for line in block.lines:
             w = _width(line, block.font, block.size)
+            font = font_for(line, block.font)
             layout.lines.append(
-                PlacedLine(block.role, line, block.font, block.size, centre - w / 2, baseline, w, block.color)
+                PlacedLine(block.role, line, font, block.size, centre - w / 2, baseline, w, block.color)
             )
             baseline -= block.size * LEADING
         top -= block.height
@@ -508,7 +596,16 @@ def layout_certificate(text: CertificateText) -> Layout:
     # screen readers follow: the main text, then the issuer, then the footer.
     footer_lines.sort(key=lambda line: FOOTER_READING_ORDER.index(line.role))
     layout.lines += footer_lines
+    if text_direction(text.language) == "rtl":
+        _mirror(layout)
     return layout
+
+
+def _mirror(layout: Layout) -> None:
+    """Right to left: the page's mirror image (the main text is centred, so only the footer moves)."""
+    layout.lines = [dataclasses.replace(line, x=PAGE_WIDTH - line.x - line.width) for line in layout.lines]
+    layout.rules = [dataclasses.replace(r, x1=PAGE_WIDTH - r.x2, x2=PAGE_WIDTH - r.x1) for r in layout.rules]
+    layout.qr_x = PAGE_WIDTH - layout.qr_x - layout.qr_size
 
 
 # --------------------------------------------------------------------------
@@ -583,6 +680,7 @@ def render_pdf(text: CertificateText) -> bytes:
     c.setCreator("elearn")
     c.setViewerPreference("DisplayDocTitle", "true")  # show the title, not the file name
     marks = _Marks(c)
+    rtl = text_direction(text.language) == "rtl"
 
     marks.artifact()
     _draw_frame(c)
@@ -596,7 +694,7 @@ def render_pdf(text: CertificateText) -> bytes:
         marks.content(line.role, STRUCTURE.get(line.role, "P"))
         c.setFillColor(line.color)
         c.setFont(line.font, line.size)
-        c.drawString(line.x, line.baseline, line.text)
+        c.drawString(line.x, line.baseline, visual(line.text, rtl))
         marks.end()
         if line.role == "verify_text":  # the code comes after what introduces it
             _draw_qr(c, marks, layout, text)
@@ -609,9 +707,9 @@ def render_pdf(text: CertificateText) -> bytes:
         c.linkURL(
             text.verify_url,
             (
-                min(line.x for line in url_lines),
+                min([line.x for line in url_lines] + [layout.qr_x]),
                 min(line.bottom for line in url_lines),
-                QR_RIGHT,
+                max([line.right for line in url_lines] + [layout.qr_x + layout.qr_size]),
                 layout.qr_y + layout.qr_size,
             ),
             relative=0,
@@ -620,7 +718,12 @@ def render_pdf(text: CertificateText) -> bytes:
 
     c.showPage()
     c.save()
-    return _tag(buffer.getvalue(), marks.elements, text, title)
+    # Arabic lines are drawn shaped and in visual order: their elements say their text in logical order.
+    actual = {
+        role: " ".join(line.text for line in layout.by_role(role))
+        for role in {line.role for line in layout.lines if has_arabic(line.text)}
+    }
+    return _tag(buffer.getvalue(), marks.elements, text, title, actual)
 
 
 def _draw_qr(c: rl_canvas.Canvas, marks: _Marks, layout: Layout, text: CertificateText) -> None:
@@ -631,7 +734,13 @@ def _draw_qr(c: rl_canvas.Canvas, marks: _Marks, layout: Layout, text: Certifica
     marks.end()
 
 
-def _tag(data: bytes, elements: list[tuple[str, str, list[int]]], text: CertificateText, title: str) -> bytes:
+def _tag(
+    data: bytes,
+    elements: list[tuple[str, str, list[int]]],
+    text: CertificateText,
+    title: str,
+    actual: dict[str, str] | None = None,
+) -> bytes:
     """The structure tree for the page's marked content, the link's annotation in it, and the
     catalog's and metadata's entries of a tagged PDF (see the module's docstring)."""
     pdf = pikepdf.open(io.BytesIO(data))
@@ -652,6 +761,8 @@ def _tag(data: bytes, elements: list[tuple[str, str, list[int]]], text: Certific
         )
         if role == "qr_code":
             element.Alt = pikepdf.String(text.qr_alt or f"{text.verify_text} {text.verify_url}")
+        if actual and role in actual:
+            element.ActualText = pikepdf.String(actual[role])
         if role == "verify_url":
             link = element
         for mcid in mcids:
