@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm import contains_eager, joinedload
 
 from elearn.auth.models import User
 from elearn.board import notices
@@ -161,6 +162,7 @@ def moderation_queue(moderator: User) -> Queue:
     """Open reports, waiting posts, replies and organisations in the moderator's countries, oldest first."""
     reports = db.session.scalars(
         select(Report)
+        .options(contains_eager(Report.post), joinedload(Report.reply))  # with their reporters: a fixed count
         .join(Post, Report.post_id == Post.id)
         .where(Report.resolved_at.is_(None), _country_clause(Post.country, moderator))
         .order_by(Report.created_at)

@@ -187,3 +187,23 @@ def test_a_reply_tells_the_posts_author_once_it_is_published(app, trusted, write
 
     post_form(newcomer, f"{page}/replies", {"body": "Trusted now: this one is published at once."}, page_url=page)
     assert _kinds(app, trusted["member"]) == ["board.reply", "board.reply"]
+
+
+def test_the_report_queue_names_reporters_in_a_fixed_number_of_statements(app, trusted, write_post, count_queries):
+    latvian = client_for(app, trusted["mod_lv"])
+    reporters = [client_for(app, trusted[key]) for key in ("reader", "newcomer")]
+
+    def report(count: int) -> None:
+        for number in range(count):
+            post_id = write_post(trusted["member"], f"Doubtful offer {number}")
+            for reporter in reporters:
+                post_form(reporter, f"/board/posts/{post_id}/report", {"reason": f"Spam {number}."})
+
+    report(1)
+    with count_queries() as few:
+        assert latvian.get("/board/moderation/").status_code == 200
+    report(6)
+    with count_queries() as many:
+        page = latvian.get("/board/moderation/").get_data(as_text=True)
+    assert page.count("Reported by Reader on ") == 7 and page.count("Reported by Nils Newcomer on ") == 7
+    assert many.count == few.count <= 8, many.statements

@@ -25,6 +25,7 @@ SOURCES_HEADING = {"": "Sources", "lv-LV": "Avoti", "sl-SI": "Viri"}
 COMPOSITE_WORD = {"": "composite", "lv-LV": "apkopot", "sl-SI": "sestavljen"}
 WORDS_PER_MINUTE = 200
 QUIZ_MINUTES = 10
+WORKSHEET_WIDTH = 36  # characters of a text block that fit a 360 px screen without wrapping
 
 
 def read(path: Path) -> tuple[dict, str]:
@@ -106,9 +107,10 @@ def test_every_module_ends_with_a_structured_exercise():
         steps = body.split("## Steps\n", 1)[1].split("\n## ", 1)[0]
         assert len(re.findall(r"(?m)^\d+\. \*\*", steps)) >= 5, exercises[0]
         assert "## Worksheet\n" in body and "```text\n" in body.split("## Worksheet\n", 1)[1], exercises[0]
-        for tag in TRANSLATED:
-            translated = COURSE / "locales" / tag / module.name / exercises[0].name
-            assert translated.read_text(encoding="utf-8").count("```") == 2, translated
+        for path in [exercises[0]] + [COURSE / "locales" / tag / module.name / exercises[0].name for tag in TRANSLATED]:
+            worksheet = path.read_text(encoding="utf-8").split("```text\n", 1)[1].split("\n```", 1)[0]
+            wide = [line for line in worksheet.split("\n") if len(line) > WORKSHEET_WIDTH]
+            assert not wide, f"{path}: lines wrap at 360 px: {wide}"
 
 
 def test_no_question_asks_for_a_year():
