@@ -77,6 +77,7 @@ RULES: dict[str, Rule] = {
     "certificates.verify": PUBLIC,
     "certificates.pdf": PUBLIC,
     "certificates.credential": PUBLIC,
+    "certificates.badge": PUBLIC,
     "certificates.status": PUBLIC,
     "certificates.issuer": PUBLIC,
     "certificates.revoke": any_of(ADMIN, COHORT_LEAD),

@@ -212,10 +212,12 @@ def build_credential(
     hours: float | None,
     language: str,
     status_url: str | None = None,
+    image: str | None = None,
 ) -> dict:
     """An unsigned ``OpenBadgeCredential`` for a completed course (see the module's notes).
 
     ``issuer`` has ``id`` (the URL its Profile is served at), ``name`` and optionally ``url``.
+    ``image``: the badge's URL or ``data:`` URI, the ``Image`` of the achievement and of the credential.
     """
     learner = _text(learner_name, "learner_name")
     issuer_object = {
@@ -234,6 +236,8 @@ def build_credential(
         "criteria": {"narrative": _text(criteria_narrative, "criteria_narrative")},
         "inLanguage": _language(language),
     }
+    if image:
+        achievement["image"] = {"id": image, "type": "Image", "caption": achievement["name"]}
     duration = _duration(hours)
     if duration:
         achievement[TIME_REQUIRED] = duration
@@ -253,6 +257,8 @@ def build_credential(
             "achievement": achievement,
         },
     }
+    if image:
+        credential["image"] = achievement["image"]
     if status_url:
         credential["credentialStatus"] = {"id": status_url, "type": STATUS_TYPE}
     return credential

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from elearn.certificates import openbadges
+from elearn.certificates import badge, openbadges
 from elearn.certificates.models import Certificate
 from elearn.core import signals
 from elearn.core.cache import remember
@@ -151,7 +151,8 @@ def verify_url(certificate: Certificate) -> str:
 def credential(certificate: Certificate) -> dict:
     """The signed OpenBadgeCredential. Signing is deterministic: the proof is dated at issuance."""
     profile_url = issuer_profile_url(certificate.issuer_key)
-    course_url = url_for("courses.course", course_slug=_course_slug(certificate), _external=True)
+    course_slug = _course_slug(certificate)
+    course_url = url_for("courses.course", course_slug=course_slug, _external=True)
     document = openbadges.build_credential(
         credential_id=verify_url(certificate),
         issuer={"id": profile_url, "name": certificate.issuer_name, "url": certificate.issuer_url},
@@ -164,8 +165,14 @@ def credential(certificate: Certificate) -> dict:
         hours=certificate.hours,
         language=certificate.language,
         status_url=url_for("certificates.status", certificate_id=certificate.id, _external=True),
+        image=badge.data_uri(badge.badge_svg(course_slug, certificate.course_title)),
     )
     return openbadges.sign(document, signing_key(), f"{profile_url}#key-1", as_utc(certificate.issued_at))
+
+
+def badge_svg(certificate: Certificate) -> str:
+    """The course's badge, titled in the certificate's language (the credential embeds the same)."""
+    return badge.badge_svg(_course_slug(certificate), certificate.course_title)
 
 
 def _course_slug(certificate: Certificate) -> str:

@@ -52,6 +52,19 @@ def credential(certificate_id):
     return response
 
 
+# The same image for every certificate of a course in a language, and nothing personal in it
+BADGE_MAX_AGE = 24 * 3600
+
+
+@bp.get("/<certificate_id>/badge.svg")
+@limiter.limit(VERIFY_LIMIT)
+def badge(certificate_id):
+    response = Response(services.badge_svg(_certificate(certificate_id)), mimetype="image/svg+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = BADGE_MAX_AGE
+    return response
+
+
 @bp.get("/<certificate_id>/status")
 @limiter.limit(VERIFY_LIMIT)
 def status(certificate_id):
