@@ -774,7 +774,7 @@ def _tag(
         if link is not None:
             annotation.StructParent = 1
             link.K.append(pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=annotation, Pg=page))
-            nums.extend([1, link])
+            nums = pikepdf.Array([0, parents, 1, link])
     tree.K = document
     tree.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=nums))
     tree.ParentTreeNextKey = 2

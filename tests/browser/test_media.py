@@ -30,9 +30,15 @@ TRACKS = """async () => {
 SEEK = """async seconds => {
   const video = document.querySelector("video");
   if (video.readyState < 1) {
-    await new Promise(resolve => { video.addEventListener("loadedmetadata", resolve, {once: true}); video.load(); });
+    await new Promise(resolve => {
+      video.addEventListener("loadedmetadata", resolve, {once: true});
+      video.load();
+    });
   }
-  await new Promise(resolve => { video.addEventListener("seeked", resolve, {once: true}); video.currentTime = seconds; });
+  await new Promise(resolve => {
+    video.addEventListener("seeked", resolve, {once: true});
+    video.currentTime = seconds;
+  });
   return [video.duration, video.currentTime];
 }"""
 
