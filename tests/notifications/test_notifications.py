@@ -186,6 +186,9 @@ def test_the_list_and_the_header_run_a_fixed_number_of_statements(app, make_user
         page = client.get("/notifications/").get_data(as_text=True)
     assert page.count('<li class="card unread">') == 28
     assert many.count == few.count <= 4, many.statements
+    with count_queries() as settings:
+        assert client.get("/notifications/settings").status_code == 200
+    assert settings.count <= 2, settings.statements  # the user, their choices
 
 
 def test_the_persons_notifications_are_in_their_data_and_go_with_the_account(app, make_user, notify):
