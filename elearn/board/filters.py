@@ -29,7 +29,13 @@ def printable(text: str, *, keep_lines: bool = True) -> str:
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
-TAG_RE = re.compile(r"^[^\W_][\w-]{0,39}$", re.UNICODE)
+# A tag: a word or a phrase ("zaļais iepirkums") of letters, digits, hyphens and single spaces.
+TAG_RE = re.compile(r"^[^\W_](?:[\w-]| (?! )){0,38}[\w-]?$", re.UNICODE)
+
+
+def tag_of(value: str) -> str:
+    """A tag as stored and looked up: lower case, one space between its words, no leading #."""
+    return " ".join((value or "").strip().lstrip("#").lower().split())
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ class BoardFilter:
             legal_form=pick("legal_form", LEGAL_FORMS),
             area=pick("area", AREAS),
             language=pick("language", pattern=_LANGUAGE, transform=lambda v: v.strip().lower()),
-            tag=pick("tag", pattern=TAG_RE, transform=lambda v: v.strip().lower()),
+            tag=pick("tag", pattern=TAG_RE, transform=tag_of),
             upcoming=(args.get("upcoming") or "") in {"1", "on", "true", "yes"},
         )
 

@@ -126,7 +126,7 @@ class PostForm(HoneypotMixin, FlaskForm):
     tags = StringField(
         _l("Tags"),
         validators=[Length(max=400)],
-        description=_l("Up to 8 words separated by commas, e.g. reuse, catering, youth."),
+        description=_l("Up to 8 words or phrases separated by commas, e.g. reuse, green procurement, youth."),
     )
     event_date = DateField(_l("Date of the event"), validators=[Optional()])
     event_start = TimeField(_l("Starts at"), validators=[Optional()])

@@ -14,7 +14,7 @@ from elearn.auth.models import User
 from elearn.board import notices, search
 from elearn.board.audit import _log
 from elearn.board.errors import BoardError
-from elearn.board.filters import TAG_RE, printable
+from elearn.board.filters import TAG_RE, printable, tag_of
 from elearn.board.models import HIDDEN, PENDING, PUBLISHED, Organisation, Post, PostTag, Reply
 from elearn.board.permissions import can_edit_post, is_trusted, memberships
 from elearn.board.text import _line, render_markdown
@@ -63,16 +63,18 @@ class PostFields:
 
 
 def parse_tags(value: str) -> list[str]:
+    """Tags are separated by commas (or semicolons, or lines): each is a word or a phrase, kept whole."""
     tags: list[str] = []
-    for raw in re.split(r"[,;\s]+", value or ""):
-        tag = raw.strip().lstrip("#").lower()
+    for raw in re.split(r"[,;\n]+", value or ""):
+        tag = tag_of(raw)
         if not tag:
             continue
         if not TAG_RE.match(tag):
             raise BoardError(
                 _l(
-                    "A tag is one word of letters, digits and hyphens, at most 40 characters: “%(tag)s” is not.",
-                    tag=raw[:60],
+                    "A tag is a word or a few words of letters, digits and hyphens, at most 40 characters: "
+                    "“%(tag)s” is not.",
+                    tag=raw.strip()[:60],
                 ),
                 "tags",
             )

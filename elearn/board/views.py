@@ -645,7 +645,12 @@ def my_filters():
     saved = saved_filters.saved_filters(_user())
     forms = {s.id: FrequencyForm(prefix=f"f{s.id}", frequency=s.frequency) for s in saved}
     return render_template(
-        "board/filters.html", saved=saved, forms=forms, labels=FREQUENCY_LABELS, confirm_form=ConfirmForm()
+        "board/filters.html",
+        saved=saved,
+        forms=forms,
+        criteria={s.id: BoardFilter.from_args(dict(parse_qsl(s.query))) for s in saved},
+        labels=FREQUENCY_LABELS,
+        confirm_form=ConfirmForm(),
     )
 
 
