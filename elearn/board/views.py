@@ -46,6 +46,7 @@ from elearn.board.models import (
     Report,
 )
 from elearn.core.i18n import country_name
+from elearn.core.pagination import requested_page
 from elearn.extensions import csrf, db, limiter
 
 bp = Blueprint("board", __name__, url_prefix="/board")
@@ -81,13 +82,6 @@ def _user_key() -> str:
     return f"board-user:{current_user.id}" if current_user.is_authenticated else request.remote_addr or ""
 
 
-def _page_number() -> int:
-    try:
-        return max(1, min(int(request.args.get("page", "1")), 10_000))
-    except ValueError:
-        return 1
-
-
 def _checked() -> None:
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -113,7 +107,7 @@ def _editable_post(post_id: int) -> Post:
 @bp.get("/")
 def index():
     board_filter = BoardFilter.from_args(request.args)
-    page = reading.list_posts(board_filter, _page_number())
+    page = reading.list_posts(board_filter, requested_page(request.args))
     return render_template(
         "board/index.html",
         filter=board_filter,
@@ -560,7 +554,7 @@ def audit_log():
     user = _user()
     if not permissions.is_moderator(user):
         abort(403)
-    return render_template("board/audit_log.html", page=audit.audit_log(user, _page_number()))
+    return render_template("board/audit_log.html", page=audit.audit_log(user, requested_page(request.args)))
 
 
 MODERATION_ACTIONS = {"hide", "restore", "approve"}

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+LAST_PAGE = 10_000  # the highest page number a link may ask for
+
+
+def requested_page(args: Mapping[str, str]) -> int:
+    """The page number a request's query string asks for (``?page=3``): 1 when absent or not a number."""
+    try:
+        return max(1, min(int(args.get("page", "1")), LAST_PAGE))
+    except ValueError:
+        return 1
 
 
 @dataclass

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from elearn.auth.forms import ConfirmForm
+from elearn.core.pagination import requested_page
 from elearn.extensions import csrf, limiter
 from elearn.notifications import kinds, services, tokens
 from elearn.notifications.forms import field_name, settings_form
@@ -23,20 +24,13 @@ def _user():
     return current_user._get_current_object()
 
 
-def _page_number() -> int:
-    try:
-        return max(1, min(int(request.args.get("page", "1")), 10_000))
-    except ValueError:
-        return 1
-
-
 def _checked() -> None:
     if not ConfirmForm().validate_on_submit():
         abort(400)
 
 
 def _back():
-    page = _page_number()
+    page = requested_page(request.args)
     return redirect(url_for("notifications.index", page=page) if page > 1 else url_for("notifications.index"))
 
 
@@ -44,7 +38,7 @@ def _back():
 def index():
     return render_template(
         "notifications/index.html",
-        page=services.page_of(_user(), _page_number()),
+        page=services.page_of(_user(), requested_page(request.args)),
         confirm_form=ConfirmForm(),
     )
 
