@@ -100,3 +100,29 @@ def test_the_validator_names_a_wrong_review_option_with_its_line(write_course):
     assert problems == [
         "demo/01-one/01-quiz.md:6: 'show_answers' must be one of always, after-passing, after-last-attempt, never"
     ]
+
+
+def test_the_result_page_runs_a_fixed_number_of_queries(app, write_course, tmp_path, count_queries, make_user):
+    """The same statements for a course of 2 modules of 2 lessons as for 9 modules of 12 (and 2 attempts or 1)."""
+    from elearn.core.transaction import unit_of_work
+    from elearn.courses.importer import sync_tree
+    from tests.factories import course_files
+
+    make_user("ana@example.org")
+    counts = []
+    for size in (2, 12):
+        root = write_course(course_files(size, min(size, 9)), root=tmp_path / f"c{size}", slug=f"demo{size}")
+        with app.app_context(), unit_of_work():
+            assert sync_tree(root).ok
+        client = app.test_client()
+        sign_in(client, "ana@example.org")
+        quiz = f"/courses/demo{size}/m1/quiz/"
+        for _ in range(1 if size == 2 else 2):
+            url = post_form(client, f"/me/courses/demo{size}/m1/quiz/attempts", page_url=quiz).headers["Location"]
+            post_form(client, url, {"q0": "1"})
+        client.get(url)  # the first view of a page may fill the worker's caches
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        counts.append(counter.count)
+    # the signed-in user; the course with the enrolment; the attempt; the learner's attempts (attempts left)
+    assert counts == [4, 4], counts
