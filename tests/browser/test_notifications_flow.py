@@ -79,7 +79,21 @@ def test_a_declaration_reaches_the_moderator_who_approves_it_from_the_notificati
 
     decision = live_server.mailbox.last_to("founder.notify@example.org")
     assert decision["Subject"] == "Zaļā darbnīca SIA is now in the network"
-    for open_context in (context, founder_context):
+
+    notice = live_server.mailbox.last_to("moderator.notify@example.org")
+    unsubscribe = re.fullmatch(r"<https?://[^/]+(/\S+)>", notice["List-Unsubscribe"]).group(1)
+    anonymous = new_context(browser, live_server)  # the link works without signing in
+    visitor = anonymous.new_page()
+    visitor.goto(unsubscribe)
+    _checked(visitor, axe, "unsubscribe")
+    visitor.get_by_role("button", name="Unsubscribe").click()
+    assert (
+        "we no longer mail you about: An organisation asks to join the network" in visitor.locator("main").inner_text()
+    )
+    page.goto("/notifications/settings")
+    group = page.get_by_role("group", name="An organisation asks to join the network (moderators)")
+    assert group.get_by_label("No mail").is_checked()
+    for open_context in (context, founder_context, anonymous):
         open_context.close()
         assert not open_context.requests.foreign, open_context.requests.foreign
 
