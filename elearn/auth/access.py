@@ -146,6 +146,8 @@ RULES: dict[str, Rule] = {
     "board.leave_organisation": SIGNED_IN,
     "board.member": SIGNED_IN,
     "board.my_filters": SIGNED_IN,
+    "board.my_posts": SIGNED_IN,  # a user's own: the query is by their id
+    "board.inbox": SIGNED_IN,
     "board.save_filter": SIGNED_IN,
     "board.filter_frequency": SIGNED_IN,
     "board.delete_filter": SIGNED_IN,

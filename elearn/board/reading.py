@@ -22,6 +22,15 @@ def list_posts(board_filter: BoardFilter, page: int = 1, per_page: int = PER_PAG
     return Page(items=items, total=total or 0, number=page, per_page=per_page)
 
 
+def my_posts(user, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """A user's own posts in every state (waiting, published, hidden), newest first: count and rows."""
+    page = max(1, page)
+    mine = select(Post).where(Post.author_id == user.id)
+    total = db.session.scalar(select(func.count()).select_from(mine.subquery()))
+    rows = mine.order_by(Post.created_at.desc(), Post.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    return Page(items=list(db.session.scalars(rows).unique()), total=total or 0, number=page, per_page=per_page)
+
+
 def countries_in_use() -> list[str]:
     return list(
         db.session.scalars(select(Post.country).where(Post.status == PUBLISHED).distinct().order_by(Post.country))

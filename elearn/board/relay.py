@@ -6,13 +6,18 @@ from email.utils import formataddr
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from elearn.auth.models import User
 from elearn.board.errors import BoardError
 from elearn.board.filters import printable
 from elearn.board.models import PUBLISHED, ContactMessage, Post
 from elearn.core import mail
+from elearn.core.pagination import Page
 from elearn.extensions import db
+
+INBOX_PAGE = 30
 
 
 def contact(sender: User, post: Post, body: str, share_email: bool) -> ContactMessage:
@@ -61,6 +66,35 @@ def _relay(
         email["Reply-To"] = formataddr((sender.name, sender.email))
     mail.deliver(email, kind="board-contact", ref=f"board-message:{message.id}")  # leaves once committed
     return message
+
+
+def inbox(user: User, page: int = 1, per_page: int = INBOX_PAGE) -> Page[ContactMessage]:
+    """The messages a user received and sent through the relay, newest first: count and rows."""
+    page = max(1, page)
+    theirs = select(ContactMessage).where(
+        or_(ContactMessage.recipient_id == user.id, ContactMessage.sender_id == user.id)
+    )
+    total = db.session.scalar(select(func.count()).select_from(theirs.subquery()))
+    rows = (
+        theirs.options(
+            joinedload(ContactMessage.sender), joinedload(ContactMessage.recipient), joinedload(ContactMessage.post)
+        )
+        .order_by(ContactMessage.created_at.desc(), ContactMessage.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Page(items=list(db.session.scalars(rows).unique()), total=total or 0, number=page, per_page=per_page)
+
+
+def answers_to(message: ContactMessage) -> list[ContactMessage]:
+    """The answers to a message, oldest first."""
+    return list(
+        db.session.scalars(
+            select(ContactMessage)
+            .where(ContactMessage.in_reply_to_id == message.id)
+            .order_by(ContactMessage.created_at, ContactMessage.id)
+        )
+    )
 
 
 def message_for(user: User, message_id: int) -> ContactMessage | None:

@@ -344,7 +344,21 @@ def message(message_id):
         else:
             flash(_("Your answer is sent."))
             return redirect(url_for("board.message", message_id=found.id))
-    return render_template("board/message.html", message=found, form=form), 400 if form.errors else 200
+    return render_template(
+        "board/message.html", message=found, answers=relay.answers_to(found), form=form
+    ), 400 if form.errors else 200
+
+
+@bp.get("/me/messages")
+def inbox():
+    """Messages relayed to and from the user, as mailed: the platform keeps them too."""
+    return render_template("board/inbox.html", page=relay.inbox(_user(), requested_page(request.args)))
+
+
+@bp.get("/me/posts")
+def my_posts():
+    """The user's own posts, waiting, published or hidden (with the moderators' reason)."""
+    return render_template("board/my_posts.html", page=reading.my_posts(_user(), requested_page(request.args)))
 
 
 # ---------------------------------------------------------------- organisations

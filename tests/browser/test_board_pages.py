@@ -117,6 +117,9 @@ def _pages(scene: BoardScene) -> list[tuple[str, str | None, str]]:
         ("declaration review", MODERATOR, f"/board/moderation/organisations/{scene.declaration_id}"),
         ("hide a post", MODERATOR, f"/board/moderation/posts/{scene.post_id}/hide"),
         ("my saved filters", MEMBER, "/board/me/filters"),
+        ("my posts", MEMBER, "/board/me/posts"),
+        ("messages, received", MEMBER, "/board/me/messages"),
+        ("messages, sent", MODERATOR, "/board/me/messages"),
     ]
 
 
