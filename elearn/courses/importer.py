@@ -149,6 +149,7 @@ def import_course(data: CourseData, course: Course | None = None, *, prefer: Sid
     course.pass_mark = data.pass_mark
     course.certificate = data.certificate
     course.tags = data.tags
+    course.cover = data.cover
     course.description_html = data.description_html
     course.source_dir = data.source_dir
     course.tree_hash = data.tree_hash

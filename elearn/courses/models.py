@@ -39,6 +39,8 @@ class Course(TimestampMixin, Model):
     pass_mark: Mapped[int] = mapped_column(Integer, default=70)
     certificate: Mapped[bool] = mapped_column(default=True)
     tags: Mapped[list] = mapped_column(JSON, default=list)
+    # course.md's cover image: {"url", "alt", "width", "height"} (elearn.courses.loader.course.load_cover)
+    cover: Mapped[dict | None] = mapped_column(JSON)
     description_html: Mapped[str] = mapped_column(Text, default="")
     source_dir: Mapped[str] = mapped_column(Text, default="")
     tree_hash: Mapped[str] = mapped_column(String(64), default="")

@@ -125,6 +125,7 @@ class CourseTree:
     pass_mark: int
     certificate: bool
     tags: list
+    cover: dict | None
     description_html: str
     source_dir: str
     content_stamp: str
@@ -199,6 +200,7 @@ def _build(course_id: int) -> CourseTree:
             Course.pass_mark,
             Course.certificate,
             Course.tags,
+            Course.cover,
             Course.description_html,
             Course.source_dir,
             Course.content_stamp,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PIL import Image, UnidentifiedImageError
+
+from elearn.courses.frontmatter import Document
 from elearn.courses.loader.data import CourseData, ModuleData
 from elearn.courses.loader.files import _position, _sha256, numbered, stable_id, tree_hash
 from elearn.courses.loader.layout import check_layout
-from elearn.courses.loader.links import check_anchors, render_body
+from elearn.courses.loader.links import IMAGE_EXTENSIONS, check_anchors, render_body
+from elearn.courses.loader.media import _file_url
 from elearn.courses.loader.reader import CourseReader
 from elearn.courses.loader.schemas import COURSE_KEYS, MODULE_KEYS
 from elearn.courses.loader.units import load_unit
@@ -32,6 +36,7 @@ def read_course_tree(reader: CourseReader) -> CourseData:
     module_dirs = numbered(reader.dir.iterdir(), dirs=True)
     reader.addresses = {"course.md": f"/courses/{reader.slug}/", **reader.page_addresses(module_dirs)}
     description = render_body(reader, course_file, doc, "course.md", reader.addresses)
+    cover = load_cover(reader, course_file, doc, info)
     course_pass_mark = info.get("pass_mark", 70)
     modules = load_modules(reader, module_dirs, course_pass_mark)
     variants = load_variants(reader, modules, course_pass_mark)
@@ -50,7 +55,32 @@ def read_course_tree(reader: CourseReader) -> CourseData:
         tree_hash=tree_hash(reader.dir),
         modules=modules,
         variants=variants,
+        cover=cover,
     )
+
+
+def load_cover(reader: CourseReader, course_file: Path, doc: Document, info: dict) -> dict | None:
+    """course.md's ``cover:`` (an image in media/) with its ``cover_alt:``, and the image's size in pixels,
+    which the pages give the <img> so nothing moves when it arrives."""
+    if "cover" not in info:
+        if "cover_alt" in info:
+            reader.problem(course_file, doc.line_of("cover_alt"), "'cover_alt' describes a cover: add 'cover: media/…'")
+        return None
+    line = doc.line_of("cover")
+    if "cover_alt" not in info:
+        reader.problem(
+            course_file, line, "the cover needs alternative text: add 'cover_alt:' saying what the picture shows"
+        )
+    url = _file_url(reader, course_file, doc, "cover", info["cover"], IMAGE_EXTENSIONS)
+    if url is None:
+        return None
+    try:
+        with Image.open(reader.dir / info["cover"]) as image:
+            width, height = image.size
+    except (OSError, UnidentifiedImageError):
+        reader.problem(course_file, line, f"the cover is not an image this platform can read: {info['cover']}")
+        return None
+    return {"url": url, "alt": info.get("cover_alt", ""), "width": width, "height": height}
 
 
 def load_modules(reader: CourseReader, module_dirs: list[Path], course_pass_mark: int) -> list[ModuleData]:

@@ -91,3 +91,4 @@ class CourseData:
     tree_hash: str
     modules: list[ModuleData] = field(default_factory=list)
     variants: list[VariantData] = field(default_factory=list)
+    cover: dict | None = None  # {"url", "alt", "width", "height"}: course.md's cover, from media/

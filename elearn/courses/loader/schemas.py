@@ -128,7 +128,12 @@ COURSE_KEYS = {
     "pass_mark": (False, _percent),
     "certificate": (False, _bool),
     "tags": (False, _text_list),
+    "cover": (False, _text),
+    "cover_alt": (False, _text),
 }
+# A version's course.md translates the course's texts; the cover is the course's own.
+COVER_KEYS = ("cover", "cover_alt")
+COURSE_TRANSLATION_KEYS = {key: value for key, value in COURSE_KEYS.items() if key not in COVER_KEYS}
 MODULE_KEYS = {
     "title": (True, _text),
     "summary": (False, _text),

@@ -14,7 +14,7 @@ from elearn.courses.loader.links import render_body
 from elearn.courses.loader.media import check_translation_media
 from elearn.courses.loader.quizzes import differing_questions
 from elearn.courses.loader.reader import CourseReader, explicit_id
-from elearn.courses.loader.schemas import COURSE_KEYS, KIND_KEYS, MODULE_KEYS, UNIT_KEYS
+from elearn.courses.loader.schemas import COURSE_TRANSLATION_KEYS, KIND_KEYS, MODULE_KEYS, UNIT_KEYS
 from elearn.courses.loader.units import load_unit, render_unit_body
 from elearn.courses.models import INTERVIEW, QUIZ
 
@@ -53,7 +53,7 @@ def load_course_translation(
     if not course_file.is_file():
         return None
     doc = reader.read(course_file)
-    info = reader.check_keys(course_file, doc, COURSE_KEYS, inherited=set(COURSE_KEYS))
+    info = reader.check_keys(course_file, doc, COURSE_TRANSLATION_KEYS, inherited=set(COURSE_TRANSLATION_KEYS))
     return TranslationData(
         title=info.get("title", ""),
         summary=info.get("summary", ""),
