@@ -7,11 +7,16 @@ import re
 
 import html5lib
 import pytest
+from sqlalchemy import select
 
 from elearn.core.transaction import unit_of_work
 from elearn.courses.importer import sync_tree, validate_tree
 from elearn.courses.loader import file_version, load_path
-from tests.factories import valid_course
+from elearn.courses.models import Unit
+from elearn.extensions import db
+from elearn.localisation import services
+from elearn.localisation.export import export_tree
+from tests.factories import valid_course, variant
 
 VTT_EN = (
     "WEBVTT\n\n00:00.000 --> 00:02.500\nInterviewer: How did the centre start?\n\n"
@@ -309,3 +314,30 @@ def test_a_changed_media_file_gets_a_new_address_after_the_import(app, client, c
     page = client.get("/courses/demo/one/interview/").get_data(as_text=True)
     new = re.search(r'src="(/courses/demo/media/talk\.en\.vtt\?v=\w+)"', page).group(1)
     assert new != old and new.endswith(version(course, "talk.en.vtt"))
+
+
+def test_a_changed_subtitle_file_reaches_the_country_version_after_the_import(app, client, course):
+    def lv_track() -> str:
+        page = client.get("/courses/demo/one/interview/?variant=lv-LV").get_data(as_text=True)
+        return re.search(r'src="(/courses/demo/media/talk\.lv\.vtt\?v=\w+)"', page).group(1)
+
+    old = lv_track()
+    (course / "demo" / "media" / "talk.lv.vtt").write_text(VTT_LV.replace("diviem", "trim"))
+    with app.app_context(), unit_of_work():
+        assert sync_tree(course).ok
+    assert lv_track() != old and lv_track().endswith(version(course, "talk.lv.vtt"))
+
+
+def test_a_translation_edited_in_the_browser_is_exported_with_its_tracks_and_nothing_computed(app, course):
+    file = course / "demo" / "locales" / "lv-LV" / "01-one" / "03-interview.md"
+    with app.app_context(), unit_of_work():
+        lv = variant("lv-LV")
+        unit = db.session.scalar(select(Unit).where(Unit.slug == "interview", Unit.variant_id.is_(None)))
+        translation = services.own_translation(lv, unit)
+        assert "media_player" in translation.meta  # what the page plays
+        services.save(None, lv, unit, "Centra vadītāja", translation.body_source)
+        assert export_tree(course) == [file]
+    assert file.read_text().startswith("---\ntitle: Centra vadītāja\ncaptions:\n  lv: media/talk.lv.vtt\n---\n")
+    assert "media_player" not in file.read_text()
+    with app.app_context(), unit_of_work():
+        assert sync_tree(course).ok  # the exported file loads again
