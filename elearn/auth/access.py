@@ -135,6 +135,7 @@ RULES: dict[str, Rule] = {
     "board.new_post": SIGNED_IN,
     "board.edit_post": SIGNED_IN,
     "board.delete_post": SIGNED_IN,
+    "board.extend_post": SIGNED_IN,  # the author or a moderator of the post's country (elearn.board.permissions)
     "board.reply": SIGNED_IN,
     "board.report_post": SIGNED_IN,
     "board.report_reply": SIGNED_IN,

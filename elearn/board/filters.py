@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, or_, select
 
 from elearn.board import search
 from elearn.board.models import AREAS, KINDS, LEGAL_FORMS, PUBLISHED, Organisation, OrganisationArea, Post, PostTag
@@ -95,7 +95,8 @@ class BoardFilter:
         Upcoming events come soonest first; otherwise a search puts the best matches first
         (:func:`elearn.board.search.rank`), then everything is newest first.
         """
-        statement = statement.where(Post.status == PUBLISHED)
+        today = today or date.today()
+        statement = statement.where(Post.status == PUBLISHED, or_(Post.expires_on.is_(None), Post.expires_on >= today))
         if self.q:
             clause = search.match_clause(self.q)
             if clause is not None:
@@ -119,7 +120,7 @@ class BoardFilter:
                 )
             )
         if self.upcoming:
-            statement = statement.where(Post.kind == "event", Post.event_date >= (today or date.today()))
+            statement = statement.where(Post.kind == "event", Post.event_date >= today)
             return statement.order_by(Post.event_date, Post.event_start, Post.id)
         score = search.rank(self.q) if self.q else None
         if score is not None:  # posts with the words as typed first, then those found by other forms

@@ -128,6 +128,11 @@ class PostForm(HoneypotMixin, FlaskForm):
         validators=[Length(max=400)],
         description=_l("Up to 8 words or phrases separated by commas, e.g. reuse, green procurement, youth."),
     )
+    expires_on = DateField(
+        _l("Show until"),
+        validators=[Optional()],
+        description=_l("Offers and requests only: they leave the board after this day; 3 months if empty."),
+    )
     event_date = DateField(_l("Date of the event"), validators=[Optional()])
     event_start = TimeField(_l("Starts at"), validators=[Optional()])
     event_end = TimeField(_l("Ends at"), validators=[Optional()])

@@ -36,6 +36,7 @@ LEGAL_FORMS = (
 )
 AREAS = ("work_practice", "skills", "care_employment", "eu_projects", "products_services", "ethical_investment")
 KINDS = ("offer", "request", "partner_search", "event", "job")
+EXPIRING_KINDS = ("offer", "request")  # shown until a date (elearn.board.posts.EXPIRY), which the author can extend
 
 # states of organisations, posts and replies
 PENDING, PUBLISHED, HIDDEN = "pending", "published", "hidden"
@@ -149,6 +150,8 @@ class Post(Model):
     timezone: Mapped[str] = mapped_column(String(40), default="UTC")
     status: Mapped[str] = mapped_column(String(10), default=PUBLISHED)  # pending / published / hidden
     moderation_reason: Mapped[str] = mapped_column(Text, default="")  # why it is hidden, shown to its author
+    # offers and requests leave the board, its feeds and digests after this day (None: never)
+    expires_on: Mapped[date | None] = mapped_column(Date, index=True)
     reply_count: Mapped[int] = mapped_column(Integer, default=0)  # published replies
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
@@ -15,12 +15,14 @@ from elearn.board import notices, search
 from elearn.board.audit import _log
 from elearn.board.errors import BoardError
 from elearn.board.filters import TAG_RE, printable, tag_of
-from elearn.board.models import HIDDEN, PENDING, PUBLISHED, Organisation, Post, PostTag, Reply
+from elearn.board.models import EXPIRING_KINDS, HIDDEN, PENDING, PUBLISHED, Organisation, Post, PostTag, Reply
 from elearn.board.permissions import can_edit_post, is_trusted, memberships
 from elearn.board.text import _line, render_markdown
 from elearn.extensions import db
 
 MAX_TAGS = 8
+EXPIRY = timedelta(days=90)  # how long an offer or a request is shown, and what "extend" adds
+MAX_EXPIRY = timedelta(days=366)
 
 # Events are local to their place: the time zone of the country, for the calendar feed.
 TIMEZONES = {
@@ -60,6 +62,7 @@ class PostFields:
     event_start: time | None = None
     event_end: time | None = None
     event_place: str = ""
+    expires_on: date | None = None  # offers and requests: shown until then (EXPIRY from today if not given)
 
 
 def parse_tags(value: str) -> list[str]:
@@ -122,6 +125,7 @@ def _fill_post(post: Post, fields: PostFields, organisation: Organisation | None
     post.event_end = fields.event_end if is_event else None
     post.event_place = _line(fields.event_place) if is_event else ""
     post.timezone = TIMEZONES.get(fields.country, "UTC")
+    post.expires_on = _expiry(fields, post.expires_on) if fields.kind in EXPIRING_KINDS else None
     post.tag_rows = [PostTag(tag=tag) for tag in tags]
 
 
@@ -136,6 +140,25 @@ def _render_post(post: Post) -> None:
 
 def _plain(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
+
+
+def _expiry(fields: PostFields, current: date | None, today: date | None = None) -> date:
+    """The day an offer or a request is shown until: as asked (from tomorrow to a year on), else as it was, else
+    EXPIRY from today."""
+    today = today or date.today()
+    if fields.expires_on is None or fields.expires_on == current:  # an edit that leaves the day alone
+        return current or today + EXPIRY
+    if not today < fields.expires_on <= today + MAX_EXPIRY:
+        raise BoardError(_l("Choose a day between tomorrow and a year from now."), "expires_on")
+    return fields.expires_on
+
+
+def extend_post(user: User, post: Post, today: date | None = None) -> None:
+    """Show an offer or a request EXPIRY longer, counted from today if it has already expired."""
+    if not can_edit_post(user, post) or post.expires_on is None:
+        raise BoardError(_l("You cannot extend this post."))
+    today = today or date.today()
+    post.expires_on = min(max(post.expires_on, today) + EXPIRY, today + MAX_EXPIRY)
 
 
 def create_post(author: User, fields: PostFields) -> Post:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -169,6 +170,7 @@ def _post_rights(post: Post) -> dict:
     return {
         "can_edit": permissions.can_edit_post(user, post),
         "can_moderate": user.is_authenticated and permissions.can_moderate(user, post.country),
+        "expired": post.expires_on is not None and post.expires_on < date.today(),
         "confirm_form": ConfirmForm(),
     }
 
@@ -187,6 +189,7 @@ def _post_fields(form: PostForm) -> posts.PostFields:
         event_start=form.event_start.data,
         event_end=form.event_end.data,
         event_place=form.event_place.data or "",
+        expires_on=form.expires_on.data,
     )
 
 
@@ -245,6 +248,19 @@ def edit_post(post_id):
     return render_template("board/post_form.html", form=form, post=post, moderating=moderating), (
         400 if form.errors else 200
     )
+
+
+@bp.post("/posts/<int:post_id>/extend")
+def extend_post(post_id):
+    post = _editable_post(post_id)
+    _checked()
+    try:
+        posts.extend_post(_user(), post)
+    except BoardError as error:
+        flash(str(error))
+    else:
+        flash(_("The post is shown until %(date)s.", date=dates.board_date(post.expires_on)))
+    return redirect(url_for("board.post", post_id=post.id))
 
 
 @bp.post("/posts/<int:post_id>/delete")
@@ -358,7 +374,8 @@ def inbox():
 @bp.get("/me/posts")
 def my_posts():
     """The user's own posts, waiting, published or hidden (with the moderators' reason)."""
-    return render_template("board/my_posts.html", page=reading.my_posts(_user(), requested_page(request.args)))
+    page = reading.my_posts(_user(), requested_page(request.args))
+    return render_template("board/my_posts.html", page=page, today=date.today())
 
 
 # ---------------------------------------------------------------- organisations

@@ -32,8 +32,8 @@ def test_my_posts_lists_every_state_with_the_reason_and_only_mine(app, people, w
         "A published post",
         "My first post waits",
     ]
-    assert "Hidden by the moderators Why: Contact details in the text." in text[0]
-    assert "Published · 0 replies" in text[1] and "Waiting for a moderator" in text[2]
+    assert "Hidden by the moderators" in text[0] and "Why: Contact details in the text." in text[0]
+    assert "Published · shown until" in text[1] and "0 replies" in text[1] and "Waiting for a moderator" in text[2]
     assert f'href="/board/posts/{waiting}/edit"' in page and f'href="/board/posts/{published}/edit"' in page
     for number in range(25):
         write_post(member, f"More {number}")
