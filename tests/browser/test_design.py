@@ -140,3 +140,26 @@ def test_the_invitation_link_is_copied_by_a_button_or_selected_by_hand(browser, 
     assert field.evaluate("el => [el.selectionStart, el.selectionEnd]") == [0, len(link)]
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
     without_script.close()
+
+
+ICONS = """() => [...document.querySelectorAll('.kind')].map(kind => {
+    const icon = kind.querySelector('svg.icon'), use = icon && icon.querySelector('use');
+    const symbol = use && document.querySelector(use.getAttribute('href'));
+    return {kind: kind.className, hidden: icon && icon.getAttribute('aria-hidden'), symbol: symbol && symbol.tagName,
+            width: icon && icon.getBoundingClientRect().width, text: kind.textContent.trim()}; })"""
+
+
+def test_unit_kinds_have_icons_from_one_sprite_and_keep_their_names(browser, live_server):
+    context = new_context(browser, live_server, viewport=NARROW)
+    page = context.new_page()
+    page.goto(f"/courses/{COURSE}/{FIRST_MODULE}/")
+    kinds = page.evaluate(ICONS)
+    assert {k["kind"] for k in kinds} >= {"kind kind-lesson", "kind kind-interview", "kind kind-quiz"}
+    for kind in kinds:
+        assert kind["hidden"] == "true" and kind["symbol"] == "symbol" and kind["width"] >= 16, kind
+        assert kind["text"] in {"Lesson", "Interview", "Case story", "Quiz"}  # the name, for screen readers too
+    assert page.locator("svg.sprite").count() == 1
+    page.goto(LESSON)
+    [kind] = page.evaluate(ICONS)
+    assert kind["symbol"] == "symbol" and kind["text"].startswith("Lesson")
+    context.close()
