@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from elearn.core.transaction import unit_of_work
 from elearn.courses.importer import sync_tree, validate_tree
-from elearn.courses.loader import file_version, load_path
+from elearn.courses.loader import file_version, files, load_path
 from elearn.courses.models import Unit
 from elearn.extensions import db
 from elearn.localisation import services
@@ -129,6 +129,10 @@ def test_a_video_gets_its_tracks_and_a_country_version_adds_its_language(write_c
         (
             {"01-one/03-interview.md": INTERVIEW.replace("en: media/talk.en.vtt", "en: ../talk.en.vtt")},
             "demo/01-one/03-interview.md:12: 'captions' must name a file in the course's media/ folder: ../talk.en.vtt",
+        ),
+        (
+            {"01-one/03-interview.md": INTERVIEW.replace("media/talk.mp4", "media/talk.avi")},
+            "demo/01-one/03-interview.md:8: file type not allowed: media/talk.avi (allowed: .m4a, .mp3, .mp4, .ogg",
         ),
         (
             {"01-one/03-interview.md": INTERVIEW.replace('"1:35"', "soon")},
@@ -341,3 +345,24 @@ def test_a_translation_edited_in_the_browser_is_exported_with_its_tracks_and_not
     assert "media_player" not in file.read_text()
     with app.app_context(), unit_of_work():
         assert sync_tree(course).ok  # the exported file loads again
+
+
+def test_an_upgrade_re_imports_what_the_loader_now_makes_differently(app, client, write_course, monkeypatch):
+    """Pages imported by an older loader get the player at the first import after the upgrade,
+    although no file changed, and no unit gets a new revision (translations stay up to date)."""
+    root = write_course(media_course())
+    monkeypatch.setattr(files, "LOADER_OUTPUT", "1: before media players")
+    with app.app_context(), unit_of_work():
+        assert sync_tree(root).ok
+        unit = db.session.scalar(select(Unit).where(Unit.slug == "interview", Unit.variant_id.is_(None)))
+        old = {k: v for k, v in unit.meta.items() if k != "media_player"}
+        unit.meta = {**old, "media_url": "/courses/demo/media/talk.mp4", "media_type": "video"}  # as it was
+        revision = unit.revision
+    monkeypatch.undo()
+    assert "<track" not in client.get("/courses/demo/one/interview/").get_data(as_text=True)
+    with app.app_context(), unit_of_work():
+        report = sync_tree(root)
+        assert report.ok and report.imported == ["demo"]
+        unit = db.session.scalar(select(Unit).where(Unit.slug == "interview", Unit.variant_id.is_(None)))
+        assert unit.revision == revision and "media_url" not in unit.meta
+    assert "<track" in client.get("/courses/demo/one/interview/").get_data(as_text=True)

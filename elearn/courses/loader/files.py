@@ -51,9 +51,15 @@ def _file_version(path: str, _mtime_ns: int, _size: int) -> str:
     return digest.hexdigest()[:16]
 
 
+# What the loader makes of the files (rendered pages, computed meta such as an interview's
+# media player): a new value re-imports every course once after an upgrade, as if its files had
+# changed; units whose files did not change keep their revision (courses.importer).
+LOADER_OUTPUT = "2: media players with tracks, versioned media addresses"
+
+
 def tree_hash(course_dir: Path) -> str:
-    """A hash of every file of a course, so an unchanged course is skipped whole."""
-    digest = hashlib.sha256()
+    """A hash of every file of a course, and of :data:`LOADER_OUTPUT`, so an unchanged course is skipped whole."""
+    digest = hashlib.sha256(LOADER_OUTPUT.encode() + b"\0")
     for path in sorted(p for p in course_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(course_dir).as_posix()
         if any(part.startswith(".") for part in rel.split("/")):

@@ -105,7 +105,6 @@ def check_media(
     """Check a unit's media keys and put the player's data in ``meta["media_player"]``.
 
     ``language`` is the language spoken in the recording: a video needs captions in it."""
-    meta.pop("media_player", None)  # a translation's merged meta starts from the source's
     media = meta.get("media")
     if not media:
         for key in ("poster", "duration", *TRACK_KEYS):
@@ -132,7 +131,7 @@ def check_media(
     player: dict = {
         "src": url,
         "type": "audio" if suffix in AUDIO_EXTENSIONS else "video",
-        "mime": MIME_TYPES[suffix],
+        "mime": MIME_TYPES.get(suffix, ""),  # a kind not allowed is reported by media_url
         "poster": None,
         "tracks": [],
     }
