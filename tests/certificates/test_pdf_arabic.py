@@ -12,16 +12,9 @@ import unicodedata
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
 
-from elearn.auth.models import User
 from elearn.certificates import pdf
-from elearn.certificates.models import Certificate
-from elearn.core.transaction import unit_of_work
-from elearn.courses import reading as rd
-from elearn.courses.importer import sync_tree
-from elearn.extensions import db
-from elearn.learning import services
+from tests.certificates.conftest import complete_course
 from tests.factories import ONE_MODULE_FILES as FILES
 
 NAME = "ليلى حداد"
@@ -31,21 +24,8 @@ TITLE = "أساسيات ريادة الأعمال الاجتماعية"
 @pytest.fixture
 def arabic_certificate(app, write_course, make_user):
     """A learner whose interface language is Arabic completed the ar-EG version of a course."""
-    files = {**FILES, "locales/ar-EG/course.md": f"---\ntitle: {TITLE}\n---\nوصف.\n"}
-    root = write_course(files)
-    user_id = make_user("layla@example.org", name=NAME, country="LV", language="ar")
-    with app.app_context(), unit_of_work():
-        assert sync_tree(root).ok
-        user = db.session.get(User, user_id)
-        course = rd.get_course("demo")
-        services.enrol(user, course, "ar-EG")
-        reading = rd.Reading(course, rd.variant_chain(course, "ar-EG"))
-        module = rd.modules(reading)[0].module
-        services.mark_done(user, reading, module, "lesson")
-        services.mark_done(user, reading, module, "story")
-        attempt = services.start_attempt(user, reading, module, "quiz")
-        services.submit_attempt(user, reading, module, attempt, {"q0": "0", "q1": "2018"})
-        return db.session.scalar(select(Certificate)).id
+    root = write_course({**FILES, "locales/ar-EG/course.md": f"---\ntitle: {TITLE}\n---\nوصف.\n"})
+    return complete_course(app, root, make_user("layla@example.org", name=NAME, language="ar"), "ar-EG")
 
 
 def _logical(extracted: str) -> str:
