@@ -6,7 +6,7 @@ and at 1280 px.
 
 from __future__ import annotations
 
-from tests.browser.conftest import COURSE, FIRST_MODULE, NARROW, WIDE, new_context
+from tests.browser.conftest import COURSE, FIRST_MODULE, NARROW, WIDE, axe_violations, new_context
 
 LESSON = f"/courses/{COURSE}/{FIRST_MODULE}/definitions/"
 
@@ -14,7 +14,7 @@ BOX = """selector => { const box = document.querySelector(selector).getBoundingC
     return {top: box.top, bottom: box.bottom, left: box.left, right: box.right, width: box.width, height: box.height}; }"""
 
 
-def test_on_a_phone_a_units_heading_and_first_paragraph_are_in_the_first_screen(browser, live_server, scenery):
+def test_on_a_phone_a_units_heading_and_first_paragraph_are_in_the_first_screen(browser, live_server, scenery, axe):
     context = new_context(browser, live_server, viewport=NARROW, storage_state=scenery.state(scenery.learner))
     page = context.new_page()
     page.goto(LESSON)
@@ -27,7 +27,10 @@ def test_on_a_phone_a_units_heading_and_first_paragraph_are_in_the_first_screen(
     assert not page.get_by_role("link", name="My learning").is_visible()
     page.get_by_text("Menu", exact=True).click()
     assert page.get_by_role("link", name="My learning").is_visible()
+    page.locator(".language-menu summary").click()
+    assert page.get_by_label("Language", exact=True).is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    assert axe_violations(axe, page) == []  # with both menus open
     context.close()
 
 

@@ -112,6 +112,7 @@ PAGES = [
     Page("localisation editor with mistakes", "partner", editor_with_mistakes),
     Page("cohort list", "lead", "/cohorts/", needs="cohort_id"),
     Page("cohort dashboard", "lead", "/cohorts/{cohort_id}/", needs="cohort_id"),
+    Page("cohort invitations", "lead", "/cohorts/{cohort_id}/invite", needs="cohort_id"),
     Page("board", None, "/board/", needs="board"),
     Page("board post form with mistakes", "learner", board_post_with_mistakes, needs="board"),
     Page("accessibility statement", None, "/accessibility"),
