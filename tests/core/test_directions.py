@@ -88,5 +88,10 @@ def test_an_english_original_is_left_to_right_inside_an_arabic_page(client, vers
     page = client.get("/courses/demo/one/lesson/?variant=&lang=ar").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in page
     assert '<article class="unit unit-lesson" lang="en" dir="ltr">' in page
+    catalogue = client.get("/courses/?lang=ar").get_data(as_text=True)
+    assert '<h2 lang="en" dir="ltr">' in catalogue and '<p lang="en" dir="ltr">A demo course.</p>' in catalogue
+    course = client.get("/courses/demo/?variant=&lang=ar").get_data(as_text=True)
+    assert '<article lang="en" dir="ltr">' in course
+    assert '<div lang="ar" dir="rtl">' in course.split("<article", 1)[1]  # the interface's words inside it
     arabic = client.get("/courses/demo/one/lesson/?variant=ar-EG&lang=ar").get_data(as_text=True)
     assert '<article class="unit unit-lesson" lang="ar">' in arabic and "نص الدرس." in arabic
