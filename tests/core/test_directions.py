@@ -88,6 +88,7 @@ def test_an_english_original_is_left_to_right_inside_an_arabic_page(client, vers
     page = client.get("/courses/demo/one/lesson/?variant=&lang=ar").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in page
     assert '<article class="unit unit-lesson" lang="en" dir="ltr">' in page
+    assert '<p class="kind kind-lesson" lang="ar" dir="rtl">' in page  # "Lesson · unit 1 of 1" in Arabic
     catalogue = client.get("/courses/?lang=ar").get_data(as_text=True)
     assert '<h2 lang="en" dir="ltr">' in catalogue and '<p lang="en" dir="ltr">A demo course.</p>' in catalogue
     course = client.get("/courses/demo/?variant=&lang=ar").get_data(as_text=True)
