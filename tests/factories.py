@@ -290,6 +290,7 @@ SAMPLE_ARGS = {
     "declaration_id": 1,
     "slug": "no-such-organisation",
     "action": "hide",
+    "digest": "0" * 16,
     # notifications
     "notification_id": 1,
 }

@@ -131,6 +131,7 @@ RULES: dict[str, Rule] = {
     "board.post_ics": PUBLIC,
     "board.organisations": PUBLIC,
     "board.organisation": PUBLIC,
+    "board.organisation_logo": PUBLIC,  # of an organisation the visitor may see (elearn.board.permissions)
     "board.unsubscribe": PUBLIC,  # the signed token in the link is the credential (RFC 8058 one-click)
     "board.new_post": SIGNED_IN,
     "board.edit_post": SIGNED_IN,
@@ -143,6 +144,7 @@ RULES: dict[str, Rule] = {
     "board.message": SIGNED_IN,
     "board.join": SIGNED_IN,
     "board.edit_organisation": SIGNED_IN,
+    "board.organisation_logo_upload": SIGNED_IN,  # the organisation's admins and moderators
     "board.request_membership": SIGNED_IN,
     "board.leave_organisation": SIGNED_IN,
     "board.member": SIGNED_IN,

@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -236,6 +237,17 @@ class OrganisationForm(FlaskForm):
     def validate_website(self, field):
         if field.data and not field.data.lower().startswith(("https://", "http://")):
             raise ValidationError(WEB_ADDRESS_ERROR)
+
+
+class LogoForm(FlaskForm):
+    """The organisation's logo, on the profile's edit page (a form of its own: a file upload)."""
+
+    logo = FileField(
+        _l("Logo"),
+        description=_l("PNG, JPEG or WebP, at most 2 MB; shown at most 256 pixels wide."),
+    )
+    remove = BooleanField(_l("Remove the logo"))
+    submit = SubmitField(_l("Save the logo"))
 
 
 class JoinForm(HoneypotMixin, OrganisationForm):

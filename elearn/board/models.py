@@ -16,7 +16,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.core.models import utcnow
@@ -61,6 +73,10 @@ class Organisation(Model):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the logo (board_organisation_logo): its content's digest names its URL, so browsers cache it for good
+    logo_digest: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    logo_width: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    logo_height: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     area_rows: Mapped[list[OrganisationArea]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="OrganisationArea.area"
@@ -69,6 +85,17 @@ class Organisation(Model):
     @property
     def areas(self) -> list[str]:
         return [row.area for row in self.area_rows]
+
+
+class OrganisationLogo(Model):
+    """An organisation's logo as served: re-encoded as PNG by elearn.board.logos, at most LOGO_SIZE a side."""
+
+    __tablename__ = "board_organisation_logo"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("board_organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+    image: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class OrganisationArea(Model):

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from elearn.auth.forms import ConfirmForm
-from elearn.board import audit, dates, feeds, permissions, posts, reading, relay, saved_filters
+from elearn.board import audit, dates, feeds, logos, permissions, posts, reading, relay, saved_filters
 from elearn.board import moderation as board_moderation  # the view moderation() has the module's name
 from elearn.board import organisations as board_organisations  # and so has organisations()
 from elearn.board.errors import BoardError
@@ -25,6 +25,7 @@ from elearn.board.forms import (
     DecisionForm,
     FrequencyForm,
     JoinForm,
+    LogoForm,
     ModerationForm,
     OrganisationForm,
     PostForm,
@@ -508,8 +509,48 @@ def edit_organisation(slug):
             flash(_("The organisation's profile is saved."))
             return redirect(url_for("board.organisation", slug=organisation.slug))
     return render_template(
-        "board/organisation_form.html", form=form, organisation=organisation
+        "board/organisation_form.html", form=form, logo_form=LogoForm(), organisation=organisation
     ), 400 if form.errors else 200
+
+
+@bp.post("/organisations/<slug>/logo")
+def organisation_logo_upload(slug):
+    organisation = _organisation(slug)
+    if not permissions.can_manage_organisation(current_user, organisation):
+        abort(403)
+    form = LogoForm()
+    if form.validate_on_submit():
+        try:
+            if form.remove.data:
+                logos.remove_logo(_user(), organisation)
+            else:
+                logos.set_logo(_user(), organisation, form.logo.data)
+        except BoardError as error:
+            form.logo.errors.append(str(error))
+        else:
+            flash(_("The logo is saved.") if not form.remove.data else _("The logo is removed."))
+            return redirect(url_for("board.organisation", slug=organisation.slug))
+    return render_template(
+        "board/organisation_form.html",
+        form=OrganisationForm(obj=organisation, areas=organisation.areas, description=organisation.description_md),
+        logo_form=form,
+        organisation=organisation,
+    ), 400
+
+
+@bp.get("/organisations/<slug>/logo-<digest>.png")
+def organisation_logo(slug, digest):
+    """The logo from the app's own origin; its URL changes with its content, so it is cached for a year."""
+    organisation = _organisation(slug)
+    png = logos.logo_png(organisation)
+    if png is None:
+        abort(404)
+    if digest != organisation.logo_digest:
+        return redirect(url_for("board.organisation_logo", slug=slug, digest=organisation.logo_digest))
+    response = Response(png, mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.post("/organisations/<slug>/membership")

@@ -6,11 +6,14 @@ Screenshots go to ``$BOARD_SCREENSHOTS`` when it is set (a folder), else to pyte
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PIL import Image
+from werkzeug.datastructures import FileStorage
 
 from elearn.core.transaction import unit_of_work
 from tests.browser.conftest import NARROW, WIDE, axe_violations, new_context
@@ -33,7 +36,7 @@ class BoardScene:
 @pytest.fixture(scope="module")
 def board(live_server, scenery):
     from elearn.auth.services import find_user
-    from elearn.board import moderation, organisations, posts, relay, saved_filters
+    from elearn.board import logos, moderation, organisations, posts, relay, saved_filters
     from elearn.board.demo import load_demo
     from elearn.board.filters import BoardFilter
     from elearn.board.models import Organisation
@@ -89,6 +92,10 @@ def board(live_server, scenery):
         moderation.report(moderator, event, "Pasākuma datums, šķiet, ir nepareizs; lūdzu pārbaudiet.")
         moderation.moderate(moderator, "hide", event, "Nepareizs datums: autors lūgts to izlabot un publicēt vēlreiz.")
         moderation.moderate(moderator, "restore", event, "Autors izlaboja datumu.")
+        logo = io.BytesIO()
+        Image.new("RGB", (640, 320), (11, 92, 173)).save(logo, "PNG")
+        logo.seek(0)
+        logos.set_logo(moderator, demo_lv, FileStorage(logo, filename="logo.png"))
         saved_filters.save_filter(member, "Darba prakse Latvijā", BoardFilter(kind="job", country="LV"), "weekly")
         scene = BoardScene(post.id, event.id, declaration_id, demo_lv.slug, message.id, reply.id)
     return scene
@@ -111,6 +118,7 @@ def _pages(scene: BoardScene) -> list[tuple[str, str | None, str]]:
         ("message", MEMBER, f"/board/messages/{scene.message_id}"),
         ("organisations", None, "/board/organisations/"),
         ("organisation", None, f"/board/organisations/{scene.organisation_slug}"),
+        ("edit organisation with logo", MODERATOR, f"/board/organisations/{scene.organisation_slug}/edit"),
         ("join declaration form", MEMBER, "/board/organisations/join"),
         ("moderation queue", MODERATOR, "/board/moderation/"),
         ("audit log", MODERATOR, "/board/moderation/log"),
