@@ -10,8 +10,7 @@ from tests.browser.conftest import COURSE, FIRST_MODULE, NARROW, WIDE, axe_viola
 
 LESSON = f"/courses/{COURSE}/{FIRST_MODULE}/definitions/"
 
-BOX = """selector => { const box = document.querySelector(selector).getBoundingClientRect();
-    return {top: box.top, bottom: box.bottom, left: box.left, right: box.right, width: box.width, height: box.height}; }"""
+BOX = "selector => document.querySelector(selector).getBoundingClientRect().toJSON()"
 
 
 def test_on_a_phone_a_units_heading_and_first_paragraph_are_in_the_first_screen(browser, live_server, scenery, axe):
@@ -21,7 +20,7 @@ def test_on_a_phone_a_units_heading_and_first_paragraph_are_in_the_first_screen(
     heading, paragraph = page.evaluate(BOX, "main h1"), page.evaluate(BOX, "main .prose p")
     header = page.evaluate(BOX, ".site-header")
     assert header["height"] <= 60, header  # one row: the site's name, "Menu", the language
-    assert 0 < heading["top"] and heading["bottom"] < paragraph["top"]
+    assert heading["top"] > 0 and heading["bottom"] < paragraph["top"]
     assert paragraph["bottom"] <= NARROW["height"], f"the first paragraph ends at {paragraph['bottom']} px"
     # The links are behind "Menu", which opens without JavaScript's help (a <details>)
     assert not page.get_by_role("link", name="My learning").is_visible()
