@@ -12,7 +12,7 @@ import re
 
 from sqlalchemy import select
 
-from elearn.board.models import ModerationAction, Post
+from elearn.board.models import ModerationAction, Post, Reply
 from elearn.extensions import db
 from elearn.notifications.models import Notification
 from tests.board.conftest import client_for, user_by
@@ -207,3 +207,44 @@ def test_the_report_queue_names_reporters_in_a_fixed_number_of_statements(app, t
         page = latvian.get("/board/moderation/").get_data(as_text=True)
     assert page.count("Reported by Reader on ") == 7 and page.count("Reported by Nils Newcomer on ") == 7
     assert many.count == few.count <= 8, many.statements
+
+
+def test_moderators_of_a_country_are_its_partner_admins_and_every_admin(app, make_user):
+    from elearn.auth.services import grant_role
+    from elearn.board.permissions import moderators_of
+
+    for email, scopes in {
+        "lv@example.org": ["lv-LV"],
+        "ru@example.org": ["ru-LV", "sl-SI"],
+        "language@example.org": ["lv"],  # a language only: no country to moderate
+        "si@example.org": ["sl-SI"],
+    }.items():
+        make_user(email)
+        with app.app_context():
+            for scope in scopes:
+                grant_role(user_by(email), "partner_admin", scope, None)
+            db.session.commit()
+    make_user("admin@example.org", roles=("admin",))
+    with app.app_context():
+        assert sorted(u.email for u in moderators_of("LV")) == ["admin@example.org", "lv@example.org", "ru@example.org"]
+        assert sorted(u.email for u in moderators_of("SI")) == ["admin@example.org", "ru@example.org", "si@example.org"]
+        assert [u.email for u in moderators_of("EE")] == ["admin@example.org"]
+
+
+def test_hiding_a_reply_tells_its_author_why(app, trusted, write_post, mailbox):
+    post_id = write_post(trusted["member"], "Looking for a partner in Ptuj")
+    page = f"/board/posts/{post_id}"
+    reader, latvian = client_for(app, trusted["reader"]), client_for(app, trusted["mod_lv"])
+    post_form(client_for(app, trusted["member"]), f"{page}/replies", {"body": "Details soon."}, page_url=page)
+    with app.app_context():
+        post = db.session.get(Post, post_id)
+        reply_id = max(reply.id for reply in db.session.scalars(select(Reply).where(Reply.post_id == post.id)))
+    post_form(reader, f"/board/replies/{reply_id}/report", {"reason": "Off topic."})
+    assert _kinds(app, trusted["mod_lv"]) == ["board.report_filed"]
+    assert _mailed_to(mailbox, trusted["mod_lv"])[-1]["Subject"] == "A report on “Looking for a partner in Ptuj”"
+    post_form(
+        client_for(app, trusted["mod_lv"]), f"/board/moderation/replies/{reply_id}/hide", {"reason": "Off topic."}
+    )
+    mail = _mailed_to(mailbox, trusted["member"])[-1]
+    assert mail["Subject"] == "The moderators hid your reply to “Looking for a partner in Ptuj”"
+    assert "Reason: Off topic." in _body(mail) and f"#reply-{reply_id}" in _body(mail)
