@@ -95,6 +95,7 @@ def test_declaration_to_moderators_then_approval_releases_the_members_first_post
 
     form = slovenian.get(review).get_data(as_text=True)
     assert "Message to the organisation" in form and "hiding" not in form
+    assert re.search(r'<input class="secondary" id="reject" name="reject" type="submit" value="Decline">', form)
     assert post_form(slovenian, review, {"approve": "Approve", "reason": ""}).status_code == 302
 
     assert founder.get(profile).status_code == 200
