@@ -31,6 +31,7 @@ class BoardScene:
     organisation_slug: str
     message_id: int
     reply_id: int
+    unsubscribe_token: str
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +97,12 @@ def board(live_server, scenery):
         Image.new("RGB", (640, 320), (11, 92, 173)).save(logo, "PNG")
         logo.seek(0)
         logos.set_logo(moderator, demo_lv, FileStorage(logo, filename="logo.png"))
-        saved_filters.save_filter(member, "Darba prakse Latvijā", BoardFilter(kind="job", country="LV"), "weekly")
-        scene = BoardScene(post.id, event.id, declaration_id, demo_lv.slug, message.id, reply.id)
+        saved = saved_filters.save_filter(
+            member, "Darba prakse Latvijā", BoardFilter(kind="job", country="LV"), "weekly"
+        )
+        db.session.flush()
+        token = saved_filters.unsubscribe_token(saved)
+        scene = BoardScene(post.id, event.id, declaration_id, demo_lv.slug, message.id, reply.id, token)
     return scene
 
 
@@ -126,12 +131,13 @@ def _pages(scene: BoardScene) -> list[tuple[str, str | None, str]]:
         ("hide a post", MODERATOR, f"/board/moderation/posts/{scene.post_id}/hide"),
         ("my saved filters", MEMBER, "/board/me/filters"),
         ("my posts", MEMBER, "/board/me/posts"),
+        ("unsubscribe from a digest", None, f"/board/unsubscribe/{scene.unsubscribe_token}"),
         ("messages, received", MEMBER, "/board/me/messages"),
         ("messages, sent", MODERATOR, "/board/me/messages"),
     ]
 
 
-PAGE_NAMES = [name for name, _who, _path in _pages(BoardScene(0, 0, 0, "", 0, 0))]
+PAGE_NAMES = [name for name, _who, _path in _pages(BoardScene(0, 0, 0, "", 0, 0, ""))]
 
 
 @pytest.fixture(scope="module")
