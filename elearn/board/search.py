@@ -304,13 +304,15 @@ def _found(term: str, number: int, dialect: str) -> ColumnElement[bool]:
     stems_ = _stems_of(term)
     if dialect == "postgresql":
         base = " | ".join([f"{term}:*", *stems_])
-        similar = select(db.func.string_agg(SearchWord.word, " | ")).where(
-            SearchWord.word.bool_op("%>")(bindparam(f"board_similar_{number}", term))
-        )
         alternatives = bindparam(f"board_term_{number}", base) + db.func.coalesce(
-            literal(" | ") + similar.scalar_subquery(), ""
+            literal(" | ") + db.func.string_agg(SearchWord.word, " | "), ""
         )
-        query = db.func.to_tsquery(literal_column("'simple'::regconfig"), alternatives)
+        # one row whatever the vocabulary holds: the tsquery is computed once, not for every post
+        query = (
+            select(db.func.to_tsquery(literal_column("'simple'::regconfig"), alternatives))
+            .where(SearchWord.word.bool_op("%>")(bindparam(f"board_similar_{number}", term)))
+            .scalar_subquery()
+        )
         return literal_column("board_post.search_vector").bool_op("@@")(query)
     base = " OR ".join([f'search_text:"{term}"*', *(f'search_stems:"{stem}"' for stem in stems_)])
     candidates = " OR ".join(f'"{trigram}"' for trigram in _inner_trigrams(term))
