@@ -60,7 +60,7 @@ def text_direction(code: str) -> str:
 
 
 def dir_attr(code: str) -> Markup:
-    """`` dir="rtl"`` for an element in ``code`` whose direction is not the page's, else nothing.
+    """`` dir="rtl"`` (or ``"ltr"``) for an element in ``code`` whose direction is not the page's, else nothing.
 
     Beside a ``lang`` attribute: an Arabic course version in an English page, an English
     original in an Arabic page. Left-to-right pages stay as they were for left-to-right text.
@@ -180,7 +180,6 @@ def init_app(app) -> None:
     app.add_template_filter(variant_name)
     app.add_template_filter(language_label)
     app.add_template_filter(country_name)
-    app.add_template_filter(text_direction)
     app.add_template_filter(dir_attr)
     app.add_template_filter(format_figure)
     app.add_template_filter(format_hours)

@@ -553,7 +553,6 @@ def create_preview_app(path: Path) -> Flask:
         "variant_name": _safe(variant_name),
         "language_label": _safe(language_label),
         "country_name": country_name,
-        "text_direction": text_direction,
         "dir_attr": dir_attr,
         "format_figure": format_figure,
         "format_hours": format_hours,
