@@ -25,6 +25,7 @@ from tests.browser.conftest import (
 
 ARABIC_LEARNER = "layla@example.org"
 UNIT = f"/courses/{COURSE}/{FIRST_MODULE}/definitions/"
+VIDEO = f"/courses/{COURSE}/business-models-and-social-activation/interview-social-worker/"
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +62,8 @@ def _check(page, axe, shot: Path) -> tuple[list[str], list[str], int]:
 
 @pytest.mark.parametrize(
     ("path", "heading"),
-    [(UNIT, None), ("/me/", "تعلّمي")],
-    ids=["unit page", "my learning"],
+    [(UNIT, None), (VIDEO, None), ("/me/", "تعلّمي")],
+    ids=["unit page", "interview with captioned video", "my learning"],
 )
 def test_arabic_pages_are_right_to_left_and_pass_axe(browser, live_server, arabic_learner, axe, shots, path, heading):
     context = new_context(browser, live_server, storage_state=arabic_learner)
@@ -82,7 +83,7 @@ def test_arabic_pages_are_right_to_left_and_pass_axe(browser, live_server, arabi
             assert page.evaluate("getComputedStyle(document.querySelector('main article')).direction") == "ltr"
         # The start side is the right: the skip link's box and the notice bars sit on the right.
         assert page.locator(".skip-link").evaluate("el => getComputedStyle(el).right") != "auto"
-        wide, narrow, width = _check(page, axe, shots / ("me" if heading else "unit"))
+        wide, narrow, width = _check(page, axe, shots / path.strip("/").replace("/", "-"))
     finally:
         context.close()
     assert not wide, "at 1280 px:\n" + "\n".join(wide)
