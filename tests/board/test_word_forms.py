@@ -149,6 +149,10 @@ def test_every_stemmer_is_a_postgresql_configuration(app):
             pytest.skip("PostgreSQL's configurations are read on PostgreSQL")
         configurations = set(db.session.scalars(db.text("SELECT cfgname FROM pg_ts_config")))
     assert set(search.STEMMERS.values()) <= configurations
+    # why Latvian, Polish, Slovenian, Croatian and Estonian posts are matched by trigrams: no configuration
+    # (when PostgreSQL gains one, this fails, and the language can move to STEMMERS)
+    assert not {"latvian", "polish", "slovenian", "croatian", "estonian"} & configurations
+    assert not {"lv", "pl", "sl", "hr", "et"} & set(search.STEMMERS)
 
 
 def test_reindex_recomputes_stems_and_the_vocabulary(app, client, people, write_post):
