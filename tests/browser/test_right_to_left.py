@@ -62,8 +62,8 @@ def _check(page, axe, shot: Path) -> tuple[list[str], list[str], int]:
 
 @pytest.mark.parametrize(
     ("path", "heading"),
-    [(UNIT, None), (VIDEO, None), ("/me/", "تعلّمي")],
-    ids=["unit page", "interview with captioned video", "my learning"],
+    [(UNIT, None), (VIDEO, None), ("/me/", "تعلّمي"), ("/accessibility", "بيان إمكانية الوصول")],
+    ids=["unit page", "interview with captioned video", "my learning", "accessibility statement"],
 )
 def test_arabic_pages_are_right_to_left_and_pass_axe(browser, live_server, arabic_learner, axe, shots, path, heading):
     context = new_context(browser, live_server, storage_state=arabic_learner)
@@ -74,14 +74,14 @@ def test_arabic_pages_are_right_to_left_and_pass_axe(browser, live_server, arabi
         assert page.evaluate("getComputedStyle(document.querySelector('main')).direction") == "rtl"
         if heading:
             assert page.locator("main h1").inner_text() == heading
-            # the certificate's English title and its address keep their own direction
+        if path == "/me/":  # the certificate's English title and its address keep their own direction
             assert page.locator("main h3[lang=en]").first.get_attribute("dir") == "ltr"
             assert page.locator("input.copy-text").first.get_attribute("dir") == "ltr"
-        else:  # the course is English: its text is marked and set left to right inside the Arabic page
+        if heading is None:  # the course is English: its text is marked and set left to right inside the Arabic page
             article = page.locator("main article")
             assert (article.get_attribute("lang"), article.get_attribute("dir")) == ("en", "ltr")
             assert page.evaluate("getComputedStyle(document.querySelector('main article')).direction") == "ltr"
-        # The start side is the right: the skip link's box and the notice bars sit on the right.
+        # The start side is the right: the skip link is placed from the right edge.
         assert page.locator(".skip-link").evaluate("el => getComputedStyle(el).right") != "auto"
         wide, narrow, width = _check(page, axe, shots / path.strip("/").replace("/", "-"))
     finally:
