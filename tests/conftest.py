@@ -8,24 +8,34 @@ savepoints, so a request's commit (or a test's ``db.session.commit()``) is real 
 rest of the test and gone after it. Tests that need real commits seen by other
 connections (a server in a thread or a process, pg_dump, migrations) get a database of
 their own from :func:`separate_database_url`.
+
+The tests share one app (:class:`SharedApp`), as it was made, at the start of each test;
+a test that changes the app itself (adds a route, a hook, a template loader) is marked
+``own_app`` and gets one of its own. The demo course is imported once per session and its
+rows are written into each test that asks for it (``demo``).
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session as PlainSession
 
 from elearn import create_app
 from elearn.auth.models import ROLES, RoleGrant
+from elearn.core import jobs
 from elearn.courses.importer import sync_tree
-from elearn.extensions import SESSION_OPTIONS, db
+from elearn.extensions import SESSION_OPTIONS, cache, db, limiter
 from tests.factories import PASSWORD, course_files
 
 REPO = Path(__file__).resolve().parents[1]
@@ -79,6 +89,15 @@ def separate_database_url(tmp_path_factory: pytest.TempPathFactory, name: str) -
     return own.render_as_string(hide_password=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def job_queue_file(tmp_path_factory):
+    """Apps with a real queue (tests/deploy's, made from the environment) keep it in the session's
+    folder, not in instance/, which a test session running at the same time would share."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ELEARN_JOBS_PATH", str(tmp_path_factory.mktemp("jobs") / "jobs.sqlite"))
+        yield
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory, signing_key_pem) -> str:
     """The shared test database with every table created, once per test session."""
@@ -98,11 +117,43 @@ def _begin_outer_transaction(connection: sa.Connection) -> sa.Transaction:
     if connection.dialect.name == "sqlite":
         # pysqlite begins a transaction only before a write and a SAVEPOINT outside one
         # would commit on RELEASE: take over and begin it here (SQLAlchemy's documented recipe).
-        connection.connection.dbapi_connection.isolation_level = None
+        dbapi_connection = connection.connection.dbapi_connection
+        connection.info["isolation_level"] = dbapi_connection.isolation_level
+        dbapi_connection.isolation_level = None
         transaction = connection.begin()
         connection.exec_driver_sql("BEGIN")
         return transaction
     return connection.begin()
+
+
+@contextmanager
+def rolled_back(app: Flask) -> Iterator[None]:
+    """The app's session on one connection, inside a transaction rolled back at the end.
+
+    The session joins the transaction through savepoints, so a commit inside is real until
+    the end. The connection goes back to the app's pool as it came."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = _begin_outer_transaction(connection)
+        default_session = db.session
+        db.session = db._make_scoped_session(
+            {
+                **SESSION_OPTIONS,
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+                "class_": _JoinedSession,
+            }
+        )
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.session = default_session
+            transaction.rollback()
+            if connection.dialect.name == "sqlite":
+                connection.connection.dbapi_connection.isolation_level = connection.info.pop("isolation_level")
+            connection.close()
 
 
 def _create_schema(url: str, signing_key_pem: str) -> None:
@@ -133,12 +184,116 @@ def committing_database_url(tmp_path_factory, signing_key_pem) -> str:
     return url
 
 
+class SharedApp:
+    """One app for the tests on a database, as ``create_app`` made it, at the start of every test.
+
+    Making an app costs about 45 ms (werkzeug compiles every route), and a new app compiles
+    again each template and catalogue it renders, so the tests share one. Each test starts
+    from it as it was made: the settings as they were, the cache, the rate limits and the
+    job queue empty, what a test added to ``app.extensions`` gone. A test that changes the app
+    itself (a route, a hook, the template loader) is marked ``own_app``; unmarked, it fails,
+    so the change cannot reach the tests after it.
+
+    ``create_app`` points the extension objects every app of the process shares (the job
+    queue, the rate limiter) at the app it makes, and gives the queue a new storage: when
+    the queue's storage is no longer this app's, another app was made since (tests/deploy
+    makes many), and the shared app is made again rather than reused.
+    """
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+        self.app: Flask | None = None
+
+    def get(self) -> Flask:
+        if self.app is None or not self._in_charge():
+            self._make()
+        else:
+            self._reset()
+        assert self.app is not None
+        return self.app
+
+    def _make(self) -> None:
+        self.dispose()
+        app = self.app = create_app(self.settings)
+        self.config = copy.deepcopy(dict(app.config))
+        self.extensions = set(app.extensions)
+        self.queue_storage = jobs.huey.storage
+        self.limits_enabled = limiter.enabled
+        self.shape = _shape(app)
+
+    def _in_charge(self) -> bool:
+        return jobs.huey.storage is self.queue_storage and limiter.enabled == self.limits_enabled
+
+    def _reset(self) -> None:
+        app = self.app
+        assert app is not None
+        app.config.clear()
+        app.config.update(copy.deepcopy(self.config))
+        for name in set(app.extensions) - self.extensions:  # e.g. a batch of learners' positions
+            del app.extensions[name]
+        with app.app_context():
+            cache.clear()
+        if limiter.enabled:
+            limiter.reset()
+        jobs.huey.flush()
+
+    def check_unchanged(self) -> None:
+        """After a test: fail it if it changed the app itself, which is then made anew for the next."""
+        if self.app is not None and _shape(self.app) != self.shape:
+            self.dispose()
+            pytest.fail("the test changed the shared app (routes, hooks, templates): mark it @pytest.mark.own_app")
+
+    def dispose(self) -> None:
+        if self.app is not None:
+            with self.app.app_context():
+                db.engine.dispose()
+            self.app = None
+
+
+def _shape(app: Flask) -> tuple:
+    """What a test may change only on an app of its own: routes, hooks, error handlers, templates."""
+    hooks = (
+        app.before_request_funcs,
+        app.after_request_funcs,
+        app.teardown_request_funcs,
+        app.template_context_processors,
+        app.url_value_preprocessors,
+        app.url_default_functions,
+    )
+    return (
+        [(rule.rule, rule.endpoint) for rule in app.url_map.iter_rules()],
+        dict(app.view_functions),
+        list(app.blueprints.values()),
+        # (Flask's lookups add empty entries to these defaultdicts: only what is in them counts.)
+        [{scope: list(functions) for scope, functions in hook.items() if functions} for hook in hooks],
+        {
+            (scope, code, error): handler
+            for scope, by_code in app.error_handler_spec.items()
+            for code, handlers in by_code.items()
+            for error, handler in handlers.items()
+        },
+        app.jinja_env.loader,
+        dict(app.jinja_env.globals),
+        dict(app.jinja_env.filters),
+        app.wsgi_app,
+    )
+
+
+@pytest.fixture(scope="session")
+def shared_app(database_url, signing_key_pem):
+    shared = SharedApp(app_settings(database_url, signing_key_pem))
+    yield shared
+    shared.dispose()
+
+
 @pytest.fixture
 def app(request, database_url, signing_key_pem):
     """The app on the shared database, inside a transaction rolled back after the test.
 
-    A test marked ``real_commits`` (threads or processes that must see its commits) gets an
-    app that commits for real on a database of its own, emptied after the test."""
+    The app is the one the tests share (:class:`SharedApp`), or, for a test marked
+    ``own_app``, one of its own. A test marked ``real_commits`` (threads or processes that
+    must see its commits) gets an app of its own that commits for real on a database of its
+    own, emptied after the test."""
     if request.node.get_closest_marker("real_commits"):
         url = request.getfixturevalue("committing_database_url")
         app = create_app(app_settings(url, signing_key_pem))
@@ -148,28 +303,16 @@ def app(request, database_url, signing_key_pem):
             empty_tables()
             db.engine.dispose()
         return
-    app = create_app(app_settings(database_url, signing_key_pem))
-    with app.app_context():
-        connection = db.engine.connect()
-        transaction = _begin_outer_transaction(connection)
-        shared_session = db.session
-        db.session = db._make_scoped_session(
-            {
-                **SESSION_OPTIONS,
-                "bind": connection,
-                "join_transaction_mode": "create_savepoint",
-                "class_": _JoinedSession,
-            }
-        )
-    try:
+    own = request.node.get_closest_marker("own_app") is not None
+    shared = None if own else request.getfixturevalue("shared_app")
+    app = shared.get() if shared else create_app(app_settings(database_url, signing_key_pem))
+    with rolled_back(app):
         yield app
-    finally:
+    if shared is None:
         with app.app_context():
-            db.session.remove()
-            db.session = shared_session
-            transaction.rollback()
-            connection.close()
             db.engine.dispose()
+    else:
+        shared.check_unchanged()
 
 
 @pytest.fixture
@@ -250,16 +393,43 @@ def write_course(tmp_path):
     return write
 
 
-@pytest.fixture
-def demo(app):
-    """The demo course from courses/, imported."""
-    from elearn.courses.importer import sync_tree
-
-    with app.app_context():
+@pytest.fixture(scope="session")
+def demo_import(shared_app) -> tuple:
+    """The demo course imported once per session (about 2 s): the import's report, and the rows
+    it wrote, table by table, read before the import is rolled back."""
+    app = shared_app.get()
+    with rolled_back(app), app.app_context():
         report = sync_tree(DEMO_COURSES)
-        db.session.commit()
+        db.session.flush()
+        rows = {table: db.session.execute(table.select()).mappings().all() for table in db.metadata.sorted_tables}
     assert report.ok, "\n".join(map(str, report.problems))
+    return report, {table: [dict(row) for row in found] for table, found in rows.items() if found}
+
+
+@pytest.fixture
+def demo(app, demo_import):
+    """The demo course from courses/, imported: the rows the session's one import wrote
+    (:func:`demo_import`), written again into the test's database. Returns the import's report."""
+    report, rows = demo_import
+    with app.app_context():
+        connection = db.session.connection()
+        for table, table_rows in rows.items():
+            connection.execute(table.insert(), table_rows)
+        if connection.dialect.name == "postgresql":  # the rows came with their ids: the sequences move past them
+            for table, table_rows in rows.items():
+                for column in table.primary_key.columns:
+                    if isinstance(column.type, sa.Integer):
+                        highest = max(row[column.name] for row in table_rows)
+                        connection.execute(_MOVE_SEQUENCE, {"table": table.name, "column": column.name, "id": highest})
+        db.session.commit()
     return report
+
+
+_MOVE_SEQUENCE = sa.text(
+    "SELECT setval(sequence, GREATEST(:id, COALESCE(pg_sequence_last_value(sequence), 1)))"
+    " FROM (SELECT CAST(pg_get_serial_sequence(:table, :column) AS regclass) AS sequence) AS serial"
+    " WHERE sequence IS NOT NULL"
+)
 
 
 # ---------------------------------------------------------------- mail, users, signing in

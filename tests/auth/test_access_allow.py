@@ -7,6 +7,8 @@ from flask import Blueprint, Flask
 
 from elearn.auth.access import PUBLIC, SIGNED_IN, allow, rule_for
 
+pytestmark = pytest.mark.own_app  # routes are added to the app
+
 
 def add_outside_route(app) -> None:
     extra = Blueprint("outside", __name__)

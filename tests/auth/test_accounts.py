@@ -288,13 +288,15 @@ def test_rate_limits_are_shared_through_redis_when_configured(committing_databas
     from elearn import create_app
 
     url = "redis://127.0.0.1:6379/15"
-    redis.Redis.from_url(url).ping()  # the suite needs the Redis of this machine (see README)
+    server = redis.Redis.from_url(url)
+    server.ping()  # the suite needs the Redis of this machine (see README)
+    prefix = uuid.uuid4().hex
     make_user("ana@example.org")
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "RATELIMIT_STORAGE_URI": url,
-        "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
+        "RATELIMIT_KEY_PREFIX": prefix,
         "SQLALCHEMY_DATABASE_URI": committing_database_url,
     }
     apps = [create_app(config), create_app(config)]
@@ -306,7 +308,10 @@ def test_rate_limits_are_shared_through_redis_when_configured(committing_databas
         ]
         assert statuses == [200] * 5 + [429]
     finally:
-        redis.Redis.from_url(url).flushdb()
+        # this test's keys only: make test runs the suite on SQLite and on PostgreSQL at once
+        for key in server.scan_iter(match=f"*{prefix}*"):
+            server.delete(key)
+        server.close()
         for worker_app in apps:
             with worker_app.app_context():
                 db.engine.dispose()

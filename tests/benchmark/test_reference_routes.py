@@ -38,6 +38,7 @@ def test_production_app_has_no_benchmark_route_nor_rule(app, client):
     assert client.get("/_bench/hello").status_code == 404
 
 
+@pytest.mark.own_app  # bench_app adds routes
 def test_every_benchmark_route_has_a_public_rule_on_its_app_only(bench_app):
     endpoints = {rule.endpoint for rule in bench_app.url_map.iter_rules() if rule.rule.startswith("/_bench")}
     assert endpoints == set(reference_routes.RULES) == {"benchmark.hello", "benchmark.fortunes"}
@@ -64,12 +65,14 @@ def test_wsgi_entry_is_elearn_with_the_reference_routes(app, monkeypatch):
             db.engine.dispose()
 
 
+@pytest.mark.own_app
 def test_hello(bench_app):
     response = bench_app.test_client().get("/_bench/hello")
     assert response.status_code == 200 and response.get_data(as_text=True) == "Hello, World!"
     assert response.mimetype == "text/plain"
 
 
+@pytest.mark.own_app
 def test_fortunes_one_query_sorted_and_escaped(bench_app):
     statements = []
     with bench_app.app_context():

@@ -21,7 +21,7 @@ from tests.conftest import separate_database_url
 from tests.factories import TWO_MODULE_FILES, finish, import_course, user_by
 
 STRONG_SECRET = "k3-9V7xq0pQ_zL2mW8rT4yN6bC1dF5gH-aJ0sE3uI7oK"
-REDIS_TEST_URL = "redis://127.0.0.1:6379/14"  # db 15 belongs to tests/auth, which flushes it
+REDIS_TEST_URL = "redis://127.0.0.1:6379/14"  # db 15 is tests/auth's
 REPO = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 

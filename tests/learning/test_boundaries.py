@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import func, select
 
@@ -102,6 +103,7 @@ def test_a_lost_race_for_a_new_attempt_undoes_only_that_insert(app, course, make
         assert done is not None
 
 
+@pytest.mark.own_app  # a template loader of its own
 def test_the_learners_page_shows_other_domains_sections_in_their_order(app, client, course, make_user):
     app.jinja_env.loader = ChoiceLoader(
         [DictLoader({"tests/_section.html": "<p>Section {{ section.context.name }}</p>"}), app.jinja_env.loader]
