@@ -207,7 +207,8 @@ def _kept(tag: str, attribute: str, value: str) -> bool:
 
 def _would_lose_address(html: str) -> list[Removed]:
     """The elements of the HTML before cleaning that the cleaning leaves without their address."""
-    found, inside_removed = [], set()
+    found: list[Removed] = []
+    inside_removed: set[int] = set()
     for element in html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False).iter():
         tag = element.tag if isinstance(element.tag, str) else ""
         if id(element) in inside_removed:

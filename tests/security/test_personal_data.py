@@ -109,7 +109,15 @@ def test_importing_the_app_connects_every_personal_data_module():
         "print(' '.join(module.NAME for module in personal_data.modules()))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.split() == ["account", "learning", "certificates", "localisation", "cohorts", "board", "notifications"]
+    assert result.stdout.split() == [
+        "account",
+        "learning",
+        "certificates",
+        "localisation",
+        "cohorts",
+        "board",
+        "notifications",
+    ]
 
 
 def test_the_export_file_keeps_its_keys_in_their_order(app, make_user):
