@@ -49,8 +49,8 @@ def test_the_largest_id_the_database_holds_is_still_a_route(app, client, make_us
     assert adapter.match(f"/cohorts/{ID_MAX}/")[1] == {"cohort_id": ID_MAX}  # matched, then no such cohort
 
 
-# responses that choose their own caching: static files and course media are public
-OWN_CACHING = {"static", "learning.media"}
+# responses that choose their own caching: static files, course media and the favicon are public
+OWN_CACHING = {"static", "learning.media", "core.favicon"}
 
 
 @pytest.mark.parametrize("signed_in", [True, False])
