@@ -235,7 +235,7 @@ def test_moderators_of_a_country_are_its_partner_admins_and_every_admin(app, mak
 def test_hiding_a_reply_tells_its_author_why(app, trusted, write_post, mailbox):
     post_id = write_post(trusted["member"], "Looking for a partner in Ptuj")
     page = f"/board/posts/{post_id}"
-    reader = client_for(app, trusted["reader"])
+    reader, moderator = client_for(app, trusted["reader"]), client_for(app, trusted["mod_lv"])
     post_form(client_for(app, trusted["member"]), f"{page}/replies", {"body": "Details soon."}, page_url=page)
     with app.app_context():
         post = db.session.get(Post, post_id)
@@ -243,9 +243,7 @@ def test_hiding_a_reply_tells_its_author_why(app, trusted, write_post, mailbox):
     post_form(reader, f"/board/replies/{reply_id}/report", {"reason": "Off topic."})
     assert _kinds(app, trusted["mod_lv"]) == ["board.report_filed"]
     assert _mailed_to(mailbox, trusted["mod_lv"])[-1]["Subject"] == "A report on “Looking for a partner in Ptuj”"
-    post_form(
-        client_for(app, trusted["mod_lv"]), f"/board/moderation/replies/{reply_id}/hide", {"reason": "Off topic."}
-    )
+    post_form(moderator, f"/board/moderation/replies/{reply_id}/hide", {"reason": "Off topic."})
     mail = _mailed_to(mailbox, trusted["member"])[-1]
     assert mail["Subject"] == "The moderators hid your reply to “Looking for a partner in Ptuj”"
     assert "Reason: Off topic." in _body(mail) and f"#reply-{reply_id}" in _body(mail)
