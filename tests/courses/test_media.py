@@ -366,3 +366,91 @@ def test_an_upgrade_re_imports_what_the_loader_now_makes_differently(app, client
         unit = db.session.scalar(select(Unit).where(Unit.slug == "interview", Unit.variant_id.is_(None)))
         assert unit.revision == revision and "media_url" not in unit.meta
     assert "<track" in client.get("/courses/demo/one/interview/").get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- media in every reading unit
+
+LESSON_VIDEO = """\
+---
+kind: lesson
+title: Repairing a chair
+media: media/talk.mp4
+duration: 95
+captions:
+  en: media/talk.en.vtt
+---
+
+Take the seat off first.
+"""
+LV_LESSON_VIDEO = "---\ntitle: Krēsla labošana\ncaptions:\n  lv: media/talk.lv.vtt\n---\n\nVispirms noņem sēdekli.\n"
+STORY_VIDEO = """\
+---
+kind: case-story
+title: The reuse centre
+organisation: A municipal reuse centre
+country: SI
+sector: reuse
+year: 2012
+media: media/talk.mp4
+---
+
+The centre began with two carpenters.
+"""
+
+
+@pytest.fixture
+def lesson_course(app, write_course):
+    files = {"01-one/04-watch.md": LESSON_VIDEO, "locales/lv-LV/01-one/04-watch.md": LV_LESSON_VIDEO}
+    root = write_course(media_course(**files))
+    with app.app_context(), unit_of_work():
+        assert sync_tree(root).ok
+    return root
+
+
+@pytest.mark.parametrize(
+    ("query", "tracks", "default"),
+    [("", [("captions", "en")], "en"), ("?variant=lv-LV&lang=lv", [("captions", "en"), ("subtitles", "lv")], "lv")],
+)
+def test_a_lesson_plays_its_captioned_video_and_a_country_version_adds_its_subtitles(
+    client, lesson_course, query, tracks, default
+):
+    page = client.get(f"/courses/demo/one/watch/{query}").get_data(as_text=True)
+    video, document = player_of(page)
+    assert video is not None and video.find("source").get("type") == "video/mp4"
+    assert [(t.get("kind"), t.get("srclang")) for t in video.findall("track")] == tracks
+    assert [t.get("srclang") for t in video.findall("track") if t.get("default") is not None] == [default]
+    assert document.find(".//details[@class='transcript']") is not None
+    assert '<time datetime="PT95S">' in page
+
+
+def test_a_lesson_translation_is_exported_with_its_tracks_and_nothing_computed(app, lesson_course):
+    file = lesson_course / "demo" / "locales" / "lv-LV" / "01-one" / "04-watch.md"
+    with app.app_context(), unit_of_work():
+        lv = variant("lv-LV")
+        unit = db.session.scalar(select(Unit).where(Unit.slug == "watch", Unit.variant_id.is_(None)))
+        assert "media_player" in unit.meta and "media_player" in services.own_translation(lv, unit).meta
+        services.save(None, lv, unit, "Krēsls", "Vispirms noņem sēdekli.\n")
+        assert export_tree(lesson_course) == [file]
+    assert file.read_text().startswith("---\ntitle: Krēsls\ncaptions:\n  lv: media/talk.lv.vtt\n---\n")
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            {"01-one/04-story.md": STORY_VIDEO},
+            "demo/01-one/04-story.md:8: video without captions in en: add 'captions:'",
+        ),
+        (
+            {"01-one/04-watch.md": LESSON_VIDEO.replace("Take the seat off first.\n", "")},
+            "demo/01-one/04-watch.md:4: lesson with media needs a transcript in its body",
+        ),
+        (
+            {"01-one/04-watch.md": LESSON_VIDEO, "locales/lv-LV/01-one/04-watch.md": LV_LESSON_VIDEO.split("\n\n")[0]},
+            "demo/locales/lv-LV/01-one/04-watch.md:2: lesson with media needs a transcript in its body",
+        ),
+    ],
+)
+def test_media_in_lessons_and_case_stories_is_checked_as_in_interviews(write_course, extra, expected):
+    problems = problems_of(write_course, media_course(**extra))
+    assert any(p.startswith(expected) for p in problems), problems

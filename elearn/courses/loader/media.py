@@ -1,7 +1,7 @@
 """A unit's audio or video: the media file, its caption, subtitle and audio description tracks, its
 poster and duration (front matter), the WebVTT files of the tracks, and videos in raw HTML.
 
-The front matter of an interview (``docs/authoring.md``, "Media")::
+The front matter of a lesson, an interview or a case story (``docs/authoring.md``, "Audio and video")::
 
     media: media/reuse-centre.mp4
     poster: media/reuse-centre.jpg
@@ -58,16 +58,16 @@ def front_matter(meta: dict) -> dict:
 
 
 def check_translation_media(
-    reader: CourseReader, path: Path, doc: Document, source: dict, meta: dict, spoken: str
+    reader: CourseReader, path: Path, doc: Document, source: dict, meta: dict, spoken: str, kind: str
 ) -> None:
     """A translation's media keys: its own tracks added to the source's player (or replacing the
     track of the same language and kind), its own poster; a recording of its own is checked whole.
     Only what the translation's file says is checked here: the source's problems are the source's.
-    ``spoken``: the language of the source's recording (the course's)."""
+    ``spoken``: the language of the source's recording (the course's); ``kind``: the unit's."""
     if source.get("media") and not doc.body.strip():
-        reader.problem(path, doc.line_of("title"), "interview with media needs a transcript in its body")
+        reader.problem(path, doc.line_of("title"), _TRANSCRIPT.format(kind=kind))
     if "media" in meta:  # a recording of its own, in its language, with tracks of its own
-        check_media(reader, path, doc, meta, language_of(reader, path), transcript=False)
+        check_media(reader, path, doc, meta, language_of(reader, path), kind=kind, transcript=False)
         return
     own = [key for key in ("poster", *TRACK_KEYS) if key in meta]
     player = source.get("media_player")
@@ -90,6 +90,7 @@ def check_translation_media(
     meta["media_player"] = player
 
 
+_TRANSCRIPT = "{kind} with media needs a transcript in its body"
 _HOSTED = "'{key}' is for a file in media/: a video on YouTube or Vimeo gets its captions and poster there"
 
 
@@ -100,7 +101,7 @@ def _track(reader: CourseReader, path: Path, doc: Document, key: str, lang: str,
 
 
 def check_media(
-    reader: CourseReader, path: Path, doc: Document, meta: dict, language: str, *, transcript: bool = True
+    reader: CourseReader, path: Path, doc: Document, meta: dict, language: str, *, kind: str, transcript: bool = True
 ) -> None:
     """Check a unit's media keys and put the player's data in ``meta["media_player"]``.
 
@@ -113,7 +114,7 @@ def check_media(
         return
     line = doc.line_of("media")
     if transcript and not doc.body.strip():
-        reader.problem(path, line, "interview with media needs a transcript in its body")
+        reader.problem(path, line, _TRANSCRIPT.format(kind=kind))
     parts = urlsplit(media)
     if parts.scheme:
         if parts.scheme != "https" or parts.hostname not in VIDEO_LINK_HOSTS:

@@ -141,8 +141,16 @@ MODULE_KEYS = {
     "id": (False, _identifier),
 }
 UNIT_KEYS = {"kind": (True, None), "title": (True, _text), "id": (False, _identifier)}
+# A reading unit's audio or video (every kind but the quiz): elearn.courses.loader.media
+MEDIA_KEYS = {
+    "media": (False, _text),
+    "poster": (False, _text),
+    "duration": (False, _duration),
+    "captions": (False, _tracks),
+    "audio_description": (False, _tracks),
+}
 KIND_KEYS = {
-    LESSON: {},
+    LESSON: MEDIA_KEYS,
     INTERVIEW: {
         "interviewee": (True, _text),
         "role": (True, _text),
@@ -150,11 +158,7 @@ KIND_KEYS = {
         "country": (True, _country),
         "sector": (False, _text),
         "year": (False, _year),
-        "media": (False, _text),
-        "poster": (False, _text),
-        "duration": (False, _duration),
-        "captions": (False, _tracks),
-        "audio_description": (False, _tracks),
+        **MEDIA_KEYS,
     },
     CASE_STORY: {
         "organisation": (True, _text),
@@ -162,6 +166,7 @@ KIND_KEYS = {
         "sector": (True, _text),
         "year": (True, _year),
         "figures": (False, _figures),
+        **MEDIA_KEYS,
     },
     QUIZ: {
         "pass_mark": (False, _percent),

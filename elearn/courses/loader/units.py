@@ -14,7 +14,7 @@ from elearn.courses.loader.media import check_media
 from elearn.courses.loader.quizzes import render_question
 from elearn.courses.loader.reader import CourseReader
 from elearn.courses.loader.schemas import KIND_KEYS, UNIT_KEYS
-from elearn.courses.models import INTERVIEW, QUIZ, UNIT_KINDS
+from elearn.courses.models import QUIZ, UNIT_KINDS
 from elearn.courses.quiz_markdown import parse_quiz_markdown
 
 
@@ -71,9 +71,9 @@ def render_unit_body(
     media: bool = True,
 ) -> tuple[str, list[dict]]:
     """The body's HTML (a quiz: its introduction) and, for a quiz, its rendered questions; with
-    ``media``, an interview's recording is checked (a translation's: ``check_translation_media``)."""
-    if kind == INTERVIEW and media:
-        check_media(reader, path, doc, meta, language_of(reader, path))
+    ``media``, a reading unit's recording is checked (a translation's: ``check_translation_media``)."""
+    if kind != QUIZ and media:
+        check_media(reader, path, doc, meta, language_of(reader, path), kind=kind)
     if kind != QUIZ:
         return render_body(reader, path, doc, logical, addresses), []
     gift = meta.get("format") == "gift"

@@ -16,7 +16,7 @@ from elearn.courses.loader.quizzes import differing_questions
 from elearn.courses.loader.reader import CourseReader, explicit_id
 from elearn.courses.loader.schemas import COURSE_TRANSLATION_KEYS, KIND_KEYS, MODULE_KEYS, UNIT_KEYS
 from elearn.courses.loader.units import load_unit, render_unit_body
-from elearn.courses.models import INTERVIEW, QUIZ
+from elearn.courses.models import QUIZ
 
 TAG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")
 
@@ -147,8 +147,8 @@ def load_translation(
     meta = {k: v for k, v in info.items() if k not in {"kind", "title", "id"}}
     merged = {**source.meta, **meta}
     body_html, questions = render_unit_body(reader, path, doc, source.kind, merged, logical, addresses, media=False)
-    if source.kind == INTERVIEW:  # the source's recording, with this translation's tracks added
-        check_translation_media(reader, path, doc, source.meta, meta, reader.language)
+    if source.kind != QUIZ:  # the source's recording, with this translation's tracks added
+        check_translation_media(reader, path, doc, source.meta, meta, reader.language, source.kind)
     if source.kind == QUIZ and questions:
         compare_quiz(reader, path, doc, source.questions, questions)
     return TranslationData(
