@@ -454,3 +454,13 @@ def test_a_lesson_translation_is_exported_with_its_tracks_and_nothing_computed(a
 def test_media_in_lessons_and_case_stories_is_checked_as_in_interviews(write_course, extra, expected):
     problems = problems_of(write_course, media_course(**extra))
     assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_a_case_story_links_its_video_on_another_site_above_the_transcript(app, client, write_course):
+    story = STORY_VIDEO.replace("media: media/talk.mp4\n", "media: https://vimeo.com/123\nduration: 95\n")
+    root = write_course(media_course(**{"01-one/04-story.md": story}))
+    with app.app_context(), unit_of_work():
+        assert sync_tree(root).ok
+    page = client.get("/courses/demo/one/story/").get_data(as_text=True)
+    assert '<a href="https://vimeo.com/123" rel="noopener noreferrer">' in page and "<video" not in page
+    assert '<time datetime="PT95S">95 seconds</time>' in page
