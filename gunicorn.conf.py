@@ -8,13 +8,15 @@ import gc
 import os
 
 from elearn.core.deploy import default_workers
+from elearn.extensions import db
 
 # Where to listen. Behind nginx or Caddy on the same machine keep the loopback address;
 # a Unix socket works too: GUNICORN_BIND=unix:/run/elearn/gunicorn.sock
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# Processes: WEB_CONCURRENCY (gunicorn's own variable), else 2 per core + 1. Several
-# workers need REDIS_URL for shared rate limits (`flask check-deploy` says so).
+# Processes: WEB_CONCURRENCY (gunicorn's own variable), else 2 per core + 1, but at most one
+# per 512 MB of the machine's memory (elearn/core/deploy.py). Several workers need REDIS_URL
+# for shared rate limits (`flask check-deploy` says so).
 workers = default_workers()
 # Threads per worker: requests waiting on the database or mail do not block a whole process.
 worker_class = "gthread"
@@ -52,13 +54,24 @@ access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(D)sus "%(a)s"'
 # second instance on the machine would fight over the same path.
 control_socket_disable = True
 
-# Each worker imports the app itself: no database connection is shared across a fork.
-preload_app = False
+# The master imports the app once and the workers share it copy-on-write (issue #24: 880 MB
+# of RSS for 5 workers that each imported it, 570 MB of PSS; benchmarks/memory.py).
+preload_app = True
 
 
-def post_worker_init(worker):
-    """The app a worker has just loaded (modules, SQLAlchemy's mappers, templates, catalogues:
-    about 190,000 objects) lives as long as the worker, so it is taken out of the garbage
-    collector's view: otherwise every full collection scans it again, a pause of 0.1 s or
-    more in whichever request triggers it (Python's gc.freeze documentation)."""
+def pre_fork(server, worker):
+    """The app the master loaded (modules, SQLAlchemy's mappers, templates, catalogues: about
+    190,000 objects) is taken out of the garbage collector's view before each fork: a
+    collection in a worker then neither scans it (a pause of 0.1 s or more) nor writes to its
+    objects' headers, which would copy the shared pages into every worker (Python's
+    gc.freeze documentation). The one place elearn calls gc.freeze."""
     gc.freeze()
+
+
+def post_fork(server, worker):
+    """A new worker never uses a database connection the master may have opened while loading
+    the app: the pool forgets them without closing them (SQLAlchemy's "Using Connection Pools
+    with Multiprocessing"). Redis pools reconnect after a fork by themselves."""
+    app = worker.app.wsgi()
+    with app.app_context():
+        db.engine.dispose(close=False)

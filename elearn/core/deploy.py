@@ -27,10 +27,17 @@ WARNING = "warning"
 MIN_SECRET_LENGTH = 32
 
 
+WORKER_MEMORY_MB = 512  # the machine's memory each default worker may take, the database's share included
+
+
 def default_workers() -> int:
-    """gunicorn's worker count: ``WEB_CONCURRENCY``, else 2 per core plus one (gunicorn.conf.py)."""
+    """gunicorn's worker count: ``WEB_CONCURRENCY``, else 2 per core plus one, but no more than
+    one per ``WORKER_MEMORY_MB`` of the machine's memory, and at least one (gunicorn.conf.py)."""
     value = os.environ.get("WEB_CONCURRENCY")
-    return int(value) if value else 2 * (os.cpu_count() or 1) + 1
+    if value:
+        return int(value)
+    memory_mb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2**20
+    return max(1, min(2 * (os.cpu_count() or 1) + 1, memory_mb // WORKER_MEMORY_MB))
 
 
 @dataclass(frozen=True)
@@ -144,7 +151,7 @@ def _check_schema(found: list[Finding]) -> None:
     "--workers",
     type=int,
     default=None,
-    help="gunicorn workers (default: WEB_CONCURRENCY, else 2 per core + 1, as gunicorn.conf.py).",
+    help="gunicorn workers (default: WEB_CONCURRENCY, else as gunicorn.conf.py chooses).",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @with_appcontext

@@ -10,6 +10,7 @@ import signal
 import time
 import urllib.request
 
+from elearn.extensions import db
 from tests.conftest import separate_database_url
 from tests.deploy.conftest import REPO, STRONG_SECRET, free_port, start_gunicorn
 
@@ -53,6 +54,8 @@ def test_gunicorn_serves_the_app_with_the_documented_configuration(tmp_path, tmp
             f"http://127.0.0.1:{port}/healthz", {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.4"}
         )
         assert headers["Strict-Transport-Security"] == "max-age=31536000"
+        while log.read_text().count("Booting worker") < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)  # the preloaded app answers from the first worker while the second forks
         text = log.read_text()
         assert text.count("Booting worker") == 2 and "Using worker: gthread" in text, text  # WEB_CONCURRENCY=2
         assert "Control socket" not in text  # off: several instances would share ~/.gunicorn/gunicorn.ctl
@@ -66,11 +69,33 @@ def test_gunicorn_serves_the_app_with_the_documented_configuration(tmp_path, tmp
     assert server.returncode == 0, log.read_text()
 
 
-def test_a_worker_takes_the_loaded_app_out_of_the_garbage_collectors_view():
+def test_the_master_takes_the_preloaded_app_out_of_the_garbage_collectors_view_before_forking():
     config = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    assert config["preload_app"] is True
     assert gc.get_freeze_count() == 0
     try:
-        config["post_worker_init"](None)
-        assert gc.get_freeze_count() > 1000  # this test process's modules, as a worker's app
+        config["pre_fork"](None, None)
+        assert gc.get_freeze_count() > 1000  # this test process's modules, as the master's app
     finally:
         gc.unfreeze()
+
+
+def test_a_forked_worker_never_uses_the_masters_database_connections(make_app):
+    app = make_app()
+    config = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    with app.app_context():
+        pool = db.engine.pool
+        with db.engine.connect():
+            pass  # the master's connection, back in its pool
+        assert pool.checkedin() == 1
+
+        class Worker:
+            class app:
+                @staticmethod
+                def wsgi():
+                    return app
+
+        config["post_fork"](None, Worker())
+        assert db.engine.pool is not pool  # a new, empty pool: the old one's connections are left alone
+        assert db.engine.pool.checkedin() == 0
+        pool.dispose()  # this process is also the "master": close what a worker only forgets
