@@ -11,7 +11,7 @@ from elearn.courses.loader.data import CourseData, ModuleData
 from elearn.courses.loader.files import _position, _sha256, numbered, stable_id, tree_hash
 from elearn.courses.loader.layout import check_layout
 from elearn.courses.loader.links import IMAGE_EXTENSIONS, check_anchors, render_body
-from elearn.courses.loader.media import _file_url
+from elearn.courses.loader.media import front_matter_file_url
 from elearn.courses.loader.reader import CourseReader
 from elearn.courses.loader.schemas import COURSE_KEYS, MODULE_KEYS
 from elearn.courses.loader.units import load_unit
@@ -71,7 +71,7 @@ def load_cover(reader: CourseReader, course_file: Path, doc: Document, info: dic
         reader.problem(
             course_file, line, "the cover needs alternative text: add 'cover_alt:' saying what the picture shows"
         )
-    url = _file_url(reader, course_file, doc, "cover", info["cover"], IMAGE_EXTENSIONS)
+    url = front_matter_file_url(reader, course_file, doc, "cover", info["cover"], IMAGE_EXTENSIONS)
     if url is None:
         return None
     try:

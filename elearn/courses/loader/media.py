@@ -79,7 +79,7 @@ def check_translation_media(
         return
     player = {**player, "tracks": list(player["tracks"])}
     if "poster" in meta:
-        player["poster"] = _file_url(reader, path, doc, "poster", meta["poster"], IMAGE_EXTENSIONS)
+        player["poster"] = front_matter_file_url(reader, path, doc, "poster", meta["poster"], IMAGE_EXTENSIONS)
     for key in TRACK_KEYS:
         for lang, written in meta.get(key, {}).items():
             track = _track(reader, path, doc, key, lang, written, spoken)
@@ -95,7 +95,7 @@ _HOSTED = "'{key}' is for a file in media/: a video on YouTube or Vimeo gets its
 
 
 def _track(reader: CourseReader, path: Path, doc: Document, key: str, lang: str, written, spoken: str) -> dict:
-    src = _file_url(reader, path, doc, key, written, TRACK_EXTENSIONS, lang)
+    src = front_matter_file_url(reader, path, doc, key, written, TRACK_EXTENSIONS, lang)
     kind = "captions" if lang == spoken else "subtitles"
     return {"kind": "descriptions" if key == "audio_description" else kind, "srclang": lang, "src": src}
 
@@ -137,7 +137,7 @@ def check_media(
         "tracks": [],
     }
     if "poster" in meta:
-        player["poster"] = _file_url(reader, path, doc, "poster", meta["poster"], IMAGE_EXTENSIONS)
+        player["poster"] = front_matter_file_url(reader, path, doc, "poster", meta["poster"], IMAGE_EXTENSIONS)
     for key in TRACK_KEYS:
         for lang, written in meta.get(key, {}).items():
             player["tracks"].append(_track(reader, path, doc, key, lang, written, language))
@@ -152,7 +152,7 @@ def check_media(
         meta["media_player"] = player
 
 
-def _file_url(
+def front_matter_file_url(
     reader: CourseReader, path: Path, doc: Document, key: str, written, kinds: set[str], lang: str | None = None
 ) -> str | None:
     """The URL of a file a media key names (relative to the course folder, as ``media:`` is)."""
